@@ -1,0 +1,78 @@
+# consult — two commands do everything on a fresh machine:
+#   make run    environment, migrated SQLite database in instance/, 2018 demo, the app on :5000
+#   make test   environment, then the test suite
+# Nothing else needs to be prepared: only Python 3.11+ (npm, when present, brings htmx).
+
+SHELL := /bin/bash
+PORT ?= 5000
+VENV ?= .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app consult
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
+	&& { command -v $$p; break; }; done)
+HTMX := static/vendor/htmx.min.js
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard consult/translations/*/LC_MESSAGES/messages.po))
+
+.PHONY: run test setup db demo messages lock clean help
+.DEFAULT_GOAL := help
+
+help:
+	@echo "make run    - set up, migrate instance/consult.sqlite3, load the 2018 demo, serve on http://127.0.0.1:$(PORT)"
+	@echo "make test   - set up and run the tests (TEST_DATABASE_URL=postgresql+psycopg://... for PostgreSQL)"
+	@echo "make messages - extract UI strings and update the catalogs"
+	@echo "make lock   - re-pin requirements*.txt from pyproject.toml"
+
+$(PY):
+	@test -n "$(PYTHON)" || { echo "consult needs Python 3.11 or newer (python3.11, python3.12, ...) on PATH." >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(PY) requirements.txt requirements-dev.txt pyproject.toml
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	@touch $@
+
+$(HTMX): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --loglevel=error && mkdir -p static/vendor && \
+		cp node_modules/htmx.org/dist/htmx.min.js $@; \
+	else \
+		echo "npm not found: htmx is not installed; every page still works, without live updates." >&2; \
+	fi
+
+%.mo: %.po $(VENV)/.installed
+	$(VENV)/bin/pybabel compile --use-fuzzy -i $< -o $@ >/dev/null
+
+setup: $(VENV)/.installed $(CATALOGS) $(HTMX)
+
+db: setup
+	$(FLASK) db upgrade
+
+demo: db
+	$(FLASK) demo
+
+run: demo
+	@echo "Serving consult on http://127.0.0.1:$(PORT) (Ctrl+C to stop). Log in with an account above."
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+test: setup
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+messages: setup
+	$(VENV)/bin/pybabel extract -F babel.cfg -k lazy_gettext -k _l --no-location --sort-output \
+		--project consult -o consult/translations/messages.pot .
+	$(VENV)/bin/pybabel update -i consult/translations/messages.pot -d consult/translations --width 100
+
+lock:
+	rm -rf .lockvenv && $(PYTHON) -m venv .lockvenv
+	.lockvenv/bin/pip install --quiet .
+	{ echo "# Exact versions of everything the app needs at run time (pip freeze of a clean install)."; \
+	  echo "# Regenerate with: make lock"; .lockvenv/bin/pip freeze --exclude consult; } > requirements.txt
+	.lockvenv/bin/pip install --quiet '.[dev]'
+	{ echo "# Test and development tools, on top of requirements.txt. Regenerate with: make lock"; \
+	  echo "-r requirements.txt"; .lockvenv/bin/pip freeze --exclude consult | grep -vxFf <(grep -v '^#' requirements.txt); } > requirements-dev.txt
+	rm -rf .lockvenv
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor consult/translations/*/LC_MESSAGES/*.mo

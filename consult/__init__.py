@@ -1,0 +1,153 @@
+"""consult — participatory consultation platform.
+
+``create_app(config)`` builds the Flask application; ``config`` is an optional mapping
+that overrides the environment-driven defaults of :mod:`consult.config`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from consult.config import load_config
+from consult.extensions import babel, csrf, db, htmx, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: Mapping[str, Any] | None = None, instance_path: str | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=instance_path,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(load_config(Path(app.instance_path)))
+    if config:
+        app.config.update(config)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_error_handlers(app)
+    _register_template_helpers(app)
+
+    from consult.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _select_locale() -> str:
+    from flask import current_app
+
+    lang = session.get("lang")
+    if lang in current_app.config["LANGUAGES"]:
+        return lang
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _init_extensions(app: Flask) -> None:
+    from consult import models  # noqa: F401 - registers every model with the metadata
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
+                     compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale,
+                   default_translation_directories=str(Path(__file__).parent / "translations"))
+    htmx.init_app(app)
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    from flask_babel import lazy_gettext as _l
+
+    login_manager.login_message = _l("Please log in to see this page.")
+
+    @login_manager.user_loader
+    def load_user(token: str):
+        from consult.auth.models import User
+
+        try:
+            user_id, version = (int(p) for p in token.split(":", 1))
+        except ValueError:
+            return None
+        user = db.session.get(User, user_id)
+        if user is None or user.session_version != version or not user.active:
+            return None
+        return user
+
+
+def _register_blueprints(app: Flask) -> None:
+    from consult.auth.views import bp as auth_bp
+    from consult.consultations.views import bp as consultations_bp
+    from consult.meetings.views import bp as meetings_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(consultations_bp)
+    app.register_blueprint(meetings_bp)
+
+    @app.get("/")
+    def index():
+        if current_user.is_authenticated:
+            return redirect(url_for("consultations.index"))
+        return redirect(url_for("auth.login"))
+
+
+def _register_error_handlers(app: Flask) -> None:
+    from flask_babel import gettext as _
+
+    def page(status: int, title: str, message: str):
+        return render_template("error.html", status=status, title=title, message=message), status
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return page(400, _("Form expired"),
+                    _("The form was sent without a valid security token. Go back, reload the page and try again — what you typed is still in the form you left."))
+
+    @app.errorhandler(400)
+    def bad_request(error):
+        return page(400, _("Bad request"), _("The request could not be understood."))
+
+    @app.errorhandler(403)
+    def forbidden(error):
+        return page(403, _("Access denied"), _("You do not have permission to do this."))
+
+    @app.errorhandler(404)
+    def not_found(error):
+        return page(404, _("Page not found"), _("There is nothing at this address."))
+
+    @app.errorhandler(405)
+    def method_not_allowed(error):
+        return page(405, _("Method not allowed"), _("This address does not accept that request."))
+
+    @app.errorhandler(413)
+    def too_large(error):
+        return page(413, _("Too large"), _("What you sent is larger than allowed."))
+
+    @app.errorhandler(500)
+    def server_error(error):
+        db.session.rollback()
+        return page(500, _("Server error"),
+                    _("Something went wrong on our side. Nothing you saved earlier is lost; please try again."))
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from consult.core import formatting
+
+    app.jinja_env.filters["long_date"] = formatting.long_date
+    app.jinja_env.filters["datetime"] = formatting.local_datetime
+    app.jinja_env.add_extension("jinja2.ext.loopcontrols")
+
+    @app.context_processor
+    def inject():
+        from flask_babel import get_locale
+
+        return {"current_locale": str(get_locale() or "pl"), "request": request}

@@ -1,0 +1,1 @@
+"""Accounts of staff (admins, facilitators, officials), login and user administration."""

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import InputRequired, Length, Optional
+
+from consult.core.enums import Role
+from consult.core.forms import strip
+
+ROLE_CHOICES = [(r.value, r.label) for r in Role]
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[InputRequired(_l("Enter your e-mail address.")),
+                                                 Length(max=254)],
+                       filters=[strip], render_kw={"autocomplete": "username"})
+    password = PasswordField(_l("Password"), validators=[InputRequired(_l("Enter your password.")),
+                                                         Length(max=1000)],
+                             render_kw={"autocomplete": "current-password"})
+    remember = BooleanField(_l("Remember me on this device"))
+
+
+class UserForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[InputRequired(_l("This field is required.")),
+                                                 Length(max=254)], filters=[strip])
+    name = StringField(_l("Name"), validators=[InputRequired(_l("This field is required.")),
+                                               Length(max=200)], filters=[strip],
+                       render_kw={"maxlength": 200})
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
+    active = BooleanField(_l("Active (may log in)"), default=True)
+    password = PasswordField(
+        _l("Password"),
+        validators=[Optional(), Length(min=10, max=1000, message=_l("The password must have at least %(min)d characters."))],
+        description=_l("At least 10 characters. Leave empty to keep the current password."),
+        render_kw={"autocomplete": "new-password"},
+    )

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from consult.auth import services
+from consult.auth.forms import LoginForm, UserForm
+from consult.auth.models import User
+from consult.core.permissions import admin_required
+from consult.core.views import get_or_404, handle_form
+from consult.extensions import db
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only local paths, so that the login page cannot send people elsewhere."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("consultations.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(_safe_next(request.args.get("next")))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            login_user(user, remember=form.remember.data)
+            return redirect(_safe_next(request.args.get("next")), 303)
+        form.form_errors.append(_("Wrong e-mail or password."))
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    flash(_("You have been logged out."), "info")
+    return redirect(url_for("auth.login"), 303)
+
+
+@bp.get("/admin/users")
+@admin_required
+def users():
+    all_users = db.session.scalars(sa.select(User).order_by(User.name)).all()
+    return render_template("auth/users.html", users=all_users)
+
+
+@bp.route("/admin/users/new", methods=["GET", "POST"])
+@admin_required
+def user_new():
+    form = UserForm()
+    form.password.flags.required = True
+    form.password.description = _("At least 10 characters.")
+    return handle_form(
+        form, lambda: services.create_user(form.data, current_user),
+        success_url=url_for("auth.users"),
+        message=lambda user: _("Account %(email)s created.", email=user.email),
+        template="auth/user_form.html", user=None)
+
+
+@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
+@admin_required
+def user_edit(user_id: int):
+    user = get_or_404(User, user_id)
+    form = UserForm(obj=user if request.method == "GET" else None)
+    if request.method == "GET":
+        form.role.data = user.role.value
+    return handle_form(
+        form, lambda: services.update_user(user, form.data, current_user),
+        success_url=url_for("auth.users"),
+        message=lambda _result: _("Account %(email)s saved.", email=user.email),
+        template="auth/user_form.html", user=user)

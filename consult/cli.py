@@ -1,0 +1,178 @@
+"""Command-line interface: ``flask --app consult COMMAND``."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import sys
+from importlib import resources
+from datetime import date
+from pathlib import Path
+
+import click
+import sqlalchemy as sa
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from consult.auth import services as auth_services
+from consult.auth.models import User
+from consult.consultations.models import Consultation
+from consult.core.enums import ConsultationStatus, Role
+from consult.core.errors import ServiceError
+from consult.extensions import db
+from consult.meetings import interchange
+from consult.meetings.models import Meeting
+
+DEMO_ACCOUNTS = (
+    ("admin@consult.example", "Administrator (demo)", Role.ADMIN),
+    ("facilitator@consult.example", "Ewa Chromniak (demo)", Role.FACILITATOR),
+    ("official@consult.example", "Urzędnik Wydziału Kultury (demo)", Role.OFFICIAL),
+)
+
+user_cli = AppGroup("user", help="Manage staff accounts.")
+meeting_cli = AppGroup("meeting", help="Import, export and list meetings.")
+
+
+@user_cli.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--password", help="At least 10 characters; generated and printed when omitted.")
+@click.option("--name", help="Display name; defaults to the part of the e-mail before @.")
+def user_create(email: str, role: str, password: str | None, name: str | None) -> None:
+    """Create a staff account."""
+    generated = password is None
+    password = password or secrets.token_urlsafe(12)
+    try:
+        user = auth_services.create_user(
+            {"email": email, "role": role, "password": password, "name": name}, None
+        )
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from None
+    db.session.commit()
+    click.echo(f"created {user.role.value} {user.email} (id {user.id})")
+    if generated:
+        click.echo(f"password: {password}")
+
+
+@meeting_cli.command("import")
+@click.argument("file", type=click.File("rb"))
+@click.option("--consultation", "consultation_id", type=int,
+              help="Attach to this consultation (default: the one with the same title, else a new one).")
+def meeting_import(file, consultation_id: int | None) -> None:
+    """Import a consult-meeting/1 JSON file ('-' for standard input); prints the new id last."""
+    consultation = None
+    if consultation_id is not None:
+        consultation = db.session.get(Consultation, consultation_id)
+        if consultation is None:
+            raise click.ClickException(f"no consultation with id {consultation_id}")
+    try:
+        doc = interchange.parse(file.read())
+        meeting = interchange.import_meeting(doc, consultation=consultation)
+        db.session.commit()
+    except interchange.InvalidDocument as exc:
+        db.session.rollback()
+        click.echo(f"{file.name}: not imported, {len(exc.problems)} problem(s):", err=True)
+        for problem in exc.problems:
+            click.echo(f"  {problem}", err=True)
+        sys.exit(1)
+    click.echo(f"imported “{meeting.title}” ({meeting.date.isoformat()}) "
+               f"into consultation {meeting.consultation_id}")
+    click.echo(meeting.id)
+
+
+@meeting_cli.command("export")
+@click.argument("meeting_id", type=int)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+              help="Write to this file instead of standard output.")
+def meeting_export(meeting_id: int, output: str | None) -> None:
+    """Export a meeting as consult-meeting/1 JSON."""
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise click.ClickException(f"no meeting with id {meeting_id}")
+    text = interchange.dumps(interchange.export_meeting(meeting))
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
+@meeting_cli.command("list")
+def meeting_list() -> None:
+    """One line per meeting: id, date, title (tab-separated)."""
+    for meeting in db.session.scalars(sa.select(Meeting).order_by(Meeting.date, Meeting.id)):
+        click.echo(f"{meeting.id}\t{meeting.date.isoformat()}\t{meeting.title}")
+
+
+def _demo_credentials_path() -> Path:
+    return Path(current_app.instance_path) / "demo-accounts.json"
+
+
+def _ensure_demo_accounts() -> dict[str, str]:
+    """Create the demo accounts (or reset their passwords when they are not on record)."""
+    path = _demo_credentials_path()
+    try:
+        known = json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        known = {}
+    credentials: dict[str, str] = {}
+    for email, name, role in DEMO_ACCOUNTS:
+        user = auth_services.get_by_email(email)
+        password = known.get(email)
+        if user is None:
+            password = password or secrets.token_urlsafe(9)
+            auth_services.create_user(
+                {"email": email, "name": name, "role": role, "password": password}, None
+            )
+        elif password is None or not user.check_password(password):
+            password = secrets.token_urlsafe(9)
+            user.set_password(password)
+            user.invalidate_sessions()
+        credentials[email] = password
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as fh:
+        json.dump(credentials, fh, indent=2)
+    return credentials
+
+
+def _demo_meeting() -> Meeting:
+    text = resources.files("consult.demo").joinpath("wpw-2018-kultura.json").read_text("utf-8")
+    doc = interchange.parse(text)
+    existing = db.session.scalar(
+        sa.select(Meeting).join(Consultation).where(
+            Consultation.title == doc["consultation"]["title"],
+            Meeting.title == doc["meeting"]["title"],
+            Meeting.date == date.fromisoformat(doc["meeting"]["date"]),
+        )
+    )
+    if existing is not None:
+        return existing
+    meeting = interchange.import_meeting(doc)
+    consultation = meeting.consultation
+    consultation.description = (
+        "Konsultacje założeń Wieloletniego Programu Współpracy Gminy Miejskiej Kraków "
+        "z organizacjami pozarządowymi na lata 2019–2022 (dane demonstracyjne z 2018 r.)."
+    )
+    consultation.status = ConsultationStatus.CLOSED
+    facilitator = auth_services.get_by_email(DEMO_ACCOUNTS[1][0])
+    if facilitator is not None and facilitator not in consultation.facilitators:
+        consultation.facilitators.append(facilitator)
+    return meeting
+
+
+@click.command("demo")
+def demo() -> None:
+    """Load the 2018 Kraków culture-NGO meeting and demo accounts (idempotent); prints the meeting id last."""
+    credentials = _ensure_demo_accounts()
+    meeting = _demo_meeting()
+    db.session.commit()
+    click.echo("Demo accounts (e-mail / password):")
+    for email, _name, role in DEMO_ACCOUNTS:
+        click.echo(f"  {role.value:<12} {email} / {credentials[email]}")
+    click.echo(f"Demo meeting “{meeting.title}” ({meeting.date.isoformat()}):")
+    click.echo(meeting.id)
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(user_cli)
+    app.cli.add_command(meeting_cli)
+    app.cli.add_command(demo)

@@ -1,0 +1,1 @@
+"""Consultations with their cooperation planes, program priorities and facilitators."""

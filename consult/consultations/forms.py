@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateTimeLocalField, IntegerField, SelectField, SelectMultipleField
+from wtforms.validators import InputRequired, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from consult.consultations import codes
+from consult.core.enums import ConsultationStatus
+from consult.core.forms import text
+
+
+class ConsultationForm(FlaskForm):
+    title = text(_l("Title"), 500, required=True)
+    slug = text(_l("Address (slug)"), 100,
+                description=_l("Used in public links; made from the title when left empty."))
+    organizer = text(_l("Organizer"), 300)
+    partner_short = text(_l("Partner short name"), 50,
+                         description=_l("Used in headings, e.g. UMK."))
+    program = text(_l("Program name"), 300,
+                   description=_l("The strategy document the priorities come from."))
+    description = text(_l("Description"), 20000, area=True)
+    submissions_open_at = DateTimeLocalField(_l("Submissions open"), validators=[Optional()],
+                                             format="%Y-%m-%dT%H:%M")
+    submissions_close_at = DateTimeLocalField(_l("Submissions close"), validators=[Optional()],
+                                              format="%Y-%m-%dT%H:%M")
+    status = SelectField(_l("Status"), choices=[(s.value, s.label) for s in ConsultationStatus])
+
+
+class PlaneForm(FlaskForm):
+    number = IntegerField(_l("Number"), validators=[
+        InputRequired(_l("Enter a whole number.")),
+        NumberRange(min=1, max=999, message=_l("Enter a number from %(min)s to %(max)s."))],
+        render_kw={"min": 1, "max": 999})
+    title = text(_l("Title"), 300, required=True)
+
+
+class PriorityForm(FlaskForm):
+    code = text(_l("Code"), codes.MAX_LENGTH, required=True,
+                description=_l("A roman area, then arabic levels: I, I.1, I.1.1, III.2."))
+    title = text(_l("Title"), 500, required=True)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class FacilitatorsForm(FlaskForm):
+    facilitators = MultiCheckboxField(_l("Facilitators"), coerce=int)

@@ -1,0 +1,157 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+
+from consult.consultations import codes
+from consult.core.enums import ConsultationStatus, enum_column_type
+from consult.core.models import TimestampMixin, UTCDateTime, utcnow
+from consult.extensions import db
+
+consultation_facilitator = sa.Table(
+    "consultation_facilitator",
+    db.metadata,
+    sa.Column(
+        "consultation_id",
+        sa.ForeignKey("consultation.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("user_id", sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class InvalidTransition(Exception):
+    """A status change that the consultation's life cycle does not allow."""
+
+
+class Consultation(TimestampMixin, db.Model):
+    __tablename__ = "consultation"
+
+    # draft → open → closed → reported; a closed consultation may be reopened.
+    TRANSITIONS: dict[ConsultationStatus, frozenset[ConsultationStatus]] = {
+        ConsultationStatus.DRAFT: frozenset({ConsultationStatus.OPEN}),
+        ConsultationStatus.OPEN: frozenset({ConsultationStatus.CLOSED}),
+        ConsultationStatus.CLOSED: frozenset({ConsultationStatus.OPEN, ConsultationStatus.REPORTED}),
+        ConsultationStatus.REPORTED: frozenset(),
+    }
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(500))
+    slug: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    organizer: Mapped[str | None] = mapped_column(sa.String(300))
+    partner_short: Mapped[str | None] = mapped_column(sa.String(50))
+    program: Mapped[str | None] = mapped_column(sa.String(300))
+    description: Mapped[str | None] = mapped_column(sa.Text)
+    submissions_open_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    submissions_close_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    status: Mapped[ConsultationStatus] = mapped_column(
+        enum_column_type(ConsultationStatus, "consultation_status"),
+        default=ConsultationStatus.DRAFT,
+    )
+
+    planes: Mapped[list[Plane]] = relationship(
+        back_populates="consultation", order_by="Plane.number", cascade="all, delete-orphan"
+    )
+    priorities: Mapped[list[Priority]] = relationship(
+        back_populates="consultation", cascade="all, delete-orphan"
+    )
+    meetings = relationship(
+        "Meeting", back_populates="consultation", order_by="(Meeting.date, Meeting.id)"
+    )
+    facilitators = relationship(
+        "User",
+        secondary=consultation_facilitator,
+        back_populates="consultations",
+        order_by="User.name",
+    )
+
+    @property
+    def sorted_priorities(self) -> list[Priority]:
+        return sorted(self.priorities, key=lambda p: p.sort_key)
+
+    def can_move_to(self, status: ConsultationStatus) -> bool:
+        return status == self.status or status in self.TRANSITIONS[self.status]
+
+    def move_to(self, status: ConsultationStatus) -> None:
+        if not self.can_move_to(status):
+            raise InvalidTransition(f"{self.status.value} → {status.value}")
+        self.status = status
+
+    def accepts_submissions(self, now: datetime | None = None) -> bool:
+        now = now or utcnow()
+        if self.status != ConsultationStatus.OPEN:
+            return False
+        if self.submissions_open_at and now < self.submissions_open_at:
+            return False
+        if self.submissions_close_at and now >= self.submissions_close_at:
+            return False
+        return True
+
+    def __repr__(self) -> str:
+        return f"<Consultation {self.slug}>"
+
+
+class Plane(db.Model):
+    """A cooperation plane of the consultation's model (1. Tworzenie polityk publicznych …)."""
+
+    __tablename__ = "plane"
+    __table_args__ = (sa.UniqueConstraint("consultation_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("consultation.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int] = mapped_column()
+    title: Mapped[str] = mapped_column(sa.String(300))
+
+    consultation: Mapped[Consultation] = relationship(back_populates="planes")
+
+    def __repr__(self) -> str:
+        return f"<Plane {self.number}>"
+
+
+class Priority(db.Model):
+    """A priority of the strategy document the consultation concerns (I.1.1 …)."""
+
+    __tablename__ = "priority"
+    __table_args__ = (sa.UniqueConstraint("consultation_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("consultation.id", ondelete="CASCADE"), index=True
+    )
+    code: Mapped[str] = mapped_column(sa.String(codes.MAX_LENGTH))
+    title: Mapped[str] = mapped_column(sa.String(500))
+
+    consultation: Mapped[Consultation] = relationship(back_populates="priorities")
+
+    @validates("code")
+    def _validate_code(self, _key: str, value: str) -> str:
+        value = codes.normalise(value)
+        codes.parse(value)  # raises InvalidCode
+        return value
+
+    @property
+    def sort_key(self) -> tuple[int, ...]:
+        return codes.sort_key(self.code)
+
+    @property
+    def parent_code(self) -> str | None:
+        return codes.parent_code(self.code)
+
+    @property
+    def parent(self) -> Priority | None:
+        """The priority one level up, when the consultation has it."""
+        wanted = self.parent_code
+        if wanted is None:
+            return None
+        return next((p for p in self.consultation.priorities if p.code == wanted), None)
+
+    @property
+    def depth(self) -> int:
+        return codes.depth(self.code)
+
+    def __repr__(self) -> str:
+        return f"<Priority {self.code}>"

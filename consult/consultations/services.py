@@ -1,0 +1,162 @@
+"""State changes of consultations, planes, priorities and facilitator assignments."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from slugify import slugify
+
+from consult.auth.models import User
+from consult.consultations import codes
+from consult.consultations.models import Consultation, InvalidTransition, Plane, Priority
+from consult.core.enums import ConsultationStatus, Role
+from consult.core.errors import ServiceError
+from consult.core.models import record_revision, snapshot
+from consult.extensions import db
+
+CONSULTATION_FIELDS = (
+    "title", "slug", "organizer", "partner_short", "program", "description",
+    "submissions_open_at", "submissions_close_at", "status",
+)
+
+
+def unique_slug(title: str, exclude_id: int | None = None) -> str:
+    base = slugify(title, max_length=100, word_boundary=True) or "konsultacja"
+    slug, n = base, 2
+    while True:
+        query = sa.select(Consultation.id).where(Consultation.slug == slug)
+        if exclude_id is not None:
+            query = query.where(Consultation.id != exclude_id)
+        if db.session.scalar(query) is None:
+            return slug
+        slug, n = f"{base}-{n}", n + 1
+
+
+def _check_window(opens: datetime | None, closes: datetime | None) -> None:
+    if opens and closes and closes <= opens:
+        raise ServiceError(_("The window must close after it opens."), "submissions_close_at")
+
+
+def create_consultation(data: dict[str, Any], user: User | None) -> Consultation:
+    _check_window(data.get("submissions_open_at"), data.get("submissions_close_at"))
+    consultation = Consultation(
+        title=data["title"],
+        organizer=data.get("organizer"),
+        partner_short=data.get("partner_short"),
+        program=data.get("program"),
+        description=data.get("description"),
+        submissions_open_at=data.get("submissions_open_at"),
+        submissions_close_at=data.get("submissions_close_at"),
+        status=ConsultationStatus.DRAFT,
+    )
+    consultation.slug = unique_slug(data.get("slug") or data["title"])
+    db.session.add(consultation)
+    db.session.flush()
+    record_revision(consultation, "create", user, None, snapshot(consultation, CONSULTATION_FIELDS))
+    return consultation
+
+
+def update_consultation(consultation: Consultation, data: dict[str, Any], user: User | None) -> None:
+    _check_window(data.get("submissions_open_at"), data.get("submissions_close_at"))
+    before = snapshot(consultation, CONSULTATION_FIELDS)
+    status = data.get("status")
+    if status is not None and status != consultation.status:
+        try:
+            consultation.move_to(ConsultationStatus(status))
+        except InvalidTransition:
+            raise ServiceError(
+                _("A consultation cannot go from “%(old)s” to “%(new)s”.",
+                  old=consultation.status.label, new=ConsultationStatus(status).label),
+                "status",
+            ) from None
+    for name in ("title", "organizer", "partner_short", "program", "description",
+                 "submissions_open_at", "submissions_close_at"):
+        if name in data:
+            setattr(consultation, name, data[name])
+    if data.get("slug") and data["slug"] != consultation.slug:
+        slug = slugify(data["slug"], max_length=100)
+        if unique_slug(slug, exclude_id=consultation.id) != slug:
+            raise ServiceError(_("Another consultation already uses this address."), "slug")
+        consultation.slug = slug
+    after = snapshot(consultation, CONSULTATION_FIELDS)
+    if after != before:
+        record_revision(consultation, "update", user, before, after)
+
+
+def set_facilitators(consultation: Consultation, user_ids: list[int], user: User | None) -> None:
+    before = sorted(u.id for u in consultation.facilitators)
+    chosen = db.session.scalars(
+        sa.select(User).where(User.id.in_(user_ids), User.role == Role.FACILITATOR)
+    ).all()
+    if len(chosen) != len(set(user_ids)):
+        raise ServiceError(_("Only facilitator accounts can be assigned."), "facilitators")
+    consultation.facilitators = list(chosen)
+    after = sorted(u.id for u in chosen)
+    if before != after:
+        record_revision(consultation, "facilitators", user, {"facilitators": before},
+                        {"facilitators": after})
+
+
+# Planes -------------------------------------------------------------------------------
+
+
+def _plane_number_taken(consultation: Consultation, number: int, exclude: Plane | None) -> bool:
+    return any(p.number == number and p is not exclude for p in consultation.planes)
+
+
+def add_plane(consultation: Consultation, number: int, title: str, user: User | None) -> Plane:
+    if _plane_number_taken(consultation, number, None):
+        raise ServiceError(_("Plane %(number)d already exists.", number=number), "number")
+    plane = Plane(number=number, title=title)
+    consultation.planes.append(plane)
+    db.session.flush()
+    record_revision(plane, "create", user, None, snapshot(plane, ("number", "title")))
+    return plane
+
+
+def update_plane(plane: Plane, number: int, title: str, user: User | None) -> None:
+    if _plane_number_taken(plane.consultation, number, plane):
+        raise ServiceError(_("Plane %(number)d already exists.", number=number), "number")
+    before = snapshot(plane, ("number", "title"))
+    plane.number, plane.title = number, title
+    record_revision(plane, "update", user, before, snapshot(plane, ("number", "title")))
+
+
+# Priorities ---------------------------------------------------------------------------
+
+
+def _clean_code(code: str) -> str:
+    code = codes.normalise(code)
+    if not codes.is_valid(code):
+        raise ServiceError(
+            _("Use a roman area and arabic levels separated by dots, e.g. I, I.1, I.1.1 or III.2."),
+            "code",
+        )
+    return code
+
+
+def _code_taken(consultation: Consultation, code: str, exclude: Priority | None) -> bool:
+    return any(p.code == code and p is not exclude for p in consultation.priorities)
+
+
+def add_priority(consultation: Consultation, code: str, title: str, user: User | None) -> Priority:
+    code = _clean_code(code)
+    if _code_taken(consultation, code, None):
+        raise ServiceError(_("Priority %(code)s already exists.", code=code), "code")
+    priority = Priority(code=code, title=title)
+    consultation.priorities.append(priority)
+    db.session.flush()
+    record_revision(priority, "create", user, None, snapshot(priority, ("code", "title")))
+    return priority
+
+
+def update_priority(priority: Priority, code: str, title: str, user: User | None) -> None:
+    code = _clean_code(code)
+    if _code_taken(priority.consultation, code, priority):
+        raise ServiceError(_("Priority %(code)s already exists.", code=code), "code")
+    before = snapshot(priority, ("code", "title"))
+    priority.code, priority.title = code, title
+    record_revision(priority, "update", user, before, snapshot(priority, ("code", "title")))

@@ -1,0 +1,172 @@
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from consult.auth.models import User
+from consult.consultations import services
+from consult.consultations.forms import ConsultationForm, FacilitatorsForm, PlaneForm, PriorityForm
+from consult.consultations.models import Consultation, Plane, Priority
+from consult.core.enums import Role
+from consult.core.permissions import admin_required, can_edit_meetings
+from consult.core.views import get_or_404, handle_form
+from consult.extensions import db
+
+bp = Blueprint("consultations", __name__, url_prefix="/consultations")
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def _to_utc(value: datetime | None) -> datetime | None:
+    """Form datetimes are local wall-clock times of the city."""
+    return value.replace(tzinfo=_zone()) if value else None
+
+
+def _to_local(value: datetime | None) -> datetime | None:
+    return value.astimezone(_zone()).replace(tzinfo=None) if value else None
+
+
+def _consultation_data(form: ConsultationForm) -> dict:
+    data = dict(form.data)
+    data["submissions_open_at"] = _to_utc(form.submissions_open_at.data)
+    data["submissions_close_at"] = _to_utc(form.submissions_close_at.data)
+    return data
+
+
+@bp.get("/")
+@login_required
+def index():
+    consultations = db.session.scalars(
+        sa.select(Consultation).order_by(Consultation.created_at.desc(), Consultation.id.desc())
+    ).all()
+    return render_template("consultations/index.html", consultations=consultations)
+
+
+@bp.get("/<int:consultation_id>")
+@login_required
+def detail(consultation_id: int):
+    consultation = get_or_404(Consultation, consultation_id)
+    return render_template(
+        "consultations/detail.html",
+        consultation=consultation,
+        can_edit_meetings=can_edit_meetings(current_user, consultation),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@admin_required
+def new():
+    form = ConsultationForm()
+    del form.status  # a new consultation starts as a draft
+    return handle_form(
+        form, lambda: services.create_consultation(_consultation_data(form), current_user),
+        success_url=lambda c: url_for(".detail", consultation_id=c.id),
+        message=_("Consultation created."),
+        template="consultations/form.html", consultation=None)
+
+
+@bp.route("/<int:consultation_id>/edit", methods=["GET", "POST"])
+@admin_required
+def edit(consultation_id: int):
+    consultation = get_or_404(Consultation, consultation_id)
+    form = ConsultationForm(obj=consultation if request.method == "GET" else None)
+    if request.method == "GET":
+        form.status.data = consultation.status.value
+        form.submissions_open_at.data = _to_local(consultation.submissions_open_at)
+        form.submissions_close_at.data = _to_local(consultation.submissions_close_at)
+    form.status.choices = [
+        (value, label) for value, label in form.status.choices
+        if consultation.can_move_to(type(consultation.status)(value))
+    ]
+    return handle_form(
+        form, lambda: services.update_consultation(consultation, _consultation_data(form), current_user),
+        success_url=url_for(".detail", consultation_id=consultation.id),
+        message=_("Consultation saved."),
+        template="consultations/form.html", consultation=consultation)
+
+
+@bp.route("/<int:consultation_id>/facilitators", methods=["GET", "POST"])
+@admin_required
+def facilitators(consultation_id: int):
+    consultation = get_or_404(Consultation, consultation_id)
+    candidates = db.session.scalars(
+        sa.select(User).where(User.role == Role.FACILITATOR).order_by(User.name)
+    ).all()
+    form = FacilitatorsForm()
+    form.facilitators.choices = [(u.id, f"{u.name} ({u.email})") for u in candidates]
+    if request.method == "GET":
+        form.facilitators.data = [u.id for u in consultation.facilitators]
+    return handle_form(
+        form, lambda: services.set_facilitators(consultation, form.facilitators.data or [], current_user),
+        success_url=url_for(".detail", consultation_id=consultation.id),
+        message=_("Facilitators saved."),
+        template="consultations/facilitators.html", consultation=consultation)
+
+
+def _framework_form(consultation: Consultation, form, save, heading: str, message: str):
+    """The plane and priority forms: one template, back to the consultation on success."""
+    return handle_form(form, save, success_url=url_for(".detail", consultation_id=consultation.id),
+                       message=message, template="consultations/framework_form.html",
+                       consultation=consultation, heading=heading)
+
+
+def _child_or_404(model, consultation: Consultation, object_id: int):
+    obj = get_or_404(model, object_id)
+    if obj.consultation_id != consultation.id:
+        abort(404)
+    return obj
+
+
+@bp.route("/<int:consultation_id>/planes/new", methods=["GET", "POST"])
+@admin_required
+def plane_new(consultation_id: int):
+    consultation = get_or_404(Consultation, consultation_id)
+    form = PlaneForm()
+    if request.method == "GET":
+        form.number.data = max((p.number for p in consultation.planes), default=0) + 1
+    return _framework_form(
+        consultation, form,
+        lambda: services.add_plane(consultation, form.number.data, form.title.data, current_user),
+        _("New plane"), _("Plane saved."))
+
+
+@bp.route("/<int:consultation_id>/planes/<int:plane_id>", methods=["GET", "POST"])
+@admin_required
+def plane_edit(consultation_id: int, plane_id: int):
+    consultation = get_or_404(Consultation, consultation_id)
+    plane = _child_or_404(Plane, consultation, plane_id)
+    form = PlaneForm(obj=plane if request.method == "GET" else None)
+    return _framework_form(
+        consultation, form,
+        lambda: services.update_plane(plane, form.number.data, form.title.data, current_user),
+        _("Edit plane %(number)d", number=plane.number), _("Plane saved."))
+
+
+@bp.route("/<int:consultation_id>/priorities/new", methods=["GET", "POST"])
+@admin_required
+def priority_new(consultation_id: int):
+    consultation = get_or_404(Consultation, consultation_id)
+    form = PriorityForm()
+    return _framework_form(
+        consultation, form,
+        lambda: services.add_priority(consultation, form.code.data, form.title.data, current_user),
+        _("New priority"), _("Priority saved."))
+
+
+@bp.route("/<int:consultation_id>/priorities/<int:priority_id>", methods=["GET", "POST"])
+@admin_required
+def priority_edit(consultation_id: int, priority_id: int):
+    consultation = get_or_404(Consultation, consultation_id)
+    priority = _child_or_404(Priority, consultation, priority_id)
+    form = PriorityForm(obj=priority if request.method == "GET" else None)
+    return _framework_form(
+        consultation, form,
+        lambda: services.update_priority(priority, form.code.data, form.title.data, current_user),
+        _("Edit priority %(code)s", code=priority.code), _("Priority saved."))

@@ -1,0 +1,1 @@
+"""Shared pieces: base model mixins, enums, permissions, htmx and form helpers."""

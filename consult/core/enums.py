@@ -1,0 +1,79 @@
+"""Enumerations stored as strings (portable CHECK constraints, no native enum types)."""
+
+from __future__ import annotations
+
+import enum
+
+from flask_babel import lazy_gettext as _l
+
+
+class StrEnum(str, enum.Enum):
+    def __str__(self) -> str:  # pragma: no cover - trivial
+        return self.value
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    FACILITATOR = "facilitator"
+    OFFICIAL = "official"
+
+    @property
+    def label(self):
+        return {
+            Role.ADMIN: _l("administrator"),
+            Role.FACILITATOR: _l("facilitator"),
+            Role.OFFICIAL: _l("official"),
+        }[self]
+
+
+class ConsultationStatus(StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+    REPORTED = "reported"
+
+    @property
+    def label(self):
+        return {
+            ConsultationStatus.DRAFT: _l("draft"),
+            ConsultationStatus.OPEN: _l("open"),
+            ConsultationStatus.CLOSED: _l("closed"),
+            ConsultationStatus.REPORTED: _l("reported"),
+        }[self]
+
+
+class EntryKind(StrEnum):
+    STRENGTH = "strength"
+    WEAKNESS = "weakness"
+    CONCLUSION = "conclusion"
+    IDEA = "idea"
+
+    @property
+    def label(self):
+        return {
+            EntryKind.STRENGTH: _l("strength"),
+            EntryKind.WEAKNESS: _l("weakness"),
+            EntryKind.CONCLUSION: _l("conclusion"),
+            EntryKind.IDEA: _l("idea"),
+        }[self]
+
+
+class EntrySource(StrEnum):
+    LIVE = "live"
+    POSTULATE = "postulate"
+    IMPORT = "import"
+
+
+def enum_column_type(enum_cls: type[enum.Enum], name: str):
+    """A VARCHAR column with a named CHECK constraint listing the enum's values."""
+    import sqlalchemy as sa
+
+    return sa.Enum(
+        enum_cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=max(len(m.value) for m in enum_cls),
+        values_callable=lambda cls: [m.value for m in cls],
+        validate_strings=True,
+    )

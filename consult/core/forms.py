@@ -1,0 +1,28 @@
+"""Form helpers shared by every area."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import StringField, TextAreaField
+from wtforms.validators import Length, Optional
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def none_if_empty(value):
+    value = strip(value)
+    return value or None
+
+
+def text(label, max_length: int, required: bool = False, area: bool = False, **kwargs):
+    """A stripped text field with a length limit the browser and the server both enforce."""
+    from wtforms.validators import InputRequired
+
+    validators = [InputRequired(message=_l("This field is required."))] if required else [Optional()]
+    validators.append(Length(max=max_length, message=_l("At most %(max)d characters.")))
+    field_cls = TextAreaField if area else StringField
+    filters = [strip] if required else [none_if_empty]
+    return field_cls(label, validators=validators, filters=filters,
+                     render_kw={"maxlength": max_length, **kwargs.pop("render_kw", {})}, **kwargs)

@@ -1,0 +1,55 @@
+"""Who may do what. Views call these; the rules live here and on the models."""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import TYPE_CHECKING, Callable
+
+from flask import abort
+from flask_login import current_user, login_required
+
+from consult.core.enums import Role
+
+if TYPE_CHECKING:  # pragma: no cover
+    from consult.auth.models import User
+    from consult.consultations.models import Consultation
+
+
+def can_view_consultation(user: User, consultation: Consultation) -> bool:
+    """Every active staff member may read every consultation."""
+    return bool(user.is_authenticated and user.is_active)
+
+
+def can_manage_consultations(user: User) -> bool:
+    """Creating consultations and editing their framework is an admin task."""
+    return bool(user.is_authenticated and user.role == Role.ADMIN)
+
+
+def can_edit_meetings(user: User, consultation: Consultation) -> bool:
+    """Admins, and facilitators assigned to the consultation."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    return user.role == Role.FACILITATOR and any(
+        f.id == user.id for f in consultation.facilitators
+    )
+
+
+def roles_required(*roles: Role) -> Callable:
+    """Login required, and the user's role must be one of ``roles`` (403 otherwise)."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+admin_required = roles_required(Role.ADMIN)

@@ -1,0 +1,1 @@
+"""Meetings, their agenda, and the structure of their summary: parts, sections, entries."""

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from consult.core.forms import text
+
+
+def _agenda_lines(value):
+    if not value:
+        return []
+    if isinstance(value, list):
+        return value
+    return [line.strip() for line in value.splitlines() if line.strip()]
+
+
+class MeetingForm(FlaskForm):
+    title = text(_l("Title"), 500, required=True)
+    date = DateField(_l("Date"), validators=[InputRequired(_l("Enter the date of the meeting."))])
+    location = text(_l("Location"), 300)
+    goal = text(_l("Goal of the meeting"), 5000, area=True)
+    participants = IntegerField(_l("Number of participants"), validators=[
+        Optional(), NumberRange(min=0, max=100000, message=_l("Enter a number from %(min)s to %(max)s."))],
+        render_kw={"min": 0})
+    facilitator = text(_l("Facilitated by"), 300)
+    prepared_by = text(_l("Prepared by"), 300)
+    agenda = TextAreaField(
+        _l("Agenda"),
+        description=_l("One item per line, in order."),
+        validators=[Length(max=40000)],
+        render_kw={"rows": 6},
+    )
+
+    def agenda_items(self) -> list[str]:
+        return _agenda_lines(self.agenda.data)
+
+    def validate_agenda(self, field) -> None:
+        from wtforms import ValidationError
+
+        for number, line in enumerate(_agenda_lines(field.data), start=1):
+            if len(line) > 2000:
+                raise ValidationError(_l("Item %(n)d is longer than 2000 characters.", n=number))

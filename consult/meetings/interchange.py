@@ -1,0 +1,309 @@
+"""The ``consult-meeting/1`` interchange format: validate, import and export one meeting.
+
+Import checks the whole document first (JSON syntax, the schema, then the references
+and duplicates the schema cannot express) and lists every problem with its JSON path;
+nothing is written unless the document is sound, and then all of it in one transaction.
+Export writes the same structure back; :func:`normalise` defines when two documents
+are the same (key order, ``null`` versus an absent optional field, no sub-points versus
+an empty list).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import sqlalchemy as sa
+from jsonschema import Draft202012Validator
+
+from consult.auth.models import User
+from consult.consultations import codes
+from consult.consultations.models import Consultation, Plane, Priority
+from consult.consultations.services import unique_slug
+from consult.core.enums import EntryKind, EntrySource
+from consult.core.models import record_revision
+from consult.extensions import db
+from consult.meetings.models import AgendaItem, Entry, Meeting, Part, Section
+from consult.meetings.services import summary_tree
+
+FORMAT = "consult-meeting/1"
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+class InvalidDocument(Exception):
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(map(str, problems)))
+        self.problems = problems
+
+
+@lru_cache(maxsize=1)
+def _validator() -> Draft202012Validator:
+    text = resources.files("consult.meetings").joinpath("schema/consult-meeting-1.schema.json")
+    schema = json.loads(text.read_text(encoding="utf-8"))
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def parse(raw: str | bytes) -> dict[str, Any]:
+    """JSON text → document; raises :class:`InvalidDocument` listing every problem."""
+    try:
+        doc = json.loads(raw)
+    except UnicodeDecodeError as exc:
+        raise InvalidDocument([Problem("$", f"not UTF-8 text: {exc.reason}")]) from None
+    except json.JSONDecodeError as exc:
+        raise InvalidDocument(
+            [Problem("$", f"not JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})")]
+        ) from None
+    validate(doc)
+    return doc
+
+
+def validate(doc: Any, consultation: Consultation | None = None) -> None:
+    problems = [
+        Problem(error.json_path, error.message)
+        for error in sorted(_validator().iter_errors(doc), key=lambda e: list(map(str, e.path)))
+    ]
+    if not problems:
+        problems = _semantic_problems(doc, consultation)
+    if problems:
+        raise InvalidDocument(problems)
+
+
+def _semantic_problems(doc: dict[str, Any], consultation: Consultation | None) -> list[Problem]:
+    problems: list[Problem] = []
+    plane_numbers: dict[int, str] = {}
+    for i, plane in enumerate(doc["consultation"]["planes"]):
+        if plane["number"] in plane_numbers:
+            problems.append(Problem(f"$.consultation.planes[{i}].number",
+                                    f"plane number {plane['number']} is repeated"))
+        plane_numbers.setdefault(plane["number"], plane["title"])
+    priority_codes: dict[str, str] = {}
+    for i, priority in enumerate(doc["consultation"]["priorities"]):
+        code = priority["code"]
+        if not codes.is_valid(code):
+            problems.append(Problem(f"$.consultation.priorities[{i}].code",
+                                    f"{code!r} is not a valid priority code"))
+        elif code in priority_codes:
+            problems.append(Problem(f"$.consultation.priorities[{i}].code",
+                                    f"priority code {code} is repeated"))
+        priority_codes.setdefault(code, priority["title"])
+    if consultation is not None:
+        existing_planes = {p.number: p.title for p in consultation.planes}
+        for i, plane in enumerate(doc["consultation"]["planes"]):
+            known = existing_planes.get(plane["number"])
+            if known is not None and known != plane["title"]:
+                problems.append(Problem(
+                    f"$.consultation.planes[{i}].title",
+                    f"the consultation already has plane {plane['number']} titled {known!r}"))
+        existing_priorities = {p.code: p.title for p in consultation.priorities}
+        for i, priority in enumerate(doc["consultation"]["priorities"]):
+            known = existing_priorities.get(priority["code"])
+            if known is not None and known != priority["title"]:
+                problems.append(Problem(
+                    f"$.consultation.priorities[{i}].title",
+                    f"the consultation already has priority {priority['code']} titled {known!r}"))
+        plane_numbers = {**existing_planes, **plane_numbers}
+        priority_codes = {**existing_priorities, **priority_codes}
+    for i, part in enumerate(doc["parts"]):
+        for j, section in enumerate(part["sections"]):
+            path = f"$.parts[{i}].sections[{j}]"
+            if "plane" in section and section["plane"] not in plane_numbers:
+                problems.append(Problem(f"{path}.plane",
+                                        f"unknown plane {section['plane']} (not in consultation.planes)"))
+            if "priority" in section and section["priority"] not in priority_codes:
+                problems.append(Problem(f"{path}.priority",
+                                        f"unknown priority {section['priority']!r} (not in consultation.priorities)"))
+    return problems
+
+
+def find_consultation(doc: dict[str, Any]) -> Consultation | None:
+    return db.session.scalar(
+        sa.select(Consultation).where(Consultation.title == doc["consultation"]["title"])
+        .order_by(Consultation.id).limit(1)
+    )
+
+
+def import_meeting(
+    doc: dict[str, Any],
+    user: User | None = None,
+    consultation: Consultation | None = None,
+    source: EntrySource = EntrySource.IMPORT,
+) -> Meeting:
+    """Create the meeting (and its consultation, planes, priorities when missing).
+
+    Attaches to ``consultation`` or, when none is given, to the consultation with the same
+    title, adding the planes and priorities it lacks. The caller commits; on
+    :class:`InvalidDocument` nothing has been added to the session.
+    """
+    if consultation is None:
+        consultation = find_consultation(doc)
+    validate(doc, consultation)
+    c = doc["consultation"]
+    if consultation is None:
+        consultation = Consultation(
+            title=c["title"], organizer=c.get("organizer"), partner_short=c.get("partner_short"),
+            program=c.get("program"), slug=unique_slug(c["title"]),
+        )
+        db.session.add(consultation)
+    planes = {p.number: p for p in consultation.planes}
+    for plane in c["planes"]:
+        if plane["number"] not in planes:
+            planes[plane["number"]] = Plane(number=plane["number"], title=plane["title"])
+            consultation.planes.append(planes[plane["number"]])
+    priorities = {p.code: p for p in consultation.priorities}
+    for priority in c["priorities"]:
+        if priority["code"] not in priorities:
+            priorities[priority["code"]] = Priority(code=priority["code"], title=priority["title"])
+            consultation.priorities.append(priorities[priority["code"]])
+
+    m = doc["meeting"]
+    meeting = Meeting(
+        consultation=consultation,
+        title=m["title"],
+        date=date.fromisoformat(m["date"]),
+        location=m.get("location"),
+        goal=m.get("goal"),
+        participants=m.get("participants"),
+        facilitator=m.get("facilitator"),
+        prepared_by=m.get("prepared_by"),
+    )
+    meeting.agenda_items = [AgendaItem(position=i, text=t) for i, t in enumerate(m.get("agenda", []))]
+    author_id = getattr(user, "id", None)
+
+    def entries(section: Section, items: list[dict], parent: Entry | None, kind: EntryKind | None):
+        for position, item in enumerate(items):
+            entry_kind = EntryKind(item["kind"]) if "kind" in item else kind
+            entry = Entry(section=section, parent=parent, kind=entry_kind, text=item["text"],
+                          position=position, source=source, author_id=author_id)
+            entries(section, item.get("children", []), entry, entry_kind)
+
+    for part_position, p in enumerate(doc["parts"]):
+        part = Part(heading=p["heading"], question=p.get("question"), position=part_position)
+        meeting.parts.append(part)
+        for section_position, s in enumerate(p["sections"]):
+            section = Section(
+                plane=planes.get(s["plane"]) if "plane" in s else None,
+                priority=priorities.get(s["priority"]) if "priority" in s else None,
+                topic=s.get("topic"),
+                label=s.get("label"),
+                position=section_position,
+            )
+            part.sections.append(section)
+            entries(section, s["entries"], None, None)
+    db.session.add(meeting)
+    db.session.flush()
+    record_revision(meeting, "import", user, None, {"format": FORMAT, "title": meeting.title})
+    return meeting
+
+
+def export_meeting(meeting: Meeting) -> dict[str, Any]:
+    consultation = meeting.consultation
+
+    def entry_doc(node, with_kind: bool) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if with_kind:
+            out["kind"] = node.entry.kind.value
+        out["text"] = node.entry.text
+        if node.children:
+            out["children"] = [entry_doc(child, False) for child in node.children]
+        return out
+
+    parts = []
+    for part_node in summary_tree(meeting):
+        part: dict[str, Any] = {"heading": part_node.part.heading}
+        if part_node.part.question is not None:
+            part["question"] = part_node.part.question
+        sections = []
+        for node in part_node.sections:
+            s = node.section
+            section: dict[str, Any] = {}
+            if s.plane is not None:
+                section["plane"] = s.plane.number
+            elif s.priority is not None:
+                section["priority"] = s.priority.code
+            else:
+                section["topic"] = s.topic
+            if s.label is not None:
+                section["label"] = s.label
+            section["entries"] = [entry_doc(e, True) for e in node.entries]
+            sections.append(section)
+        part["sections"] = sections
+        parts.append(part)
+
+    return {
+        "format": FORMAT,
+        "consultation": {
+            "title": consultation.title,
+            "organizer": consultation.organizer,
+            "partner_short": consultation.partner_short,
+            "program": consultation.program,
+            "planes": [{"number": p.number, "title": p.title} for p in consultation.planes],
+            "priorities": [{"code": p.code, "title": p.title}
+                           for p in consultation.sorted_priorities],
+        },
+        "meeting": {
+            "title": meeting.title,
+            "date": meeting.date.isoformat(),
+            "location": meeting.location,
+            "goal": meeting.goal,
+            "participants": meeting.participants,
+            "facilitator": meeting.facilitator,
+            "prepared_by": meeting.prepared_by,
+            "agenda": meeting.agenda,
+        },
+        "parts": parts,
+    }
+
+
+def dumps(doc: dict[str, Any]) -> str:
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+_OPTIONAL_NULLABLE = {
+    "consultation": ("organizer", "partner_short", "program"),
+    "meeting": ("location", "goal", "participants", "facilitator", "prepared_by"),
+    "part": ("question",),
+    "section": ("label",),
+}
+
+
+def normalise(doc: dict[str, Any]) -> dict[str, Any]:
+    """The canonical form two equal documents share.
+
+    An optional field that is ``null`` counts as absent, and so do an empty agenda and
+    an empty list of sub-points; key order never matters (dicts compare unordered).
+    """
+    doc = json.loads(json.dumps(doc))
+
+    def drop(obj: dict[str, Any], keys: tuple[str, ...]) -> None:
+        for key in keys:
+            if key in obj and obj[key] is None:
+                del obj[key]
+
+    def points(items: list[dict[str, Any]]) -> None:
+        for item in items:
+            if item.get("children") == []:
+                del item["children"]
+            points(item.get("children", []))
+
+    drop(doc["consultation"], _OPTIONAL_NULLABLE["consultation"])
+    drop(doc["meeting"], _OPTIONAL_NULLABLE["meeting"])
+    if doc["meeting"].get("agenda") == []:
+        del doc["meeting"]["agenda"]
+    for part in doc["parts"]:
+        drop(part, _OPTIONAL_NULLABLE["part"])
+        for section in part["sections"]:
+            drop(section, _OPTIONAL_NULLABLE["section"])
+            points(section["entries"])
+    return doc

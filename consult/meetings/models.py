@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consult.core.enums import EntryKind, EntrySource, enum_column_type
+from consult.core.models import SoftDeleteMixin, TimestampMixin
+from consult.extensions import db
+
+
+class Meeting(TimestampMixin, db.Model):
+    __tablename__ = "meeting"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("consultation.id", ondelete="RESTRICT"), index=True
+    )
+    title: Mapped[str] = mapped_column(sa.String(500))
+    date: Mapped[date] = mapped_column(sa.Date)
+    location: Mapped[str | None] = mapped_column(sa.String(300))
+    goal: Mapped[str | None] = mapped_column(sa.Text)
+    participants: Mapped[int | None] = mapped_column()
+    facilitator: Mapped[str | None] = mapped_column(sa.String(300))
+    prepared_by: Mapped[str | None] = mapped_column(sa.String(300))
+
+    consultation = relationship("Consultation", back_populates="meetings")
+    agenda_items: Mapped[list[AgendaItem]] = relationship(
+        back_populates="meeting", order_by="AgendaItem.position", cascade="all, delete-orphan"
+    )
+    parts: Mapped[list[Part]] = relationship(
+        back_populates="meeting", order_by="Part.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def agenda(self) -> list[str]:
+        return [item.text for item in self.agenda_items]
+
+    def __repr__(self) -> str:
+        return f"<Meeting {self.id} {self.date}>"
+
+
+class AgendaItem(db.Model):
+    __tablename__ = "agenda_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("meeting.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column()
+    text: Mapped[str] = mapped_column(sa.Text)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="agenda_items")
+
+
+class Part(db.Model):
+    """A block of the summary, e.g. "Opinie i postulaty …" or "Nowe pomysły …"."""
+
+    __tablename__ = "part"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("meeting.id", ondelete="CASCADE"), index=True
+    )
+    heading: Mapped[str] = mapped_column(sa.String(500))
+    question: Mapped[str | None] = mapped_column(sa.Text)
+    position: Mapped[int] = mapped_column()
+
+    meeting: Mapped[Meeting] = relationship(back_populates="parts")
+    sections: Mapped[list[Section]] = relationship(
+        back_populates="part", order_by="Section.position", cascade="all, delete-orphan"
+    )
+
+
+class Section(db.Model):
+    """Entries about exactly one plane, one priority or one free topic."""
+
+    __tablename__ = "section"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(CASE WHEN plane_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN priority_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN topic IS NULL THEN 0 ELSE 1 END) = 1",
+            name="one_subject",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    part_id: Mapped[int] = mapped_column(sa.ForeignKey("part.id", ondelete="CASCADE"), index=True)
+    plane_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("plane.id", ondelete="RESTRICT"), index=True
+    )
+    priority_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("priority.id", ondelete="RESTRICT"), index=True
+    )
+    topic: Mapped[str | None] = mapped_column(sa.Text)
+    label: Mapped[str | None] = mapped_column(sa.String(100))
+    position: Mapped[int] = mapped_column()
+
+    part: Mapped[Part] = relationship(back_populates="sections")
+    plane = relationship("Plane")
+    priority = relationship("Priority")
+    entries: Mapped[list[Entry]] = relationship(
+        back_populates="section", order_by="Entry.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def subject_type(self) -> str:
+        if self.plane_id is not None:
+            return "plane"
+        if self.priority_id is not None:
+            return "priority"
+        return "topic"
+
+
+class Entry(TimestampMixin, SoftDeleteMixin, db.Model):
+    """A strength, weakness, conclusion or idea; sub-points point at their parent entry.
+
+    The number a reader sees is derived from ``position`` among live siblings, never stored.
+    ``version`` guards concurrent edits (optimistic locking).
+    """
+
+    __tablename__ = "entry"
+    __table_args__ = (sa.Index("ix_entry_section_parent_position", "section_id", "parent_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    section_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("section.id", ondelete="CASCADE"), index=True
+    )
+    parent_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("entry.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[EntryKind] = mapped_column(enum_column_type(EntryKind, "entry_kind"))
+    text: Mapped[str] = mapped_column(sa.Text)
+    position: Mapped[int] = mapped_column()
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    source: Mapped[EntrySource] = mapped_column(
+        enum_column_type(EntrySource, "entry_source"), default=EntrySource.LIVE
+    )
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    section: Mapped[Section] = relationship(back_populates="entries")
+    parent: Mapped[Entry | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[Entry]] = relationship(back_populates="parent", order_by="Entry.position")
+    author = relationship("User")
+
+    __mapper_args__ = {"version_id_col": version}

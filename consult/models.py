@@ -1,0 +1,20 @@
+"""Every model, imported in one place so that Alembic and the app see the whole schema."""
+
+from consult.auth.models import User
+from consult.consultations.models import Consultation, Plane, Priority, consultation_facilitator
+from consult.core.models import Revision
+from consult.meetings.models import AgendaItem, Entry, Meeting, Part, Section
+
+__all__ = [
+    "AgendaItem",
+    "Consultation",
+    "Entry",
+    "Meeting",
+    "Part",
+    "Plane",
+    "Priority",
+    "Revision",
+    "Section",
+    "User",
+    "consultation_facilitator",
+]

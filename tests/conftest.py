@@ -1,0 +1,280 @@
+"""Fixtures: the app on a real migrated database, clients per role, a CLI runner, factories.
+
+The suite runs on a SQLite file by default and on PostgreSQL when ``TEST_DATABASE_URL``
+is set. The schema is created once per run by the Alembic migrations (never create_all);
+after each test every table is emptied.
+
+Each test holds an application context for its own queries; every request of the test
+client runs in a fresh application context of its own, as in production (its own
+database session, its own ``g`` and login state).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+from datetime import date
+from pathlib import Path
+
+import flask_migrate
+import pytest
+import sqlalchemy as sa
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
+
+from consult import create_app
+from consult.core.enums import EntryKind, Role
+from consult.extensions import db
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+PASSWORD = "correct horse battery"
+DEMO_FILE = Path(__file__).resolve().parent.parent / "consult" / "demo" / "wpw-2018-kultura.json"
+
+
+def reset_postgres(url: str) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    if TEST_DATABASE_URL:
+        reset_postgres(TEST_DATABASE_URL)
+        return TEST_DATABASE_URL
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+def make_app(database_url: str, instance_path: Path, **overrides):
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": True,
+        **overrides,
+    }
+    return create_app(config, instance_path=str(instance_path))
+
+
+@pytest.fixture(scope="session")
+def migrated(database_url, tmp_path_factory) -> str:
+    app = make_app(database_url, tmp_path_factory.mktemp("instance"))
+    with app.app_context():
+        flask_migrate.upgrade()
+        db.engine.dispose()
+    return database_url
+
+
+def empty_all_tables() -> None:
+    tables = [t for t in reversed(db.metadata.sorted_tables)]
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def app(migrated, tmp_path):
+    app = make_app(migrated, tmp_path / "instance")
+    ctx = app.app_context()
+    ctx.push()
+    try:
+        yield app
+    finally:
+        db.session.remove()
+        empty_all_tables()
+        db.engine.dispose()
+        ctx.pop()
+
+
+class Client(FlaskClient):
+    """A test client whose every request runs in its own application context."""
+
+    def open(self, *args, **kwargs):
+        token = _cv_app.set(None)
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            _cv_app.reset(token)
+            if _cv_app.get(None) is not None:
+                db.session.expire_all()  # the test's own session sees what the request wrote
+
+    def csrf_token(self) -> str:
+        page = self.get("/login", follow_redirects=True).get_data(as_text=True)
+        match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+        assert match, "no CSRF token on the page"
+        return match.group(1)
+
+    def submit(self, url: str, data: dict | None = None, **kwargs):
+        """POST a form the way a browser does: with the CSRF token of the session."""
+        data = {"csrf_token": self.csrf_token(), **(data or {})}
+        return self.post(url, data=data, **kwargs)
+
+    def login(self, email: str, password: str = PASSWORD):
+        return self.submit("/login", {"email": email, "password": password})
+
+
+@pytest.fixture
+def client(app) -> Client:
+    app.test_client_class = Client
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class Factory:
+    """Objects committed to the database, with sensible defaults."""
+
+    _seq = itertools.count(1)
+
+    def __init__(self, app):
+        self.app = app
+
+    def n(self) -> int:
+        return next(self._seq)
+
+    def user(self, role: Role = Role.FACILITATOR, email: str | None = None, password: str = PASSWORD,
+             **kwargs):
+        from consult.auth.models import User
+
+        user = User(email=email or f"user{self.n()}@example.org", name=kwargs.pop("name", "Test User"),
+                    role=role, **kwargs)
+        user.set_password(password)
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    def consultation(self, title: str | None = None, facilitators=(), **kwargs):
+        from consult.consultations.models import Consultation
+
+        n = self.n()
+        consultation = Consultation(title=title or f"Konsultacje {n}", slug=f"konsultacje-{n}", **kwargs)
+        consultation.facilitators = list(facilitators)
+        db.session.add(consultation)
+        db.session.commit()
+        return consultation
+
+    def plane(self, consultation, number: int, title: str = "Płaszczyzna"):
+        from consult.consultations.models import Plane
+
+        plane = Plane(consultation=consultation, number=number, title=title)
+        db.session.add(plane)
+        db.session.commit()
+        return plane
+
+    def priority(self, consultation, code: str, title: str = "Priorytet"):
+        from consult.consultations.models import Priority
+
+        priority = Priority(consultation=consultation, code=code, title=title)
+        db.session.add(priority)
+        db.session.commit()
+        return priority
+
+    def meeting(self, consultation=None, **kwargs):
+        from consult.meetings.models import Meeting
+
+        meeting = Meeting(consultation=consultation or self.consultation(),
+                          title=kwargs.pop("title", "Spotkanie konsultacyjne"),
+                          date=kwargs.pop("date", date(2026, 5, 25)), **kwargs)
+        db.session.add(meeting)
+        db.session.commit()
+        return meeting
+
+    def section(self, meeting, heading: str = "Część", **subject):
+        """A part with one section; ``subject`` is plane=…, priority=… or topic=…."""
+        from consult.meetings.models import Part, Section
+
+        part = Part(meeting=meeting, heading=heading, position=len(meeting.parts))
+        section = Section(part=part, position=0, label=subject.pop("label", None), **subject)
+        db.session.add_all([part, section])
+        db.session.commit()
+        return section
+
+    def entry(self, section, text: str, kind: EntryKind = EntryKind.IDEA, parent=None, **kwargs):
+        from consult.meetings.models import Entry
+
+        siblings = [e for e in section.entries if e.parent_id == (parent.id if parent else None)]
+        entry = Entry(section=section, parent=parent, text=text, kind=kind,
+                      position=kwargs.pop("position", len(siblings)), **kwargs)
+        db.session.add(entry)
+        db.session.commit()
+        return entry
+
+    def demo_meeting(self):
+        from consult.meetings import interchange
+
+        meeting = interchange.import_meeting(interchange.parse(DEMO_FILE.read_bytes()))
+        db.session.commit()
+        return meeting
+
+
+@pytest.fixture
+def make(app) -> Factory:
+    return Factory(app)
+
+
+def _logged_in(app, user) -> Client:
+    app.test_client_class = Client
+    client = app.test_client()
+    response = client.login(user.email)
+    assert response.status_code == 303, response.get_data(as_text=True)
+    return client
+
+
+@pytest.fixture
+def admin(make):
+    return make.user(Role.ADMIN, email="admin@example.org", name="Ada Admin")
+
+
+@pytest.fixture
+def facilitator(make):
+    return make.user(Role.FACILITATOR, email="facilitator@example.org", name="Fela Facilitator")
+
+
+@pytest.fixture
+def official(make):
+    return make.user(Role.OFFICIAL, email="official@example.org", name="Olek Official")
+
+
+@pytest.fixture
+def admin_client(app, admin) -> Client:
+    return _logged_in(app, admin)
+
+
+@pytest.fixture
+def facilitator_client(app, facilitator) -> Client:
+    return _logged_in(app, facilitator)
+
+
+@pytest.fixture
+def official_client(app, official) -> Client:
+    return _logged_in(app, official)
+
+
+@pytest.fixture
+def login_as(app):
+    """A fresh logged-in client for any user: ``login_as(user, htmx=False)``."""
+
+    def login(user, htmx: bool = False) -> Client:
+        client = _logged_in(app, user)
+        if htmx:
+            client.environ_base["HTTP_HX_REQUEST"] = "true"
+        return client
+
+    return login
+
+
+@pytest.fixture
+def htmx_client(admin_client) -> Client:
+    """The admin's client, sending requests the way htmx does (HX-Request: true)."""
+    admin_client.environ_base["HTTP_HX_REQUEST"] = "true"
+    return admin_client
