@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, IntegerField, SelectField, SelectMultipleField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -25,7 +26,7 @@ class ConsultationForm(FlaskForm):
                                              format="%Y-%m-%dT%H:%M")
     submissions_close_at = DateTimeLocalField(_l("Submissions close"), validators=[Optional()],
                                               format="%Y-%m-%dT%H:%M")
-    status = SelectField(_l("Status"), choices=[(s.value, s.label) for s in ConsultationStatus])
+    status = SelectField(_l("Status"), choices=[SelectChoice(s.value, s.label) for s in ConsultationStatus])
 
 
 class PlaneForm(FlaskForm):

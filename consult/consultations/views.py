@@ -7,12 +7,13 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from consult.auth.models import User
 from consult.consultations import services
 from consult.consultations.forms import ConsultationForm, FacilitatorsForm, PlaneForm, PriorityForm
 from consult.consultations.models import Consultation, Plane, Priority
-from consult.core.enums import Role
+from consult.core.enums import ConsultationStatus, Role
 from consult.core.permissions import admin_required, can_edit_meetings
 from consult.core.views import get_or_404, handle_form
 from consult.extensions import db
@@ -81,10 +82,8 @@ def edit(consultation_id: int):
         form.status.data = consultation.status.value
         form.submissions_open_at.data = _to_local(consultation.submissions_open_at)
         form.submissions_close_at.data = _to_local(consultation.submissions_close_at)
-    form.status.choices = [
-        (value, label) for value, label in form.status.choices
-        if consultation.can_move_to(type(consultation.status)(value))
-    ]
+    form.status.choices = [SelectChoice(s.value, s.label) for s in ConsultationStatus
+                           if consultation.can_move_to(s)]
     return handle_form(
         form, lambda: services.update_consultation(consultation, _consultation_data(form), current_user),
         success_url=url_for(".detail", consultation_id=consultation.id),
@@ -100,7 +99,7 @@ def facilitators(consultation_id: int):
         sa.select(User).where(User.role == Role.FACILITATOR).order_by(User.name)
     ).all()
     form = FacilitatorsForm()
-    form.facilitators.choices = [(u.id, f"{u.name} ({u.email})") for u in candidates]
+    form.facilitators.choices = [SelectChoice(u.id, f"{u.name} ({u.email})") for u in candidates]
     if request.method == "GET":
         form.facilitators.data = [u.id for u in consultation.facilitators]
     return handle_form(
