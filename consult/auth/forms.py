@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from consult.core.enums import Role
 from consult.core.forms import strip
@@ -23,9 +23,9 @@ class LoginForm(FlaskForm):
 
 
 class UserForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[InputRequired(_l("This field is required.")),
+    email = EmailField(_l("E-mail"), validators=[DataRequired(_l("This field is required.")),
                                                  Length(max=254)], filters=[strip])
-    name = StringField(_l("Name"), validators=[InputRequired(_l("This field is required.")),
+    name = StringField(_l("Name"), validators=[DataRequired(_l("This field is required.")),
                                                Length(max=200)], filters=[strip],
                        render_kw={"maxlength": 200})
     role = SelectField(_l("Role"), choices=ROLE_CHOICES)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -16,9 +18,16 @@ bp = Blueprint("auth", __name__)
 
 
 def _safe_next(target: str | None) -> str:
-    """Only local paths, so that the login page cannot send people elsewhere."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
+    """Only local paths, so that the login page cannot send people elsewhere.
+
+    Control characters and spaces are refused outright: browsers and URL parsers drop
+    tabs and newlines, so "/<TAB>/evil.example" would become "//evil.example".
+    """
+    if (target and target.startswith("/") and not target.startswith("//") and "\\" not in target
+            and not any(ch <= " " or ch == "\x7f" for ch in target)):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
     return url_for("consultations.index")
 
 
@@ -72,8 +81,14 @@ def user_edit(user_id: int):
     form = UserForm(obj=user if request.method == "GET" else None)
     if request.method == "GET":
         form.role.data = user.role.value
+
+    def save():
+        services.update_user(user, form.data, current_user)
+        if user.id == current_user.id:
+            login_user(user)  # a new password ends the other sessions, not this one
+
     return handle_form(
-        form, lambda: services.update_user(user, form.data, current_user),
+        form, save,
         success_url=url_for("auth.users"),
         message=lambda _result: _("Account %(email)s saved.", email=user.email),
         template="auth/user_form.html", user=user)

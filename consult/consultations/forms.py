@@ -49,4 +49,6 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class FacilitatorsForm(FlaskForm):
-    facilitators = MultiCheckboxField(_l("Facilitators"), coerce=int)
+    # The service refuses non-facilitators with a message of its own (WTForms' message for an
+    # unknown choice is not translated); a box may go stale when a role changes meanwhile.
+    facilitators = MultiCheckboxField(_l("Facilitators"), coerce=int, validate_choice=False)

@@ -52,7 +52,10 @@ def create_consultation(data: dict[str, Any], user: User | None) -> Consultation
         submissions_close_at=data.get("submissions_close_at"),
         status=ConsultationStatus.DRAFT,
     )
-    consultation.slug = unique_slug(data.get("slug") or data["title"])
+    typed = slugify(data["slug"], max_length=100) if data.get("slug") else ""
+    if typed and unique_slug(typed) != typed:  # a typed address is kept as typed, or refused
+        raise ServiceError(_("Another consultation already uses this address."), "slug")
+    consultation.slug = typed or unique_slug(data["title"])
     db.session.add(consultation)
     db.session.flush()
     record_revision(consultation, "create", user, None, snapshot(consultation, CONSULTATION_FIELDS))

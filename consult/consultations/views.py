@@ -4,6 +4,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -45,7 +46,9 @@ def _consultation_data(form: ConsultationForm) -> dict:
 @login_required
 def index():
     consultations = db.session.scalars(
-        sa.select(Consultation).order_by(Consultation.created_at.desc(), Consultation.id.desc())
+        sa.select(Consultation)
+        .order_by(Consultation.created_at.desc(), Consultation.id.desc())
+        .options(selectinload(Consultation.meetings))
     ).all()
     return render_template("consultations/index.html", consultations=consultations)
 

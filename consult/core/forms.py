@@ -8,7 +8,8 @@ from wtforms.validators import Length, Optional
 
 
 def strip(value):
-    return value.strip() if isinstance(value, str) else value
+    """Surrounding spaces off, and NUL characters out (PostgreSQL refuses them in text)."""
+    return value.replace("\x00", "").strip() if isinstance(value, str) else value
 
 
 def none_if_empty(value):
@@ -18,9 +19,10 @@ def none_if_empty(value):
 
 def text(label, max_length: int, required: bool = False, area: bool = False, **kwargs):
     """A stripped text field with a length limit the browser and the server both enforce."""
-    from wtforms.validators import InputRequired
+    from wtforms.validators import DataRequired
 
-    validators = [InputRequired(message=_l("This field is required."))] if required else [Optional()]
+    # DataRequired looks at the stripped value: a title of spaces only is no title.
+    validators = [DataRequired(message=_l("This field is required."))] if required else [Optional()]
     validators.append(Length(max=max_length, message=_l("At most %(max)d characters.")))
     field_cls = TextAreaField if area else StringField
     filters = [strip] if required else [none_if_empty]

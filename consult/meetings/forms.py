@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from consult.core.forms import text
+from consult.core.forms import strip, text
 
 
 def _agenda_lines(value):
@@ -30,6 +30,7 @@ class MeetingForm(FlaskForm):
         _l("Agenda"),
         description=_l("One item per line, in order."),
         validators=[Length(max=40000)],
+        filters=[strip],
         render_kw={"rows": 6},
     )
 
