@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-import re
 from urllib.parse import quote
 
 import pytest
@@ -14,47 +12,11 @@ from consult.core.enums import Role
 from consult.core.models import Revision
 from consult.extensions import db
 from tests.conftest import PASSWORD, Client
+from tests.pages import count, error_summary, field_error, field_value, flashes, table_row
 
 WRONG_CREDENTIALS = "Nieprawidłowy e-mail lub hasło."
 SELF_CHANGE = "Nie możesz zmienić własnej roli ani dezaktywować własnego konta."
 NEW_PASSWORD = "a brand new passphrase"
-
-
-# Reading pages ---------------------------------------------------------------------------
-
-
-def text_of(fragment: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
-
-
-def field_error(page: str, field_id: str) -> str:
-    """The message shown next to a field ("" when there is none)."""
-    match = re.search(rf'<p class="error" id="{field_id}-error">(.*?)</p>', page, re.S)
-    return text_of(match.group(1)) if match else ""
-
-
-def error_summary(page: str) -> str:
-    match = re.search(r'<div class="error-summary".*?</div>', page, re.S)
-    return text_of(match.group(0)) if match else ""
-
-
-def input_value(page: str, field_id: str) -> str | None:
-    tag = re.search(rf'<input [^>]*\bid="{field_id}"[^>]*>', page)
-    assert tag, f"no input {field_id}"
-    value = re.search(r'\bvalue="([^"]*)"', tag.group(0))
-    return html.unescape(value.group(1)) if value else None
-
-
-def selected_option(page: str, field_id: str) -> str | None:
-    select = re.search(rf'<select [^>]*\bid="{field_id}"[^>]*>(.*?)</select>', page, re.S)
-    assert select, f"no select {field_id}"
-    option = re.search(r'<option ([^>]*\bselected\b[^>]*)>', select.group(1))
-    return re.search(r'value="([^"]*)"', option.group(1)).group(1) if option else None
-
-
-def flashes(page: str) -> str:
-    match = re.search(r'<div class="flashes".*?</div>', page, re.S)
-    return text_of(match.group(0)) if match else ""
 
 
 def new_client(app) -> Client:
@@ -64,10 +26,6 @@ def new_client(app) -> Client:
 
 def get_user(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == email))
-
-
-def user_count() -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(User))
 
 
 def is_logged_in(client: Client) -> bool:
@@ -131,8 +89,8 @@ def test_wrong_password_and_unknown_email_get_the_same_message(client, facilitat
 def test_the_typed_email_is_kept_but_the_password_is_not(client, facilitator):
     response = client.login("facilitator@example.org", "not the password")
     page = response.get_data(as_text=True)
-    assert input_value(page, "email") == "facilitator@example.org"
-    assert input_value(page, "password") in ("", None)
+    assert field_value(page, "email") == "facilitator@example.org"
+    assert field_value(page, "password") == ""
     assert "not the password" not in page
 
 
@@ -298,9 +256,8 @@ def test_deactivating_a_user_logs_them_out(app, admin_client, login_as, make):
     assert response.status_code == 303
     assert not is_logged_in(session)
     assert get_user(user.email).active is False
-    row = re.search(r"<tr>\s*<td><a[^>]*>Olga Odchodzi</a>.*?</tr>",
-                    admin_client.get("/admin/users").get_data(as_text=True), re.S)
-    assert "nieaktywne" in text_of(row.group(0))
+    row = table_row(admin_client.get("/admin/users").get_data(as_text=True), "Olga Odchodzi")
+    assert "nieaktywne" in row
     assert new_client(app).login(user.email).status_code == 422
 
 
@@ -338,14 +295,14 @@ def test_non_admins_get_403_on_user_pages(request, make, who, url):
 
 
 def test_non_admins_cannot_create_accounts_or_promote_themselves(facilitator_client, facilitator):
-    before = user_count()
+    before = count(User)
     response = facilitator_client.submit("/admin/users/new",
                                          user_form(email="intruz@example.org", role="admin"))
     assert response.status_code == 403
     response = facilitator_client.submit(f"/admin/users/{facilitator.id}",
                                          user_form(facilitator, role="admin"))
     assert response.status_code == 403
-    assert user_count() == before
+    assert count(User) == before
     assert get_user("intruz@example.org") is None
     db.session.refresh(facilitator)
     assert facilitator.role == Role.FACILITATOR
@@ -372,10 +329,8 @@ def test_admin_creates_a_user_who_appears_in_the_list_and_can_log_in(app, admin_
 
     page = admin_client.get("/admin/users").get_data(as_text=True)
     assert "Utworzono konto marta@example.org." in flashes(page)
-    row = re.search(r"<tr>\s*<td><a[^>]*>Marta Moderator</a>.*?</tr>", page, re.S)
-    assert row, "the new account is not listed"
-    assert text_of(row.group(0)).split() == ["Marta", "Moderator", "marta@example.org", "moderator",
-                                             "aktywne"]
+    assert table_row(page, "Marta Moderator") == ["Marta Moderator", "marta@example.org", "moderator",
+                                                  "aktywne", ""]
 
     user = get_user("marta@example.org")
     assert user.role == Role.FACILITATOR and user.active
@@ -384,30 +339,30 @@ def test_admin_creates_a_user_who_appears_in_the_list_and_can_log_in(app, admin_
 
 @pytest.mark.parametrize("email", ["admin@example.org", " ADMIN@example.org "])
 def test_duplicate_email_gets_a_message_at_the_field(admin_client, email):
-    before = user_count()
+    before = count(User)
     response = admin_client.submit("/admin/users/new", user_form(name="Druga Ada", email=email,
                                                                  role="official"))
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "Konto z tym adresem e-mail już istnieje." in field_error(page, "email")
-    assert input_value(page, "name") == "Druga Ada"
-    assert input_value(page, "email") == email.strip()
-    assert selected_option(page, "role") == "official"
-    assert user_count() == before
+    assert field_value(page, "name") == "Druga Ada"
+    assert field_value(page, "email") == email.strip()
+    assert field_value(page, "role") == "official"
+    assert count(User) == before
 
 
 @pytest.mark.parametrize("password", ["krotkie", "", "123456789"])
 def test_short_or_missing_password_gets_a_message_and_typed_values_are_kept(admin_client, password):
-    before = user_count()
+    before = count(User)
     response = admin_client.submit("/admin/users/new", user_form(
         name="Piotr Krótki", email="piotr@example.org", role="official", password=password))
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "Hasło musi mieć co najmniej 10 znaków." in field_error(page, "password")
-    assert input_value(page, "name") == "Piotr Krótki"
-    assert input_value(page, "email") == "piotr@example.org"
-    assert selected_option(page, "role") == "official"
-    assert user_count() == before
+    assert field_value(page, "name") == "Piotr Krótki"
+    assert field_value(page, "email") == "piotr@example.org"
+    assert field_value(page, "role") == "official"
+    assert count(User) == before
 
 
 def test_invalid_email_gets_a_message(admin_client):
@@ -415,17 +370,17 @@ def test_invalid_email_gets_a_message(admin_client):
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "Podaj poprawny adres e-mail." in field_error(page, "email")
-    assert input_value(page, "email") == "to nie jest adres"
+    assert field_value(page, "email") == "to nie jest adres"
     assert get_user("to nie jest adres") is None
 
 
 @pytest.mark.parametrize("name", ["", "    "])
 def test_a_name_is_required(admin_client, name):
-    before = user_count()
+    before = count(User)
     response = admin_client.submit("/admin/users/new", user_form(name=name))
     assert response.status_code == 422
     assert "To pole jest wymagane." in field_error(response.get_data(as_text=True), "name")
-    assert user_count() == before
+    assert count(User) == before
 
 
 def test_a_user_cannot_be_renamed_to_blank(admin_client, make):
@@ -439,10 +394,10 @@ def test_a_user_cannot_be_renamed_to_blank(admin_client, make):
 def test_edit_form_shows_the_account(admin_client, make):
     user = make.user(Role.OFFICIAL, email="urzednik@example.org", name="Ula Urzędnik")
     page = admin_client.get(f"/admin/users/{user.id}").get_data(as_text=True)
-    assert input_value(page, "name") == "Ula Urzędnik"
-    assert input_value(page, "email") == "urzednik@example.org"
-    assert selected_option(page, "role") == "official"
-    assert input_value(page, "password") in ("", None)
+    assert field_value(page, "name") == "Ula Urzędnik"
+    assert field_value(page, "email") == "urzednik@example.org"
+    assert field_value(page, "role") == "official"
+    assert field_value(page, "password") == ""
 
 
 def test_editing_to_another_accounts_email_is_refused(admin_client, make):
@@ -452,7 +407,7 @@ def test_editing_to_another_accounts_email_is_refused(admin_client, make):
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "Konto z tym adresem e-mail już istnieje." in field_error(page, "email")
-    assert input_value(page, "email") == "DRUGI@example.org"
+    assert field_value(page, "email") == "DRUGI@example.org"
     assert get_user("pierwszy@example.org") is not None
 
 
@@ -464,10 +419,10 @@ def test_admin_changes_a_role(admin_client, make):
 
 
 def test_creating_a_user_without_csrf_token_saves_nothing(admin_client):
-    before = user_count()
+    before = count(User)
     response = admin_client.post("/admin/users/new", data=user_form(email="bez@example.org"))
     assert response.status_code == 400
-    assert user_count() == before
+    assert count(User) == before
 
 
 # Revisions --------------------------------------------------------------------------------

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-import re
 from datetime import datetime, timezone
 
 import pytest
@@ -13,63 +11,14 @@ from consult.consultations.models import Consultation, Plane, Priority
 from consult.core.enums import ConsultationStatus, Role
 from consult.core.models import Revision
 from consult.extensions import db
+from tests.pages import (checkbox_labels, checked, count, error_summary, facts, field_error,
+                         field_value, find, flashes, items, options, section, text, texts)
 
 REQUIRED = "To pole jest wymagane."
 CODE_RULE = ("Użyj obszaru cyfrą rzymską i poziomów cyframi arabskimi rozdzielonych kropkami, "
              "np. I, I.1, I.1.1 lub III.2.")
 STAFF = ["admin_client", "facilitator_client", "official_client"]
 NON_ADMINS = ["facilitator_client", "official_client"]
-
-
-# Reading pages ---------------------------------------------------------------------------
-
-
-def text_of(fragment: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
-
-
-def field_error(page: str, field_id: str) -> str:
-    match = re.search(rf'<p class="error" id="{field_id}-error">(.*?)</p>', page, re.S)
-    return text_of(match.group(1)) if match else ""
-
-
-def error_summary(page: str) -> str:
-    match = re.search(r'<div class="error-summary".*?</div>', page, re.S)
-    return text_of(match.group(0)) if match else ""
-
-
-def input_value(page: str, field_id: str) -> str | None:
-    tag = re.search(rf'<input [^>]*\bid="{field_id}"[^>]*>', page)
-    assert tag, f"no input {field_id}"
-    value = re.search(r'\bvalue="([^"]*)"', tag.group(0))
-    return html.unescape(value.group(1)) if value else None
-
-
-def textarea_value(page: str, field_id: str) -> str:
-    match = re.search(rf'<textarea [^>]*\bid="{field_id}"[^>]*>\r?\n?(.*?)</textarea>', page, re.S)
-    assert match, f"no textarea {field_id}"
-    return html.unescape(match.group(1))
-
-
-def options(page: str, field_id: str) -> list[str]:
-    select = re.search(rf'<select [^>]*\bid="{field_id}"[^>]*>(.*?)</select>', page, re.S)
-    assert select, f"no select {field_id}"
-    return re.findall(r'<option [^>]*value="([^"]*)"', select.group(1))
-
-
-def section(page: str, heading_id: str) -> str:
-    match = re.search(rf'<section aria-labelledby="{heading_id}">(.*?)</section>', page, re.S)
-    assert match, f"no section {heading_id}"
-    return match.group(1)
-
-
-def flashes(page: str) -> str:
-    match = re.search(r'<div class="flashes".*?</div>', page, re.S)
-    return text_of(match.group(0)) if match else ""
-
-
-def count(model) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
 def reload(obj):
@@ -119,7 +68,7 @@ def test_staff_of_every_role_see_the_list(request, make, who):
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "Konsultacje kultury" in page and "Konsultacje sportu" in page
-    assert "Stan: szkic" in text_of(page)
+    assert "Stan: szkic" in text(page)
     assert ("Nowa konsultacja" in page) == (who == "admin_client")
 
 
@@ -139,13 +88,13 @@ def test_staff_of_every_role_see_planes_and_priorities_in_reader_order(request, 
     response = request.getfixturevalue(who).get(f"/consultations/{consultation.id}")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    planes = re.findall(r"<li>(.*?)</li>", section(page, "planes-heading"), re.S)
-    assert [text_of(p).removesuffix(f" edytuj płaszczyzna {n}") for n, p in enumerate(planes, 1)] == [
+    planes = texts(items(find(section(page, "planes-heading"), "ol")))
+    assert [p.removesuffix(f" edytuj płaszczyzna {n}") for n, p in enumerate(planes, 1)] == [
         "1. Tworzenie polityk publicznych", "2. Realizacja zadań", "3. Tworzenie warunków do aktywności"]
     priorities = section(page, "priorities-heading")
-    assert "Priorytety programu — Program Rozwoju Kultury" in priorities
-    assert re.findall(r'<span class="code">(.*?)</span>', priorities) == ["I", "I.1", "I.2", "I.10", "II"]
-    assert "Priorytet I.10" in priorities
+    assert "Priorytety programu — Program Rozwoju Kultury" in text(priorities)
+    assert texts(priorities.select("span.code")) == ["I", "I.1", "I.2", "I.10", "II"]
+    assert "Priorytet I.10" in text(priorities)
 
 
 @pytest.mark.parametrize("who", NON_ADMINS)
@@ -164,12 +113,12 @@ def test_detail_shows_the_facts_of_the_consultation(admin_client, make, facilita
                                      partner_short="UMK", facilitators=[facilitator])
     make.meeting(consultation, title="Spotkanie z NGO")
     page = admin_client.get(f"/consultations/{consultation.id}").get_data(as_text=True)
-    facts = text_of(re.search(r'<dl class="facts">.*?</dl>', page, re.S).group(0))
-    assert "Stan szkic" in facts
-    assert "Organizator Urząd Miasta Krakowa" in facts
-    assert "Moderatorzy Fela Facilitator" in facts
-    assert "Zgłaszanie uwag nie ustalono terminu" in facts
-    assert "Spotkanie z NGO — 25 maja 2026 r." in text_of(section(page, "meetings-heading"))
+    shown = dict(facts(page))
+    assert shown["Stan"] == "szkic"
+    assert shown["Organizator"] == "Urząd Miasta Krakowa"
+    assert shown["Moderatorzy"] == "Fela Facilitator"
+    assert shown["Zgłaszanie uwag"] == "nie ustalono terminu"
+    assert "Spotkanie z NGO — 25 maja 2026 r." in text(section(page, "meetings-heading"))
 
 
 def test_unknown_consultation_is_404(admin_client):
@@ -225,9 +174,9 @@ def test_empty_title_is_refused_and_nothing_is_saved(admin_client, title):
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert REQUIRED in field_error(page, "title")
-    assert input_value(page, "organizer") == "Urząd Miasta Krakowa"
-    assert input_value(page, "partner_short") == "UMK"
-    assert textarea_value(page, "description") == "Pierwszy akapit.\nDrugi akapit."
+    assert field_value(page, "organizer") == "Urząd Miasta Krakowa"
+    assert field_value(page, "partner_short") == "UMK"
+    assert field_value(page, "description") == "Pierwszy akapit.\nDrugi akapit."
     assert count(Consultation) == 0
 
 
@@ -237,8 +186,8 @@ def test_over_long_title_is_refused_and_kept_in_the_form(admin_client):
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "Najwyżej 500 znaków." in field_error(page, "title")
-    assert input_value(page, "title") == title
-    assert input_value(page, "program") == "Program Rozwoju Kultury"
+    assert field_value(page, "title") == title
+    assert field_value(page, "program") == "Program Rozwoju Kultury"
     assert count(Consultation) == 0
 
 
@@ -255,9 +204,9 @@ def test_window_closing_before_it_opens_is_refused(admin_client, opens, closes):
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "Koniec terminu musi nastąpić po jego początku." in field_error(page, "submissions_close_at")
-    assert input_value(page, "submissions_open_at") == opens
-    assert input_value(page, "submissions_close_at") == closes
-    assert input_value(page, "title") == "Konsultacje programu kultury 2026"
+    assert field_value(page, "submissions_open_at") == opens
+    assert field_value(page, "submissions_close_at") == closes
+    assert field_value(page, "title") == "Konsultacje programu kultury 2026"
     assert count(Consultation) == 0
 
 
@@ -266,7 +215,7 @@ def test_a_malformed_date_gets_a_message_not_an_error_page(admin_client):
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "Nieprawidłowa data" in field_error(page, "submissions_open_at")
-    assert input_value(page, "submissions_open_at") == "jutro"
+    assert field_value(page, "submissions_open_at") == "jutro"
     assert count(Consultation) == 0
 
 
@@ -279,10 +228,10 @@ def test_the_window_is_typed_and_shown_in_local_time(admin_client):
     assert consultation.submissions_open_at == datetime(2026, 6, 1, 8, 0, tzinfo=timezone.utc)
     assert consultation.submissions_close_at == datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
     page = admin_client.get(f"/consultations/{consultation.id}/edit").get_data(as_text=True)
-    assert input_value(page, "submissions_open_at") == "2026-06-01T10:00"
-    assert input_value(page, "submissions_close_at") == "2026-12-01T10:00"
+    assert field_value(page, "submissions_open_at") == "2026-06-01T10:00"
+    assert field_value(page, "submissions_close_at") == "2026-12-01T10:00"
     detail = admin_client.get(f"/consultations/{consultation.id}").get_data(as_text=True)
-    assert "10:00" in re.search(r"<dt>Zgłaszanie uwag</dt>\s*<dd>(.*?)</dd>", detail, re.S).group(1)
+    assert "10:00" in dict(facts(detail))["Zgłaszanie uwag"]
 
 
 def test_a_typed_slug_is_kept(admin_client):
@@ -297,7 +246,7 @@ def test_a_typed_slug_already_in_use_is_refused_on_create(admin_client, make):
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "Ten adres ma już inna konsultacja." in field_error(page, "slug")
-    assert input_value(page, "slug") == other.slug
+    assert field_value(page, "slug") == other.slug
     assert count(Consultation) == 1
 
 
@@ -308,19 +257,27 @@ def test_the_edit_form_offers_only_allowed_status_moves(admin_client, make):
     consultation = make.consultation()
     page = admin_client.get(f"/consultations/{consultation.id}/edit").get_data(as_text=True)
     assert options(page, "status") == ["draft", "open"]
-    assert input_value(page, "title") == consultation.title
+    assert field_value(page, "title") == consultation.title
 
 
-def test_an_invalid_status_move_is_refused(admin_client, make):
-    consultation = make.consultation(title="Szkic")
+@pytest.mark.parametrize("field, changes, message", [
+    ("status", {"status": "reported", "title": "Nowy tytuł"}, "Nieprawidłowy wybór"),  # draft ↛ reported
+    ("title", {"title": "", "organizer": "Nowy organizator"}, REQUIRED),
+])
+def test_a_refused_edit_keeps_what_was_typed_and_changes_nothing(admin_client, make, field, changes,
+                                                                 message):
+    consultation = make.consultation(title="Zostaje")
     response = admin_client.submit(f"/consultations/{consultation.id}/edit",
-                                   edit_form(consultation, status="reported", title="Nowy tytuł"))
+                                   edit_form(consultation, **changes))
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert "Nieprawidłowy wybór" in field_error(page, "status")
-    assert input_value(page, "title") == "Nowy tytuł"
-    assert reload(consultation).status == ConsultationStatus.DRAFT
-    assert consultation.title == "Szkic"
+    assert message in field_error(page, field)
+    for name, typed in changes.items():
+        if name != field:
+            assert field_value(page, name) == typed, name
+    reload(consultation)
+    assert (consultation.status, consultation.title, consultation.organizer) == (
+        ConsultationStatus.DRAFT, "Zostaje", None)
 
 
 def test_draft_to_open_works(admin_client, make, admin):
@@ -351,8 +308,8 @@ def test_slug_conflict_on_edit_gets_a_message(admin_client, make):
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "Ten adres ma już inna konsultacja." in field_error(page, "slug")
-    assert input_value(page, "slug") == taken
-    assert input_value(page, "title") == "Druga, poprawiona"
+    assert field_value(page, "slug") == taken
+    assert field_value(page, "title") == "Druga, poprawiona"
     assert reload(consultation).slug == own
     assert consultation.title == "Druga"
 
@@ -367,18 +324,6 @@ def test_edit_saves_typed_values(admin_client, make):
         "Nowy tytuł", "nowy-adres", None)
 
 
-def test_edit_with_an_empty_title_changes_nothing(admin_client, make):
-    consultation = make.consultation(title="Zostaje")
-    response = admin_client.submit(f"/consultations/{consultation.id}/edit",
-                                   edit_form(consultation, title="", organizer="Nowy organizator"))
-    assert response.status_code == 422
-    page = response.get_data(as_text=True)
-    assert REQUIRED in field_error(page, "title")
-    assert input_value(page, "organizer") == "Nowy organizator"
-    assert reload(consultation).title == "Zostaje"
-    assert consultation.organizer is None
-
-
 # Planes -----------------------------------------------------------------------------------
 
 
@@ -386,13 +331,13 @@ def test_admin_adds_a_plane_with_the_next_number_suggested(admin_client, make):
     consultation = make.consultation()
     make.plane(consultation, 1, "Pierwsza")
     page = admin_client.get(f"/consultations/{consultation.id}/planes/new").get_data(as_text=True)
-    assert input_value(page, "number") == "2"
+    assert field_value(page, "number") == "2"
     response = admin_client.submit(f"/consultations/{consultation.id}/planes/new",
                                     {"number": "2", "title": "Współpraca finansowa"})
     assert response.status_code == 303
     page = admin_client.get(response.location).get_data(as_text=True)
     assert "Zapisano płaszczyznę." in flashes(page)
-    assert "2. Współpraca finansowa" in text_of(section(page, "planes-heading"))
+    assert "2. Współpraca finansowa" in text(section(page, "planes-heading"))
 
 
 def test_duplicate_plane_number_gets_a_message_at_the_field(admin_client, make):
@@ -403,7 +348,7 @@ def test_duplicate_plane_number_gets_a_message_at_the_field(admin_client, make):
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "Płaszczyzna 1 już istnieje." in field_error(page, "number")
-    assert input_value(page, "title") == "Druga pierwsza"
+    assert field_value(page, "title") == "Druga pierwsza"
     assert count(Plane) == 1
 
 
@@ -413,7 +358,7 @@ def test_editing_a_plane_to_a_taken_number_gets_a_message(admin_client, make):
     second = make.plane(consultation, 2, "Druga")
     url = f"/consultations/{consultation.id}/planes/{second.id}"
     page = admin_client.get(url).get_data(as_text=True)
-    assert input_value(page, "title") == "Druga"
+    assert field_value(page, "title") == "Druga"
     response = admin_client.submit(url, {"number": "1", "title": "Druga zmieniona"})
     assert response.status_code == 422
     assert "Płaszczyzna 1 już istnieje." in field_error(response.get_data(as_text=True), "number")
@@ -467,8 +412,8 @@ def test_malformed_priority_code_shows_the_rule(admin_client, make, code):
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert CODE_RULE in field_error(page, "code")
-    assert input_value(page, "code") == code
-    assert input_value(page, "title") == "Priorytet"
+    assert field_value(page, "code") == code
+    assert field_value(page, "title") == "Priorytet"
     assert count(Priority) == 0
 
 
@@ -498,7 +443,7 @@ def test_editing_a_priority(admin_client, make):
     priority = make.priority(consultation, "I.2", "Stary")
     url = f"/consultations/{consultation.id}/priorities/{priority.id}"
     page = admin_client.get(url).get_data(as_text=True)
-    assert input_value(page, "code") == "I.2"
+    assert field_value(page, "code") == "I.2"
     assert "Edycja priorytetu I.2" in page
 
     response = admin_client.submit(url, {"code": "I 1", "title": "Kolizja"})
@@ -526,16 +471,6 @@ def test_priority_of_another_consultation_is_404(admin_client, make):
 # Facilitators -----------------------------------------------------------------------------
 
 
-def checkbox_labels(page: str) -> dict[str, str]:
-    """value → label of every checkbox of the facilitators list."""
-    labels = {}
-    for tag in re.findall(r'<input [^>]*type="checkbox"[^>]*>', page):
-        value = re.search(r'value="([^"]*)"', tag).group(1)
-        box_id = re.search(r'id="([^"]*)"', tag).group(1)
-        labels[value] = text_of(re.search(rf'<label for="{box_id}">(.*?)</label>', page, re.S).group(1))
-    return labels
-
-
 def test_only_facilitator_accounts_are_offered(admin_client, make, facilitator, official, admin):
     second = make.user(Role.FACILITATOR, email="druga@example.org", name="Beata Druga")
     consultation = make.consultation()
@@ -556,9 +491,8 @@ def test_admin_assigns_facilitators(admin_client, make, facilitator, login_as):
 
     page = admin_client.get(f"/consultations/{consultation.id}").get_data(as_text=True)
     assert "Zapisano moderatorów." in flashes(page)
-    assert "Moderatorzy Fela Facilitator" in text_of(page)
-    assert 'checked' in re.search(rf'<input [^>]*value="{facilitator.id}"[^>]*>',
-                                  admin_client.get(url).get_data(as_text=True)).group(0)
+    assert dict(facts(page))["Moderatorzy"] == "Fela Facilitator"
+    assert checked(admin_client.get(url).get_data(as_text=True)) == [str(facilitator.id)]
 
     # the assigned facilitator may add meetings, the other one may not
     detail = f"/consultations/{consultation.id}"

@@ -2,154 +2,26 @@
 
 from __future__ import annotations
 
-import html
 import json
-import re
 from datetime import date, datetime, timezone
-from html.parser import HTMLParser
 
 import pytest
 import sqlalchemy as sa
+from bs4 import Tag
 
 from consult.core.enums import EntryKind
 from consult.core.models import Revision
 from consult.extensions import db
 from consult.meetings.models import AgendaItem, Meeting
 from tests.conftest import DEMO_FILE
+from tests.pages import (controls, count, entries, error_summary, facts, field_error, find, flashes,
+                         form_values, items, meeting_summary, own_text, parse, summary_section, text,
+                         texts)
 
 REQUIRED = "To pole jest wymagane."
 KIND_LABELS = {"strength": "mocna strona", "weakness": "słaba strona", "conclusion": "wniosek",
                "idea": "pomysł"}
 DEMO = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
-
-
-# A small HTML tree, to read pages the way a reader sees their structure -----------------
-
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-        "track", "wbr"}
-
-
-class Node:
-    def __init__(self, tag: str, attrs: list[tuple[str, str | None]]):
-        self.tag = tag
-        self.attrs = {k: v or "" for k, v in attrs}
-        self.children: list[Node | str] = []
-
-    @property
-    def classes(self) -> set[str]:
-        return set(self.attrs.get("class", "").split())
-
-    @property
-    def elements(self) -> list[Node]:
-        return [c for c in self.children if isinstance(c, Node)]
-
-    def text(self) -> str:
-        parts = []
-
-        def walk(node: Node) -> None:
-            for child in node.children:
-                parts.append(child) if isinstance(child, str) else walk(child)
-
-        walk(self)
-        return " ".join("".join(parts).split())
-
-    def own_text(self) -> str:
-        """The text of this element without that of its nested lists."""
-        parts = []
-
-        def walk(node: Node) -> None:
-            for child in node.children:
-                if isinstance(child, str):
-                    parts.append(child)
-                elif child.tag not in ("ul", "ol"):
-                    walk(child)
-
-        walk(self)
-        return " ".join("".join(parts).split())
-
-    def find_all(self, tag: str | None = None, cls: str | None = None) -> list[Node]:
-        found = []
-        for child in self.elements:
-            if (tag is None or child.tag == tag) and (cls is None or cls in child.classes):
-                found.append(child)
-            found.extend(child.find_all(tag, cls))
-        return found
-
-    def find(self, tag: str | None = None, cls: str | None = None) -> Node | None:
-        found = self.find_all(tag, cls)
-        return found[0] if found else None
-
-    def by_id(self, element_id: str) -> Node | None:
-        return next((n for n in self.find_all() if n.attrs.get("id") == element_id), None)
-
-    def children_tagged(self, tag: str) -> list[Node]:
-        return [c for c in self.elements if c.tag == tag]
-
-
-class TreeBuilder(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.root = Node("#document", [])
-        self.stack = [self.root]
-
-    def handle_starttag(self, tag, attrs):
-        node = Node(tag, attrs)
-        self.stack[-1].children.append(node)
-        if tag not in VOID:
-            self.stack.append(node)
-
-    def handle_startendtag(self, tag, attrs):
-        self.stack[-1].children.append(Node(tag, attrs))
-
-    def handle_endtag(self, tag):
-        for i in range(len(self.stack) - 1, 0, -1):
-            if self.stack[i].tag == tag:
-                del self.stack[i:]
-                return
-
-    def handle_data(self, data):
-        self.stack[-1].children.append(data)
-
-
-def parse(page: str) -> Node:
-    builder = TreeBuilder()
-    builder.feed(page)
-    builder.close()
-    return builder.root
-
-
-# Reading forms ---------------------------------------------------------------------------
-
-
-def text_of(fragment: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
-
-
-def field_error(page: str, field_id: str) -> str:
-    match = re.search(rf'<p class="error" id="{field_id}-error">(.*?)</p>', page, re.S)
-    return text_of(match.group(1)) if match else ""
-
-
-def form_values(page: str) -> dict[str, str]:
-    """What the form shows in each input and textarea, as the user would see it."""
-    values = {}
-    for node in parse(page).find_all():
-        if node.tag == "input" and node.attrs.get("type") not in ("hidden", "checkbox", "submit"):
-            values[node.attrs["name"]] = node.attrs.get("value", "")
-        elif node.tag == "textarea":
-            text = "".join(c for c in node.children if isinstance(c, str))
-            # a browser drops the first newline of a textarea and shows CRLF as one line break
-            values[node.attrs["name"]] = same_text(text).removeprefix("\n")
-    return values
-
-
-def flashes(page: str) -> str:
-    match = re.search(r'<div class="flashes".*?</div>', page, re.S)
-    return text_of(match.group(0)) if match else ""
-
-
-def count(model) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
 def meeting_form(**changes) -> dict:
@@ -180,33 +52,17 @@ def demo(make):
     return make.demo_meeting()
 
 
-def demo_page(client, meeting, query: str = "") -> Node:
+def demo_page(client, meeting, query: str = "") -> Tag:
     response = client.get(f"/meetings/{meeting.id}{query}")
     assert response.status_code == 200
     return parse(response.get_data(as_text=True))
 
 
-def summary_of(tree: Node) -> Node:
-    summary = tree.by_id("meeting-summary")
-    assert summary is not None
-    return summary
-
-
-def section_titled(summary: Node, heading: str) -> Node:
-    for section in summary.find_all("section", "summary-section"):
-        if section.find("h3").text() == heading:
-            return section
-    raise AssertionError(f"no section {heading!r}")
-
-
 def test_the_meeting_header_reads_like_the_2018_summary(admin_client, demo):
-    article = demo_page(admin_client, demo).find("article", "meeting")
-    assert article.find("h1").text() == DEMO["meeting"]["title"]
-    assert article.find("p", "meeting-date").text() == "25 maja 2018 r."
-    facts = article.find("dl", "facts")
-    pairs = list(zip([dt.text() for dt in facts.children_tagged("dt")],
-                     [dd.text() for dd in facts.children_tagged("dd")]))
-    assert pairs == [
+    article = find(demo_page(admin_client, demo), "article.meeting")
+    assert text(find(article, "h1")) == DEMO["meeting"]["title"]
+    assert text(find(article, "p.meeting-date")) == "25 maja 2018 r."
+    assert facts(article) == [
         ("Cel spotkania", DEMO["meeting"]["goal"]),
         ("Liczba uczestników", "10"),
         ("Prowadzenie", "Ewa Chromniak"),
@@ -214,118 +70,117 @@ def test_the_meeting_header_reads_like_the_2018_summary(admin_client, demo):
 
 
 def test_the_agenda_is_an_ordered_list_in_order(admin_client, demo):
-    article = demo_page(admin_client, demo).find("article", "meeting")
-    headings = [h.text() for h in article.find_all("h2")]
+    article = find(demo_page(admin_client, demo), "article.meeting")
+    headings = texts(article.find_all("h2"))
     assert headings[0] == "Przebieg spotkania"
-    agenda = article.find("ol", "agenda")
-    assert [li.text() for li in agenda.children_tagged("li")] == DEMO["meeting"]["agenda"]
-    assert agenda.children_tagged("li")[0].text().startswith("Informacja o działaniach")
+    agenda = texts(items(find(article, "ol.agenda")))
+    assert agenda == DEMO["meeting"]["agenda"]
+    assert agenda[0].startswith("Informacja o działaniach")
 
 
 def test_parts_follow_in_order_with_their_questions(admin_client, demo):
-    summary = summary_of(demo_page(admin_client, demo))
-    assert [h.text() for h in summary.find_all("h2", "part-heading")] == [
+    summary = meeting_summary(demo_page(admin_client, demo))
+    assert texts(summary.select("h2.part-heading")) == [
         "Opinie i postulaty dotyczące współpracy z UMK w trzech płaszczyznach współpracy",
         "Nowe pomysły na współpracę",
         "Z Programu Rozwoju Kultury – priorytety w zakresie współpracy z NGO",
     ]
-    assert [p.text() for p in summary.find_all("p", "part-question")] == [
+    assert texts(summary.select("p.part-question")) == [
         "W jakie obszary Programu Rozwoju Kultury priorytetowo należy włączyć organizacje pozarządowe?"]
 
 
 def test_plane_1_lists_its_nine_entries_in_one_numbered_list(admin_client, demo):
-    summary = summary_of(demo_page(admin_client, demo, "?kinds=0"))
-    plane = section_titled(summary, "1. Płaszczyzna – Tworzenie polityk publicznych")
-    assert plane.find("p", "section-label").text() == "Wnioski:"
-    lists = plane.children_tagged("ol")
-    assert len(lists) == 1 and "entries" in lists[0].classes
-    items = lists[0].children_tagged("li")
+    summary = meeting_summary(demo_page(admin_client, demo, "?kinds=0"))
+    plane = summary_section(summary, "1. Płaszczyzna – Tworzenie polityk publicznych")
+    assert text(find(plane, "p.section-label")) == "Wnioski:"
+    lists = plane.find_all("ol", recursive=False)
+    assert len(lists) == 1 and "entries" in lists[0].get("class", [])
+    numbered = items(lists[0])
     expected = [e["text"] for e in DEMO["parts"][0]["sections"][0]["entries"]]
-    assert len(items) == 9
-    assert [li.own_text() for li in items] == expected
-    assert items[0].own_text().startswith("Kluczowa jest wzajemna otwartość")
-    assert items[8].own_text() == "Strona Magiczny Kraków słabo funkcjonuje."
+    assert len(numbered) == 9
+    assert [own_text(li) for li in numbered] == expected
+    assert own_text(numbered[0]).startswith("Kluczowa jest wzajemna otwartość")
+    assert own_text(numbered[8]) == "Strona Magiczny Kraków słabo funkcjonuje."
 
 
 def test_sub_points_of_entry_5_are_bullets_inside_entry_5(admin_client, demo):
-    summary = summary_of(demo_page(admin_client, demo))
-    plane = section_titled(summary, "1. Płaszczyzna – Tworzenie polityk publicznych")
-    items = plane.find("ol", "entries").children_tagged("li")
-    fifth = items[4]
-    assert "NGO są zapraszane do udziału w konsultacjach" in fifth.own_text()
-    [bullets] = fifth.children_tagged("ul")
-    assert [li.text() for li in bullets.children_tagged("li")] == [
+    summary = meeting_summary(demo_page(admin_client, demo))
+    numbered = entries(summary_section(summary, "1. Płaszczyzna – Tworzenie polityk publicznych"))
+    fifth = numbered[4]
+    assert "NGO są zapraszane do udziału w konsultacjach" in own_text(fifth)
+    [bullets] = fifth.find_all("ul", recursive=False)
+    assert texts(items(bullets)) == [
         "nie mają przekonania, że ich głos będzie brany pod uwagę,",
         "procesy konsultacyjne są prowadzone najczęściej przez internet oraz mało angażującymi metodami,",
         "informacja o konsultacjach rzadko trafia bezpośrednio do zainteresowanych.",
     ]
-    assert all(not li.find("ul") for i, li in enumerate(items) if i != 4)
-    assert "NGO są zapraszane" not in bullets.text()
+    assert all(li.find("ul") is None for i, li in enumerate(numbered) if i != 4)
+    assert "NGO są zapraszane" not in text(bullets)
 
 
 def test_sections_are_printed_in_summary_order_even_when_empty(admin_client, demo):
-    summary = summary_of(demo_page(admin_client, demo))
-    headings = [h.text() for h in summary.find_all("h3")]
+    summary = meeting_summary(demo_page(admin_client, demo))
+    headings = texts(summary.find_all("h3"))
     assert headings[:3] == [
         "1. Płaszczyzna – Tworzenie polityk publicznych",
         "2. Płaszczyzna – Współpraca w zakresie realizacji zadań finansowych i pozafinansowych",
         "3. Płaszczyzna – Tworzenie warunków do aktywności społecznych i obywatelskich",
     ]
     assert headings[3].startswith("1. Systematycznie ubywa odbiorców kultury")
-    codes = [h.find("span", "code").text() for h in summary.find_all("h3") if h.find("span", "code")]
-    assert codes == ["I.1", "I.1.1", "I.3", "I.3.1", "I.5.1", "III.1.3", "III.2"]
+    assert texts(summary.select("h3 span.code")) == ["I.1", "I.1.1", "I.3", "I.3.1", "I.5.1", "III.1.3",
+                                                     "III.2"]
     assert headings[-1] == "III.2 Współdziałanie na rzecz wzmacniania marki Miasta Literatury"
     for heading in headings[4:]:
-        section = section_titled(summary, heading)
-        code = section.find("span", "code").text()
+        section = summary_section(summary, heading)
+        code = text(find(section, "span.code"))
         if code in ("I.1", "I.3", "III.2"):
             assert section.find("ol") is None
-            assert "Brak wpisów." in section.text()
+            assert "Brak wpisów." in text(section)
         else:
-            assert section.find("p", "section-label").text() == "Pomysły:"
-            assert section.find("ol", "entries").children_tagged("li")
+            assert text(find(section, "p.section-label")) == "Pomysły:"
+            assert entries(section)
 
 
 def test_deeper_priorities_are_marked_as_deeper(admin_client, demo):
-    summary = summary_of(demo_page(admin_client, demo))
-    depth = {s.find("span", "code").text(): s.classes & {"depth-1", "depth-2"}
-             for s in summary.find_all("section", "summary-section--priority")}
+    summary = meeting_summary(demo_page(admin_client, demo))
+    depth = {text(find(s, "span.code")): set(s["class"]) & {"depth-1", "depth-2"}
+             for s in summary.select("section.summary-section--priority")}
     assert depth["I.1"] == {"depth-1"} and depth["I.1.1"] == {"depth-2"}
     assert depth["III.2"] == {"depth-1"} and depth["III.1.3"] == {"depth-2"}
 
 
 def test_prepared_by_comes_last(admin_client, demo):
-    article = demo_page(admin_client, demo).find("article", "meeting")
-    blocks = article.elements
-    prepared = article.find("p", "prepared-by")
-    assert prepared.text() == "Opracowanie: Ewa Chromniak"
-    assert blocks.index(prepared) > blocks.index(article.by_id("meeting-summary"))
+    article = find(demo_page(admin_client, demo), "article.meeting")
+    blocks = article.find_all(recursive=False)
+    prepared = find(article, "p.prepared-by")
+    assert text(prepared) == "Opracowanie: Ewa Chromniak"
+    assert blocks.index(prepared) > blocks.index(meeting_summary(article))
     assert blocks[-1] is prepared
 
 
 def test_entry_kinds_are_shown_as_words_by_default(admin_client, demo):
     tree = demo_page(admin_client, demo)
-    plane = section_titled(summary_of(tree), "1. Płaszczyzna – Tworzenie polityk publicznych")
-    items = plane.find("ol", "entries").children_tagged("li")
-    shown = [li.find("span", "kind").text() for li in items]
+    plane = summary_section(meeting_summary(tree), "1. Płaszczyzna – Tworzenie polityk publicznych")
+    numbered = entries(plane)
+    shown = [text(find(li, "span.kind")) for li in numbered]
     assert shown == [KIND_LABELS[e["kind"]] for e in DEMO["parts"][0]["sections"][0]["entries"]]
     assert shown[:4] == ["wniosek", "słaba strona", "słaba strona", "mocna strona"]
     # sub-points carry no marker of their own
-    assert items[4].find("ul").find("span", "kind") is None
-    link = next(a for a in tree.find_all("a") if a.text() == "Ukryj rodzaje wpisów")
-    assert link.attrs["href"] == f"/meetings/{demo.id}?kinds=0"
+    assert find(numbered[4], "ul").find("span", class_="kind") is None
+    link = next(a for a in tree.find_all("a") if text(a) == "Ukryj rodzaje wpisów")
+    assert link["href"] == f"/meetings/{demo.id}?kinds=0"
 
 
 def test_entry_kinds_are_hidden_with_kinds_0(admin_client, demo):
     tree = demo_page(admin_client, demo, "?kinds=0")
-    summary = summary_of(tree)
-    assert summary.find("span", "kind") is None
+    summary = meeting_summary(tree)
+    assert summary.find("span", class_="kind") is None
     for label in ("słaba strona", "mocna strona", "wniosek"):  # "pomysł" is in "Pomysły:"
-        assert label not in summary.text()
-    entries = [e for part in DEMO["parts"] for section in part["sections"] for e in section["entries"]]
-    everything = len(entries) + sum(len(e.get("children", [])) for e in entries)
-    assert len(summary.find_all("span", "entry-text")) == everything == 32  # the text is all there
-    assert any(a.text() == "Pokaż rodzaje wpisów" for a in tree.find_all("a"))
+        assert label not in text(summary)
+    written = [e for part in DEMO["parts"] for section in part["sections"] for e in section["entries"]]
+    everything = len(written) + sum(len(e.get("children", [])) for e in written)
+    assert len(summary.select("span.entry-text")) == everything == 32  # the text is all there
+    assert any(text(a) == "Pokaż rodzaje wpisów" for a in tree.find_all("a"))
 
 
 def test_deleted_entries_are_left_out_and_numbers_close_up(admin_client, make):
@@ -336,18 +191,17 @@ def test_deleted_entries_are_left_out_and_numbers_close_up(admin_client, make):
     make.entry(section, "Trzeci")
     gone.deleted_at = datetime.now(timezone.utc)
     db.session.commit()
-    summary = summary_of(demo_page(admin_client, meeting, "?kinds=0"))
-    items = summary.find("ol", "entries").children_tagged("li")
-    assert [li.text() for li in items] == ["Pierwszy", "Trzeci"]
+    summary = meeting_summary(demo_page(admin_client, meeting, "?kinds=0"))
+    assert texts(entries(summary)) == ["Pierwszy", "Trzeci"]
 
 
 @pytest.mark.parametrize("who", ["facilitator_client", "official_client"])
 def test_every_staff_member_reads_the_summary_but_only_editors_see_the_edit_link(request, demo, who):
     page = request.getfixturevalue(who).get(f"/meetings/{demo.id}")
     assert page.status_code == 200
-    text = page.get_data(as_text=True)
-    assert "1. Płaszczyzna – Tworzenie polityk publicznych" in text
-    assert "Edytuj spotkanie" not in text
+    body = page.get_data(as_text=True)
+    assert "1. Płaszczyzna – Tworzenie polityk publicznych" in body
+    assert "Edytuj spotkanie" not in body
 
 
 def test_user_text_is_escaped(admin_client, make):
@@ -366,18 +220,17 @@ def test_user_text_is_escaped(admin_client, make):
                 "<marquee>", "<h1>Część", "<a href='javascript", "<i>Konsultacje"):
         assert raw not in page
     tree = parse(page)
-    summary = summary_of(tree)
+    summary = meeting_summary(tree)
     assert summary.find("script") is None and summary.find("marquee") is None
-    assert summary.find("ol", "entries").children_tagged("li")[0].own_text() == (
-        "słaba strona <script>alert(1)</script>")
-    assert tree.find("h1").text() == "<b>Spotkanie</b>"
+    assert own_text(entries(summary)[0]) == "słaba strona <script>alert(1)</script>"
+    assert text(find(tree, "h1")) == "<b>Spotkanie</b>"
 
 
 def test_a_meeting_with_nothing_captured_says_so(admin_client, make):
     meeting = make.meeting()
     tree = demo_page(admin_client, meeting)
-    assert "Na tym spotkaniu nic jeszcze nie zanotowano." in summary_of(tree).text()
-    assert tree.find("ol", "agenda") is None
+    assert "Na tym spotkaniu nic jeszcze nie zanotowano." in text(meeting_summary(tree))
+    assert tree.select_one("ol.agenda") is None
 
 
 def test_unknown_meeting_is_404(admin_client, make):
@@ -409,17 +262,16 @@ def test_admin_creates_a_meeting_and_the_agenda_keeps_its_order(admin_client, ad
     page = response.get_data(as_text=True)
     assert "Utworzono spotkanie." in flashes(page)
     tree = parse(page)
-    assert tree.find("p", "meeting-date").text() == "25 maja 2026 r., Dom Kultury"
-    assert [li.text() for li in tree.find("ol", "agenda").children_tagged("li")] == [
-        "Powitanie", "Praca w grupach", "Podsumowanie"]
-    assert tree.find("p", "prepared-by").text() == "Opracowanie: Jan Kowalski"
+    assert text(find(tree, "p.meeting-date")) == "25 maja 2026 r., Dom Kultury"
+    assert texts(items(find(tree, "ol.agenda"))) == ["Powitanie", "Praca w grupach", "Podsumowanie"]
+    assert text(find(tree, "p.prepared-by")) == "Opracowanie: Jan Kowalski"
 
     revision = db.session.scalar(sa.select(Revision).where(Revision.object_type == "meeting"))
     assert (revision.action, revision.object_id, revision.user_id) == ("create", meeting.id, admin.id)
     assert revision.after["agenda"] == ["Powitanie", "Praca w grupach", "Podsumowanie"]
 
     listing = admin_client.get(f"/consultations/{consultation.id}").get_data(as_text=True)
-    assert "Spotkanie w Nowej Hucie — 25 maja 2026 r." in text_of(listing)
+    assert "Spotkanie w Nowej Hucie — 25 maja 2026 r." in text(listing)
 
 
 def test_optional_fields_may_stay_empty(admin_client, make):
@@ -464,8 +316,7 @@ def test_editing_reorders_and_removes_agenda_items(admin_client, make):
     assert count(AgendaItem) == 3
     page = admin_client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
     assert "Zapisano spotkanie." in flashes(page)
-    assert [li.text() for li in parse(page).find("ol", "agenda").children_tagged("li")] == [
-        "Gamma", "Alfa", "Epsilon"]
+    assert texts(items(find(page, "ol.agenda"))) == ["Gamma", "Alfa", "Epsilon"]
 
     response = admin_client.submit(url, meeting_form(agenda=""))
     assert response.status_code == 303
@@ -495,18 +346,21 @@ def meeting_state(meeting: Meeting) -> tuple:
     return (meeting.title, meeting.date, meeting.goal, meeting.agenda, count(Meeting), count(Revision))
 
 
-def test_a_facilitator_not_assigned_gets_403_and_changes_nothing(facilitator_client, make):
-    consultation = make.consultation()
-    meeting = make.meeting(consultation, title="Nietknięte")
+def assert_may_not_create_or_edit(client, meeting: Meeting) -> None:
+    """The new-meeting form of its consultation and the meeting's edit form, opened or sent,
+    get 403 and change nothing."""
     before = meeting_state(meeting)
-    assert facilitator_client.get(f"/consultations/{consultation.id}/meetings/new").status_code == 403
-    assert facilitator_client.get(f"/meetings/{meeting.id}/edit").status_code == 403
-    response = facilitator_client.submit(f"/consultations/{consultation.id}/meetings/new", meeting_form())
-    assert response.status_code == 403
-    response = facilitator_client.submit(f"/meetings/{meeting.id}/edit", meeting_form(title="Przejęte"))
-    assert response.status_code == 403
-    assert "Nie masz uprawnień do tej czynności." in response.get_data(as_text=True)
+    for url in (f"/consultations/{meeting.consultation_id}/meetings/new", f"/meetings/{meeting.id}/edit"):
+        assert client.get(url).status_code == 403, url
+        response = client.submit(url, meeting_form(title="Przejęte"))
+        assert response.status_code == 403, url
+        assert "Nie masz uprawnień do tej czynności." in response.get_data(as_text=True), url
     assert meeting_state(meeting) == before
+
+
+def test_a_facilitator_not_assigned_gets_403_and_changes_nothing(facilitator_client, make):
+    meeting = make.meeting(make.consultation(), title="Nietknięte")
+    assert_may_not_create_or_edit(facilitator_client, meeting)
     page = facilitator_client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
     assert "Edytuj spotkanie" not in page
 
@@ -514,24 +368,13 @@ def test_a_facilitator_not_assigned_gets_403_and_changes_nothing(facilitator_cli
 def test_a_facilitator_of_another_consultation_cannot_edit_this_one(make, facilitator, login_as):
     make.consultation(facilitators=[facilitator])
     meeting = make.meeting(make.consultation(), title="Cudze")
-    client = login_as(facilitator)
-    before = meeting_state(meeting)
-    assert client.submit(f"/meetings/{meeting.id}/edit", meeting_form()).status_code == 403
-    assert client.submit(f"/consultations/{meeting.consultation_id}/meetings/new",
-                         meeting_form()).status_code == 403
-    assert meeting_state(meeting) == before
+    assert_may_not_create_or_edit(login_as(facilitator), meeting)
 
 
 def test_an_official_reads_the_meeting_but_gets_403_on_edit(official_client, make):
     meeting = make.meeting(title="Do przeczytania")
-    before = meeting_state(meeting)
     assert official_client.get(f"/meetings/{meeting.id}").status_code == 200
-    assert official_client.get(f"/meetings/{meeting.id}/edit").status_code == 403
-    assert official_client.submit(f"/meetings/{meeting.id}/edit", meeting_form()).status_code == 403
-    assert official_client.get(f"/consultations/{meeting.consultation_id}/meetings/new").status_code == 403
-    assert official_client.submit(f"/consultations/{meeting.consultation_id}/meetings/new",
-                                  meeting_form()).status_code == 403
-    assert meeting_state(meeting) == before
+    assert_may_not_create_or_edit(official_client, meeting)
 
 
 def test_posts_without_csrf_token_change_nothing(admin_client, make):
@@ -612,7 +455,7 @@ def test_several_mistakes_at_once_are_all_shown(admin_client, make):
     assert "Nieprawidłowa data" in field_error(page, "date")
     assert "Podaj liczbę od 0 do 100000." in field_error(page, "participants")
     assert "Najwyżej 5000 znaków." in field_error(page, "goal")
-    summary = text_of(re.search(r'<div class="error-summary".*?</div>', page, re.S).group(0))
+    summary = error_summary(page)
     assert summary.startswith("Formularz zawiera błędy")
     for label in ("Tytuł", "Data", "Liczba uczestników", "Cel spotkania"):
         assert label in summary
@@ -634,8 +477,7 @@ def test_fields_are_marked_required_and_invalid_only_when_they_are(admin_client,
     consultation = make.consultation()
     url = f"/consultations/{consultation.id}/meetings/new"
     page = admin_client.get(url).get_data(as_text=True)
-    inputs = {n.attrs["name"]: n.attrs for n in parse(page).find_all()
-              if n.tag in ("input", "textarea") and n.attrs.get("type") != "hidden"}
+    inputs = {name: control.attrs for name, control in controls(page).items()}
     assert "required" in inputs["title"] and "required" in inputs["date"]
     for name in ("location", "goal", "participants", "facilitator", "prepared_by", "agenda"):
         assert "required" not in inputs[name], name
@@ -644,7 +486,7 @@ def test_fields_are_marked_required_and_invalid_only_when_they_are(admin_client,
     assert inputs["agenda"]["aria-describedby"] == "agenda-hint"
 
     page = admin_client.submit(url, meeting_form(title="")).get_data(as_text=True)
-    inputs = {n.attrs["name"]: n.attrs for n in parse(page).find_all() if n.tag in ("input", "textarea")}
+    inputs = {name: control.attrs for name, control in controls(page).items()}
     assert inputs["title"]["aria-invalid"] == "true"
     assert inputs["title"]["aria-describedby"] == "title-error"
     assert "aria-invalid" not in inputs["location"]

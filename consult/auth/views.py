@@ -3,6 +3,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -57,7 +58,9 @@ def logout():
 @bp.get("/admin/users")
 @admin_required
 def users():
-    all_users = db.session.scalars(sa.select(User).order_by(User.name)).all()
+    all_users = db.session.scalars(
+        sa.select(User).order_by(User.name).options(selectinload(User.consultations))
+    ).all()
     return render_template("auth/users.html", users=all_users)
 
 
