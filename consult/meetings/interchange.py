@@ -100,19 +100,15 @@ def _semantic_problems(doc: dict[str, Any], consultation: Consultation | None) -
         priority_codes.setdefault(code, priority["title"])
     if consultation is not None:
         existing_planes = {p.number: p.title for p in consultation.planes}
-        for i, plane in enumerate(doc["consultation"]["planes"]):
-            known = existing_planes.get(plane["number"])
-            if known is not None and known != plane["title"]:
-                problems.append(Problem(
-                    f"$.consultation.planes[{i}].title",
-                    f"the consultation already has plane {plane['number']} titled {known!r}"))
         existing_priorities = {p.code: p.title for p in consultation.priorities}
-        for i, priority in enumerate(doc["consultation"]["priorities"]):
-            known = existing_priorities.get(priority["code"])
-            if known is not None and known != priority["title"]:
-                problems.append(Problem(
-                    f"$.consultation.priorities[{i}].title",
-                    f"the consultation already has priority {priority['code']} titled {known!r}"))
+        for key, field, existing in (("planes", "number", existing_planes),
+                                     ("priorities", "code", existing_priorities)):
+            for i, item in enumerate(doc["consultation"][key]):
+                known = existing.get(item[field])
+                if known is not None and known != item["title"]:
+                    problems.append(Problem(
+                        f"$.consultation.{key}[{i}].title",
+                        f"the consultation already has {field} {item[field]} titled {known!r}"))
         plane_numbers = {**existing_planes, **plane_numbers}
         priority_codes = {**existing_priorities, **priority_codes}
     for i, part in enumerate(doc["parts"]):
