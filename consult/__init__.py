@@ -71,6 +71,17 @@ def _init_extensions(app: Flask) -> None:
 
     login_manager.login_message = _l("Please log in to see this page.")
 
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        """Pages go to the login form; background requests get 401 (the page keeps its work)."""
+        from flask import abort, flash
+        from flask_login import login_url
+
+        if request.headers.get("HX-Request"):
+            abort(401)
+        flash(login_manager.login_message, login_manager.login_message_category)
+        return redirect(login_url(login_manager.login_view, next_url=request.full_path.rstrip("?")))
+
     @login_manager.user_loader
     def load_user(token: str):
         from consult.auth.models import User
@@ -87,12 +98,25 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from consult.auth.views import bp as auth_bp
+    from consult.capture.views import bp as capture_bp
     from consult.consultations.views import bp as consultations_bp
     from consult.meetings.views import bp as meetings_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(consultations_bp)
     app.register_blueprint(meetings_bp)
+    app.register_blueprint(capture_bp)
+
+    @app.get("/csrf-token")
+    def csrf_token():
+        """A fresh CSRF token for a page whose session was renewed (a new login)."""
+        from flask_wtf.csrf import generate_csrf
+
+        return {"token": generate_csrf()}, 200, {"Cache-Control": "no-store"}
+
+    @app.get("/favicon.ico")
+    def favicon():
+        return redirect(url_for("static", filename="favicon.svg"), 301)
 
     @app.get("/")
     def index():
@@ -115,6 +139,10 @@ def _register_error_handlers(app: Flask) -> None:
     @app.errorhandler(400)
     def bad_request(error):
         return page(400, _("Bad request"), _("The request could not be understood."))
+
+    @app.errorhandler(401)
+    def unauthorized_error(error):
+        return page(401, _("Log in again"), _("Your session has ended. Log in again; nothing typed on this page is lost."))
 
     @app.errorhandler(403)
     def forbidden(error):

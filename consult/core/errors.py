@@ -6,10 +6,11 @@ from __future__ import annotations
 class ServiceError(Exception):
     """A request that cannot be carried out; ``message`` is shown to the user."""
 
-    def __init__(self, message: str, field: str | None = None):
+    def __init__(self, message: str, field: str | None = None, status: int = 422):
         super().__init__(message)
         self.message = message
         self.field = field
+        self.status = status  # 422 for input the user can correct, 404 for foreign ids
 
 
 def attach_to_form(form, error: ServiceError) -> None:

@@ -36,6 +36,13 @@ def can_edit_meetings(user: User, consultation: Consultation) -> bool:
     )
 
 
+def can_view_board(user: User, consultation: Consultation) -> bool:
+    """The capture board: its editors, and officials (read-only); other facilitators not."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return user.role == Role.OFFICIAL or can_edit_meetings(user, consultation)
+
+
 def roles_required(*roles: Role) -> Callable:
     """Login required, and the user's role must be one of ``roles`` (403 otherwise)."""
 

@@ -24,6 +24,12 @@ class Meeting(TimestampMixin, db.Model):
     participants: Mapped[int | None] = mapped_column()
     facilitator: Mapped[str | None] = mapped_column(sa.String(300))
     prepared_by: Mapped[str | None] = mapped_column(sa.String(300))
+    # Live capture: bumped (atomically, in the writing transaction) by every change of the
+    # board, so that a "nothing changed" poll is one primary-key read.
+    revision: Mapped[int] = mapped_column(default=0, server_default="0")
+    meta_rev: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The section last written in: highlighted on the projector.
+    active_section_id: Mapped[int | None] = mapped_column()
 
     consultation = relationship("Consultation", back_populates="meetings")
     agenda_items: Mapped[list[AgendaItem]] = relationship(
@@ -66,6 +72,9 @@ class Part(db.Model):
     heading: Mapped[str] = mapped_column(sa.String(500))
     question: Mapped[str | None] = mapped_column(sa.Text)
     position: Mapped[int] = mapped_column()
+    # Meeting revisions at which the part was created / last changed (heading, sections).
+    created_rev: Mapped[int] = mapped_column(default=0, server_default="0")
+    changed_rev: Mapped[int] = mapped_column(default=0, server_default="0")
 
     meeting: Mapped[Meeting] = relationship(back_populates="parts")
     sections: Mapped[list[Section]] = relationship(
@@ -97,6 +106,9 @@ class Section(db.Model):
     topic: Mapped[str | None] = mapped_column(sa.Text)
     label: Mapped[str | None] = mapped_column(sa.String(100))
     position: Mapped[int] = mapped_column()
+    # Meeting revisions at which the section was created / last changed (itself or entries).
+    created_rev: Mapped[int] = mapped_column(default=0, server_default="0")
+    changed_rev: Mapped[int] = mapped_column(default=0, server_default="0")
 
     part: Mapped[Part] = relationship(back_populates="sections")
     plane = relationship("Plane")
@@ -139,6 +151,8 @@ class Entry(TimestampMixin, SoftDeleteMixin, db.Model):
         enum_column_type(EntrySource, "entry_source"), default=EntrySource.LIVE
     )
     version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # Chosen by the browser for a new entry: a retried save finds the entry it already made.
+    client_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
 
     section: Mapped[Section] = relationship(back_populates="entries")
     parent: Mapped[Entry | None] = relationship(remote_side=[id], back_populates="children")

@@ -85,31 +85,23 @@ class PartNode:
     sections: list[SectionNode]
 
 
-def summary_tree(meeting: Meeting) -> list[PartNode]:
-    """Parts → sections → numbered entries → nested sub-points, in summary order.
+def entry_nodes(meeting_id: int, section_ids: set[int] | None = None) -> dict[int, list[EntryNode]]:
+    """Numbered live entries with their nested sub-points, per section (one query).
 
-    Three queries whatever the size of the meeting; deleted entries (and whatever hangs
-    below them) are left out; numbers follow positions among live siblings.
+    Deleted entries, and whatever hangs below them, are left out; numbers follow positions
+    among live siblings. ``section_ids`` limits the result to those sections.
     """
-    parts = db.session.scalars(
-        sa.select(Part)
-        .where(Part.meeting_id == meeting.id)
-        .order_by(Part.position, Part.id)
-        .options(
-            selectinload(Part.sections).options(
-                joinedload(Section.plane), joinedload(Section.priority)
-            )
-        )
-    ).all()
-    entries = db.session.scalars(
+    query = (
         sa.select(Entry)
         .join(Section, Entry.section_id == Section.id)
         .join(Part, Section.part_id == Part.id)
-        .where(Part.meeting_id == meeting.id, Entry.deleted_at.is_(None))
+        .where(Part.meeting_id == meeting_id, Entry.deleted_at.is_(None))
         .order_by(Entry.position, Entry.id)
-    ).all()
+    )
+    if section_ids is not None:
+        query = query.where(Entry.section_id.in_(section_ids))
     by_parent: dict[tuple[int, int | None], list[Entry]] = defaultdict(list)
-    for entry in entries:
+    for entry in db.session.scalars(query):
         by_parent[(entry.section_id, entry.parent_id)].append(entry)
 
     def nodes(section_id: int, parent_id: int | None) -> list[EntryNode]:
@@ -118,14 +110,45 @@ def summary_tree(meeting: Meeting) -> list[PartNode]:
             for number, e in enumerate(by_parent.get((section_id, parent_id), []), start=1)
         ]
 
+    wanted = section_ids if section_ids is not None else {sid for sid, _ in by_parent}
+    return {section_id: nodes(section_id, None) for section_id in wanted}
+
+
+def topic_numbers(part: Part) -> dict[int, int]:
+    """Topics are numbered 1, 2, 3 within their part (planes and priorities have their own)."""
+    topics = [s.id for s in part.sections if s.topic is not None]
+    return {section_id: number for number, section_id in enumerate(topics, start=1)}
+
+
+def load_parts(meeting_id: int, part_ids: set[int] | None = None) -> list[Part]:
+    """Parts in order with their sections, planes and priorities loaded (two queries)."""
+    query = (
+        sa.select(Part)
+        .where(Part.meeting_id == meeting_id)
+        .order_by(Part.position, Part.id)
+        .options(
+            selectinload(Part.sections).options(
+                joinedload(Section.plane), joinedload(Section.priority)
+            )
+        )
+    )
+    if part_ids is not None:
+        query = query.where(Part.id.in_(part_ids))
+    return list(db.session.scalars(query))
+
+
+def summary_tree(meeting: Meeting) -> list[PartNode]:
+    """Parts → sections → numbered entries → nested sub-points, in summary order.
+
+    Three queries whatever the size of the meeting.
+    """
+    parts = load_parts(meeting.id)
+    entries = entry_nodes(meeting.id)
     tree = []
     for part in parts:
-        sections, topic_count = [], 0
-        for section in part.sections:
-            topic_number = None
-            if section.topic is not None:
-                topic_count += 1
-                topic_number = topic_count
-            sections.append(SectionNode(section, nodes(section.id, None), topic_number))
-        tree.append(PartNode(part, sections))
+        numbers = topic_numbers(part)
+        tree.append(PartNode(part, [
+            SectionNode(section, entries.get(section.id, []), numbers.get(section.id))
+            for section in part.sections
+        ]))
     return tree

@@ -1,0 +1,445 @@
+"""Every change of a capture board, as one transaction per call.
+
+Each write starts by bumping the meeting's revision with one atomic UPDATE. That row lock
+serialises the writes of one meeting (PostgreSQL) and, on SQLite, takes the write lock
+before anything is read, so what a write reads afterwards is current. The sections and parts
+it touches get that revision as ``changed_rev``: a browser that has seen revision N asks for
+what changed after N, and when nothing did the answer is one primary-key read.
+
+Services raise :class:`ServiceError` for input the user can correct (status 422) and for
+ids that are not of this meeting (status 404), and :class:`Conflict` when an edit was made
+from a version that someone else has changed meanwhile. The caller commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from consult.auth.models import User
+from consult.consultations.models import Plane, Priority
+from consult.core.enums import EntryKind, EntrySource
+from consult.core.errors import ServiceError
+from consult.core.models import record_revision, snapshot, utcnow
+from consult.extensions import db
+from consult.meetings import services as meeting_services
+from consult.meetings.models import Entry, Meeting, Part, Section
+
+MAX_TEXT = 5000
+ENTRY_FIELDS = ("text", "kind", "section_id", "parent_id", "position", "deleted_at")
+
+
+class Conflict(Exception):
+    """The entry changed since the version the user started from."""
+
+    def __init__(self, entry: Entry, mine: str):
+        super().__init__(f"entry {entry.id} is at version {entry.version}")
+        self.entry = entry
+        self.mine = mine
+
+
+@dataclass
+class Change:
+    """What a write touched: the browser re-renders these."""
+
+    revision: int
+    sections: set[int] = field(default_factory=set)
+    parts: set[int] = field(default_factory=set)
+    meta: bool = False
+    entry: Entry | None = None
+
+
+# Revision bookkeeping ------------------------------------------------------------------
+
+
+def begin_write(meeting: Meeting) -> int:
+    """Bump the meeting's revision (and lock its row); returns the new revision."""
+    revision = db.session.execute(
+        sa.update(Meeting)
+        .where(Meeting.id == meeting.id)
+        .values(revision=Meeting.revision + 1)
+        .returning(Meeting.revision)
+        .execution_options(synchronize_session=False)
+    ).scalar_one()
+    return revision
+
+
+def finish(change: Change, meeting: Meeting, active_section: int | None = None) -> Change:
+    """Stamp what changed with the change's revision."""
+    if change.sections:
+        db.session.execute(
+            sa.update(Section).where(Section.id.in_(change.sections))
+            .values(changed_rev=change.revision).execution_options(synchronize_session=False))
+    if change.parts:
+        db.session.execute(
+            sa.update(Part).where(Part.id.in_(change.parts))
+            .values(changed_rev=change.revision).execution_options(synchronize_session=False))
+    values: dict[str, Any] = {}
+    if change.meta:
+        values["meta_rev"] = change.revision
+    if active_section is not None:
+        values["active_section_id"] = active_section
+        values["meta_rev"] = change.revision
+        change.meta = True
+    if values:
+        db.session.execute(sa.update(Meeting).where(Meeting.id == meeting.id).values(**values)
+                           .execution_options(synchronize_session=False))
+    db.session.expire(meeting)
+    return change
+
+
+def current_revision(meeting_id: int) -> int | None:
+    return db.session.scalar(sa.select(Meeting.revision).where(Meeting.id == meeting_id))
+
+
+# Loading, always fresh and always within the meeting -----------------------------------
+
+
+def _section(meeting: Meeting, section_id: Any) -> Section:
+    try:
+        section_id = int(section_id)
+    except (TypeError, ValueError):
+        raise ServiceError(_("Choose a section of this meeting."), "section_id", 404) from None
+    section = db.session.scalar(
+        sa.select(Section).join(Part).where(Section.id == section_id, Part.meeting_id == meeting.id)
+        .execution_options(populate_existing=True)
+    )
+    if section is None:
+        raise ServiceError(_("Choose a section of this meeting."), "section_id", 404)
+    return section
+
+
+def _entry(meeting: Meeting, entry_id: Any, deleted: bool = False) -> Entry:
+    try:
+        entry_id = int(entry_id)
+    except (TypeError, ValueError):
+        raise ServiceError(_("This entry is not part of this meeting."), None, 404) from None
+    entry = db.session.scalar(
+        sa.select(Entry).join(Section).join(Part)
+        .where(Entry.id == entry_id, Part.meeting_id == meeting.id)
+        .execution_options(populate_existing=True)
+    )
+    if entry is None or (entry.deleted_at is not None and not deleted):
+        raise ServiceError(_("This entry is not part of this meeting (or was deleted)."), None, 404)
+    return entry
+
+
+def _siblings(section_id: int, parent_id: int | None, live_only: bool = False) -> list[Entry]:
+    query = sa.select(Entry).where(Entry.section_id == section_id, Entry.parent_id.is_(None)
+                                   if parent_id is None else Entry.parent_id == parent_id)
+    if live_only:
+        query = query.where(Entry.deleted_at.is_(None))
+    return list(db.session.scalars(query.order_by(Entry.position, Entry.id)
+                                   .execution_options(populate_existing=True)))
+
+
+def _renumber(entries: list[Entry]) -> None:
+    for position, entry in enumerate(entries):
+        if entry.position != position:
+            entry.position = position
+
+
+def _clean_text(text: Any) -> str:
+    text = (text or "").replace("\x00", "").replace("\r\n", "\n").strip() if isinstance(text, str) else ""
+    if not text:
+        raise ServiceError(_("Type the text of the entry."), "text")
+    if len(text) > MAX_TEXT:
+        raise ServiceError(_("An entry may have at most %(max)d characters (this one has %(n)d).",
+                             max=MAX_TEXT, n=len(text)), "text")
+    return text
+
+
+def _clean_kind(kind: Any, default: EntryKind | None) -> EntryKind | None:
+    if kind in (None, ""):
+        return default
+    try:
+        return EntryKind(kind)
+    except ValueError:
+        raise ServiceError(_("Choose strength, weakness, conclusion or idea."), "kind") from None
+
+
+def default_kind(section: Section) -> EntryKind:
+    return EntryKind.CONCLUSION if section.plane_id is not None else EntryKind.IDEA
+
+
+def _record(entry: Entry, action: str, user: User | None, before: dict | None) -> None:
+    record_revision(entry, action, user, before, snapshot(entry, ENTRY_FIELDS))
+
+
+# Entries -------------------------------------------------------------------------------
+
+
+def add_entry(meeting: Meeting, user: User | None, section_id: Any, text: Any,
+              kind: Any = None, parent_id: Any = None, client_key: str | None = None) -> Change:
+    """Append an entry (or a sub-point of ``parent_id``) to a section.
+
+    A repeated ``client_key`` (a retried save) returns the entry made the first time.
+    """
+    client_key = (client_key or "").strip()[:64] or None
+    text = _clean_text(text)
+    revision = begin_write(meeting)  # from here on, no other write of this meeting runs
+    if client_key:
+        existing = db.session.scalar(sa.select(Entry).where(Entry.client_key == client_key))
+        if existing is not None:
+            section = _section(meeting, existing.section_id)
+            return Change(revision, {section.id}, entry=existing)
+    section = _section(meeting, section_id)
+    parent = None
+    if parent_id not in (None, ""):
+        parent = _entry(meeting, parent_id)
+        if parent.section_id != section.id:
+            raise ServiceError(_("A sub-point must be in the section of its entry."), "parent_id", 404)
+    kind = _clean_kind(kind, parent.kind if parent else default_kind(section))
+    siblings = _siblings(section.id, parent.id if parent else None)
+    entry = Entry(section_id=section.id, parent_id=parent.id if parent else None, kind=kind,
+                  text=text, position=(siblings[-1].position + 1) if siblings else 0,
+                  author_id=getattr(user, "id", None), source=EntrySource.LIVE,
+                  client_key=client_key)
+    db.session.add(entry)
+    db.session.flush()
+    _record(entry, "create", user, None)
+    return finish(Change(revision, {section.id}, entry=entry), meeting, active_section=section.id)
+
+
+def edit_entry(meeting: Meeting, user: User | None, entry_id: Any, text: Any, version: Any) -> Change:
+    text = _clean_text(text)
+    try:
+        version = int(version)
+    except (TypeError, ValueError):
+        raise ServiceError(_("The form is incomplete; reload the page."), "version") from None
+    revision = begin_write(meeting)
+    entry = _entry(meeting, entry_id)
+    if entry.text == text:  # nothing to change (also when both wrote the same)
+        return Change(revision, {entry.section_id}, entry=entry)
+    if version != entry.version:
+        raise Conflict(entry, text)
+    before = snapshot(entry, ENTRY_FIELDS)
+    entry.text = text
+    db.session.flush()
+    _record(entry, "edit", user, before)
+    return finish(Change(revision, {entry.section_id}, entry=entry), meeting,
+                  active_section=entry.section_id)
+
+
+def set_kind(meeting: Meeting, user: User | None, entry_id: Any, kind: Any) -> Change:
+    kind = _clean_kind(kind, None)
+    if kind is None:
+        raise ServiceError(_("Choose strength, weakness, conclusion or idea."), "kind")
+    revision = begin_write(meeting)
+    entry = _entry(meeting, entry_id)
+    if kind == entry.kind:
+        return Change(revision, {entry.section_id}, entry=entry)
+    before = snapshot(entry, ENTRY_FIELDS)
+    entry.kind = kind
+    db.session.flush()
+    _record(entry, "kind", user, before)
+    return finish(Change(revision, {entry.section_id}, entry=entry), meeting)
+
+
+def delete_entry(meeting: Meeting, user: User | None, entry_id: Any) -> Change:
+    """Soft delete: the entry and its sub-points disappear until restored."""
+    revision = begin_write(meeting)
+    entry = _entry(meeting, entry_id)
+    before = snapshot(entry, ENTRY_FIELDS)
+    entry.deleted_at = utcnow()
+    db.session.flush()
+    _record(entry, "delete", user, before)
+    return finish(Change(revision, {entry.section_id}, entry=entry), meeting)
+
+
+def restore_entry(meeting: Meeting, user: User | None, entry_id: Any) -> Change:
+    revision = begin_write(meeting)
+    entry = _entry(meeting, entry_id, deleted=True)
+    if entry.deleted_at is None:
+        return Change(revision, {entry.section_id}, entry=entry)
+    before = snapshot(entry, ENTRY_FIELDS)
+    entry.deleted_at = None
+    db.session.flush()
+    _record(entry, "restore", user, before)
+    return finish(Change(revision, {entry.section_id}, entry=entry), meeting)
+
+
+def _descendants(entry: Entry) -> list[Entry]:
+    rows = db.session.scalars(sa.select(Entry).where(Entry.section_id == entry.section_id)).all()
+    children: dict[int | None, list[Entry]] = {}
+    for row in rows:
+        children.setdefault(row.parent_id, []).append(row)
+    found, stack = [], [entry.id]
+    while stack:
+        for child in children.get(stack.pop(), []):
+            found.append(child)
+            stack.append(child.id)
+    return found
+
+
+def move_entry(meeting: Meeting, user: User | None, entry_id: Any, *, direction: str | None = None,
+               section_id: Any = None, position: Any = None) -> Change:
+    """Move up/down among its siblings, or to ``position`` (1-based) of ``section_id``.
+
+    A move to another section puts the entry (with its sub-points) at the top level there.
+    """
+    revision = begin_write(meeting)
+    entry = _entry(meeting, entry_id)
+    source_section = entry.section_id
+    if direction is not None:
+        if direction not in ("up", "down"):
+            raise ServiceError(_("Move up or down."), "direction")
+        live = _siblings(entry.section_id, entry.parent_id, live_only=True)
+        index = next(i for i, e in enumerate(live) if e.id == entry.id)
+        target_section, target_parent = entry.section_id, entry.parent_id
+        position = index + (0 if direction == "up" else 2)  # 1-based target
+        if not 1 <= position <= len(live):
+            raise ServiceError(_("The entry is already first.") if direction == "up"
+                               else _("The entry is already last."), "direction")
+    else:
+        target = _section(meeting, section_id)
+        target_section = target.id
+        target_parent = entry.parent_id if target.id == entry.section_id else None
+        live = _siblings(target_section, target_parent, live_only=True)
+        staying = target_section == entry.section_id and target_parent == entry.parent_id
+        limit = len(live) if staying else len(live) + 1
+        try:
+            position = int(position)
+        except (TypeError, ValueError):
+            raise ServiceError(_("Give the new number of the entry."), "position") from None
+        if not 1 <= position <= limit:
+            raise ServiceError(_("There is no place %(n)d here: choose 1 to %(max)d.",
+                                 n=position, max=limit), "position")
+    before = snapshot(entry, ENTRY_FIELDS)
+    old_siblings = [e for e in _siblings(entry.section_id, entry.parent_id) if e.id != entry.id]
+    if target_section != entry.section_id or target_parent != entry.parent_id:
+        _renumber(old_siblings)
+        for child in _descendants(entry):
+            child.section_id = target_section
+        entry.section_id, entry.parent_id = target_section, target_parent
+        siblings = [e for e in _siblings(target_section, target_parent) if e.id != entry.id]
+    else:
+        siblings = old_siblings
+    # Insert before the live sibling that has the wanted number (deleted ones keep their place).
+    live_others = [e for e in siblings if e.deleted_at is None]
+    anchor = live_others[position - 1] if position - 1 < len(live_others) else None
+    index = siblings.index(anchor) if anchor is not None else len(siblings)
+    siblings.insert(index, entry)
+    _renumber(siblings)
+    db.session.flush()
+    _record(entry, "move", user, before)
+    return finish(Change(revision, {source_section, target_section}, entry=entry), meeting,
+                  active_section=target_section)
+
+
+def indent_entry(meeting: Meeting, user: User | None, entry_id: Any) -> Change:
+    """Make the entry the last sub-point of the live entry above it."""
+    revision = begin_write(meeting)
+    entry = _entry(meeting, entry_id)
+    live = _siblings(entry.section_id, entry.parent_id, live_only=True)
+    index = next(i for i, e in enumerate(live) if e.id == entry.id)
+    if index == 0:
+        raise ServiceError(_("The first entry cannot become a sub-point: there is nothing above it."),
+                           "direction")
+    new_parent = live[index - 1]
+    before = snapshot(entry, ENTRY_FIELDS)
+    children = _siblings(entry.section_id, new_parent.id)
+    entry.parent_id = new_parent.id
+    entry.position = (children[-1].position + 1) if children else 0
+    _renumber([e for e in _siblings(entry.section_id, before["parent_id"]) if e.id != entry.id])
+    db.session.flush()
+    _record(entry, "indent", user, before)
+    return finish(Change(revision, {entry.section_id}, entry=entry), meeting)
+
+
+def outdent_entry(meeting: Meeting, user: User | None, entry_id: Any) -> Change:
+    """Make a sub-point an entry of the level above, right after its former parent."""
+    revision = begin_write(meeting)
+    entry = _entry(meeting, entry_id)
+    if entry.parent_id is None:
+        raise ServiceError(_("This entry is already at the top level."), "direction")
+    parent = db.session.get(Entry, entry.parent_id, populate_existing=True)
+    before = snapshot(entry, ENTRY_FIELDS)
+    _renumber([e for e in _siblings(entry.section_id, parent.id) if e.id != entry.id])
+    siblings = [e for e in _siblings(entry.section_id, parent.parent_id)]
+    entry.parent_id = parent.parent_id
+    siblings.insert(siblings.index(parent) + 1, entry)
+    _renumber(siblings)
+    db.session.flush()
+    _record(entry, "outdent", user, before)
+    return finish(Change(revision, {entry.section_id}, entry=entry), meeting)
+
+
+# Structure and details -------------------------------------------------------------------
+
+
+def add_part(meeting: Meeting, user: User | None, heading: str, question: str | None) -> Change:
+    revision = begin_write(meeting)
+    position = db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.max(Part.position) + 1, 0)).where(Part.meeting_id == meeting.id))
+    part = Part(meeting_id=meeting.id, heading=heading, question=question, position=position,
+                created_rev=revision, changed_rev=revision)
+    db.session.add(part)
+    db.session.flush()
+    record_revision(part, "create", user, None, snapshot(part, ("heading", "question", "position")))
+    return finish(Change(revision, parts={part.id}), meeting)
+
+
+def add_section(meeting: Meeting, user: User | None, part_id: Any, *, plane_id: Any = None,
+                priority_id: Any = None, topic: str | None = None, label: str | None = None) -> Change:
+    part = db.session.scalar(sa.select(Part).where(Part.id == part_id, Part.meeting_id == meeting.id)) \
+        if str(part_id or "").isdigit() else None
+    if part is None:
+        raise ServiceError(_("Choose a part of this meeting."), "part_id", 404)
+    chosen = [v for v in (plane_id, priority_id, topic) if v not in (None, "")]
+    if len(chosen) != 1:
+        raise ServiceError(_("Choose exactly one: a plane, a priority or a topic."), "subject")
+    plane = priority = None
+    if plane_id not in (None, ""):
+        plane = db.session.scalar(sa.select(Plane).where(
+            Plane.id == plane_id, Plane.consultation_id == meeting.consultation_id)) \
+            if str(plane_id).isdigit() else None
+        if plane is None:
+            raise ServiceError(_("Choose a plane of this consultation."), "plane_id")
+    if priority_id not in (None, ""):
+        priority = db.session.scalar(sa.select(Priority).where(
+            Priority.id == priority_id, Priority.consultation_id == meeting.consultation_id)) \
+            if str(priority_id).isdigit() else None
+        if priority is None:
+            raise ServiceError(_("Choose a priority of this consultation."), "priority_id")
+    revision = begin_write(meeting)
+    position = db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.max(Section.position) + 1, 0)).where(Section.part_id == part.id))
+    section = Section(part_id=part.id, plane_id=plane.id if plane else None,
+                      priority_id=priority.id if priority else None,
+                      topic=topic or None, label=label or None, position=position,
+                      created_rev=revision, changed_rev=revision)
+    db.session.add(section)
+    db.session.flush()
+    record_revision(section, "create", user, None,
+                    snapshot(section, ("part_id", "plane_id", "priority_id", "topic", "label", "position")))
+    return finish(Change(revision, {section.id}, {part.id}), meeting, active_section=section.id)
+
+
+def update_details(meeting: Meeting, user: User | None, data: dict[str, Any]) -> Change:
+    revision = begin_write(meeting)
+    meeting_services.update_meeting(meeting, data, user)
+    db.session.flush()
+    return finish(Change(revision, meta=True), meeting)
+
+
+def set_active_section(meeting: Meeting, section_id: Any) -> Change:
+    section = _section(meeting, section_id)
+    if meeting.active_section_id == section.id:
+        return Change(meeting.revision)
+    return finish(Change(begin_write(meeting)), meeting, active_section=section.id)
+
+
+def history(meeting: Meeting, entry_id: Any):
+    from consult.core.models import Revision
+
+    entry = _entry(meeting, entry_id, deleted=True)
+    revisions = db.session.scalars(
+        sa.select(Revision).where(Revision.object_type == Entry.__tablename__,
+                                  Revision.object_id == entry.id)
+        .order_by(Revision.created_at.desc(), Revision.id.desc())
+    ).all()
+    return entry, revisions

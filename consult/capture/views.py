@@ -1,0 +1,350 @@
+"""The capture board, its live updates and the projector view.
+
+Every change is a POST that works as a plain form (303 back to the board) and as an htmx
+request (the answer carries the board's updates since the revision the browser has seen).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy.orm.exc import StaleDataError
+
+from consult.capture import services
+from consult.capture.forms import KIND_CHOICES, PartForm, SectionForm
+from consult.capture.rendering import board_context, changes_context
+from consult.core.errors import ServiceError
+from consult.core.permissions import can_edit_meetings, can_view_board
+from consult.core.views import get_or_404
+from consult.extensions import db, htmx
+from consult.meetings.forms import MeetingForm
+from consult.meetings.models import Meeting
+from consult.meetings.services import entry_nodes
+
+bp = Blueprint("capture", __name__, url_prefix="/meetings/<int:meeting_id>")
+
+
+def _meeting(meeting_id: int, edit: bool) -> Meeting:
+    meeting = get_or_404(Meeting, meeting_id)
+    allowed = can_edit_meetings if edit else can_view_board
+    if not allowed(current_user, meeting.consultation):
+        abort(403)
+    return meeting
+
+
+def _since() -> int | None:
+    value = request.values.get("since", "")
+    return int(value) if value.isdigit() else None
+
+
+def _board_url(meeting: Meeting, anchor: str | None = None) -> str:
+    return url_for("capture.board", meeting_id=meeting.id) + (f"#{anchor}" if anchor else "")
+
+
+def _message(text: str, status: int, category: str = "error"):
+    """For htmx: a message in the board's live region, and no other swap."""
+    return (render_template("capture/_message.html", text=text, category=category), status,
+            {"HX-Reswap": "none"})
+
+
+def _write(meeting_id: int, operation: Callable[[Meeting], services.Change],
+           anchor: Callable[[services.Change], str | None] = lambda c: None,
+           done: str | None = None, extra: Callable[[services.Change], dict] = lambda c: {}):
+    """Load → check → run the service → commit → answer (updates for htmx, 303 otherwise)."""
+    meeting = _meeting(meeting_id, edit=True)
+    since = _since()
+    try:
+        change = operation(meeting)
+    except ServiceError as exc:
+        db.session.rollback()
+        if htmx:
+            return _message(exc.message, exc.status)
+        flash(exc.message, "error")
+        return redirect(_board_url(meeting), 303)
+    except services.Conflict as exc:
+        db.session.rollback()
+        return _conflict(meeting, exc)
+    except StaleDataError:
+        db.session.rollback()
+        return _message(_("Someone changed this entry at the same moment; look and try again."), 409)
+    db.session.commit()
+    if htmx:
+        return render_template("capture/_changes.html", **extra(change),
+                               **changes_context(meeting, since, current_user, change=change))
+    if done:
+        flash(done, "success")
+    return redirect(_board_url(meeting, anchor(change)), 303)
+
+
+def _conflict(meeting: Meeting, exc: services.Conflict):
+    entry = db.session.get(type(exc.entry), exc.entry.id)
+    context = {"meeting": meeting, "entry": entry, "mine": exc.mine}
+    if htmx:  # in place of the editor that was saving
+        return render_template("capture/_conflict.html", **context), 409, {
+            "HX-Retarget": f"#entry-{entry.id} > .entry__body", "HX-Reswap": "innerHTML"}
+    return render_template("capture/conflict.html", **context), 409
+
+
+# Pages ---------------------------------------------------------------------------------
+
+
+def _js_strings() -> dict[str, str]:
+    """What capture.js says to people, translated (``%(n)s`` is filled in by the script)."""
+    return {
+        "pending": _("Not saved yet: %(n)s – retrying."),
+        "offline": _("Offline: %(n)s not saved – kept here and sent when the connection is back."),
+        "login": _("Your session has ended: %(n)s not saved – kept here."),
+        "login_link": _("Log in again (opens a new window)"),
+        "pending_label": _("Entries not saved yet"),
+        "retry": _("Retry now"),
+        "back_to_input": _("Back to the input"),
+        "saving": _("saving…"),
+        "not_saved": _("not saved – retrying"),
+        "not_saved_login": _("not saved – log in again"),
+        "refused": _("not saved:"),
+        "saved": _("Entry saved."),
+        "subpoint_of": _("(sub-point of entry %(n)s)"),
+    }
+
+
+def _board_page(meeting: Meeting, details_form: MeetingForm | None = None,
+                part_form: PartForm | None = None, status: int = 200):
+    editable = can_edit_meetings(current_user, meeting.consultation)
+    if details_form is None:
+        details_form = MeetingForm(formdata=None, obj=meeting)
+        details_form.agenda.data = "\n".join(meeting.agenda)
+    return render_template("capture/board.html", kind_choices=KIND_CHOICES,
+                           details_form=details_form, js_strings=_js_strings(),
+                           part_form=part_form or PartForm(formdata=None, prefix="part"),
+                           **board_context(meeting, editable)), status
+
+
+@bp.get("/board")
+@login_required
+def board(meeting_id: int):
+    return _board_page(_meeting(meeting_id, edit=False))
+
+
+@bp.get("/projector")
+@login_required
+def projector(meeting_id: int):
+    meeting = _meeting(meeting_id, edit=False)
+    return render_template("capture/projector.html", **board_context(meeting, editable=False))
+
+
+@bp.get("/board/changes")
+@login_required
+def changes(meeting_id: int):
+    """What changed after revision ``since``; 204 when nothing did (one cheap read)."""
+    meeting_ids_revision = services.current_revision(meeting_id)
+    if meeting_ids_revision is None:
+        abort(404)
+    since = _since()
+    if since is not None and since == meeting_ids_revision:
+        meeting = _meeting(meeting_id, edit=False)  # still refuse whoever may not see it
+        return "", 204
+    meeting = _meeting(meeting_id, edit=False)
+    if since is None or since > meeting_ids_revision:
+        return "", 200, {"HX-Refresh": "true"}  # the browser is lost: reload the page
+    view = "projector" if request.args.get("view") == "projector" else "board"
+    editable = view == "board" and can_edit_meetings(current_user, meeting.consultation)
+    return render_template("capture/_changes.html",
+                           **changes_context(meeting, since, current_user, view=view,
+                                             editable=editable))
+
+
+@bp.get("/entries/<int:entry_id>/history")
+@login_required
+def history(meeting_id: int, entry_id: int):
+    meeting = _meeting(meeting_id, edit=False)
+    try:
+        entry, revisions = services.history(meeting, entry_id)
+    except ServiceError:
+        abort(404)
+    template = "capture/_history.html" if htmx else "capture/history.html"
+    return render_template(template, meeting=meeting, entry=entry, revisions=revisions)
+
+
+@bp.get("/entries/<int:entry_id>/edit")
+@login_required
+def edit_entry_form(meeting_id: int, entry_id: int):
+    meeting = _meeting(meeting_id, edit=True)
+    try:
+        entry = services._entry(meeting, entry_id)
+    except ServiceError:
+        abort(404)
+    template = "capture/_entry_edit.html" if htmx else "capture/entry_edit.html"
+    return render_template(template, meeting=meeting, entry=entry, text=entry.text,
+                           kind_choices=KIND_CHOICES)
+
+
+@bp.get("/entries/<int:entry_id>/move")
+@login_required
+def move_entry_form(meeting_id: int, entry_id: int):
+    meeting = _meeting(meeting_id, edit=True)
+    try:
+        entry = services._entry(meeting, entry_id)
+    except ServiceError:
+        abort(404)
+    return render_template("capture/move.html", meeting=meeting, entry=entry,
+                           parts=board_context(meeting, editable=False)["parts"])
+
+
+@bp.get("/entries/<int:entry_id>")
+@login_required
+def entry_view(meeting_id: int, entry_id: int):
+    """The entries list of the entry's section (htmx: what closing an editor swaps in)."""
+    meeting = _meeting(meeting_id, edit=False)
+    try:
+        entry = services._entry(meeting, entry_id)
+    except ServiceError:
+        abort(404)
+    return render_template("capture/_entries.html", meeting=meeting, section=entry.section,
+                           entries=entry_nodes(meeting.id, {entry.section_id})[entry.section_id],
+                           editable=can_edit_meetings(current_user, meeting.consultation))
+
+
+# Entries -------------------------------------------------------------------------------
+
+
+def _form() -> dict[str, Any]:
+    return request.form
+
+
+@bp.post("/board/entries")
+@login_required
+def add_entry(meeting_id: int):
+    form = _form()
+    return _write(meeting_id, lambda m: services.add_entry(
+        m, current_user, form.get("section_id"), form.get("text"), form.get("kind"),
+        form.get("parent_id"), form.get("client_key")),
+        anchor=lambda c: f"section-{c.entry.section_id}")
+
+
+@bp.post("/entries/<int:entry_id>")
+@login_required
+def edit_entry(meeting_id: int, entry_id: int):
+    form = _form()
+    return _write(meeting_id, lambda m: services.edit_entry(
+        m, current_user, entry_id, form.get("text"), form.get("version")),
+        anchor=lambda c: f"entry-{entry_id}", done=_("Entry saved."))
+
+
+@bp.post("/entries/<int:entry_id>/kind")
+@login_required
+def set_kind(meeting_id: int, entry_id: int):
+    return _write(meeting_id, lambda m: services.set_kind(m, current_user, entry_id, _form().get("kind")),
+                  anchor=lambda c: f"entry-{entry_id}")
+
+
+@bp.post("/entries/<int:entry_id>/delete")
+@login_required
+def delete_entry(meeting_id: int, entry_id: int):
+    undo_url = url_for("capture.restore_entry", meeting_id=meeting_id, entry_id=entry_id)
+    response = _write(meeting_id, lambda m: services.delete_entry(m, current_user, entry_id),
+                      anchor=lambda c: f"section-{c.entry.section_id}",
+                      extra=lambda c: {"undo_url": undo_url, "undo_text": _("Entry deleted.")})
+    if not htmx and response.status_code == 303:
+        flash(_("Entry deleted."), f"undo:{undo_url}")  # the flash shows an Undo button
+    return response
+
+
+@bp.post("/entries/<int:entry_id>/restore")
+@login_required
+def restore_entry(meeting_id: int, entry_id: int):
+    return _write(meeting_id, lambda m: services.restore_entry(m, current_user, entry_id),
+                  anchor=lambda c: f"entry-{entry_id}", done=_("Entry restored."))
+
+
+@bp.post("/entries/<int:entry_id>/move")
+@login_required
+def move_entry(meeting_id: int, entry_id: int):
+    form = _form()
+    if form.get("direction"):
+        operation = lambda m: services.move_entry(m, current_user, entry_id,  # noqa: E731
+                                                  direction=form.get("direction"))
+    else:
+        operation = lambda m: services.move_entry(m, current_user, entry_id,  # noqa: E731
+                                                  section_id=form.get("section_id"),
+                                                  position=form.get("position"))
+    return _write(meeting_id, operation, anchor=lambda c: f"entry-{entry_id}")
+
+
+@bp.post("/entries/<int:entry_id>/indent")
+@login_required
+def indent_entry(meeting_id: int, entry_id: int):
+    return _write(meeting_id, lambda m: services.indent_entry(m, current_user, entry_id),
+                  anchor=lambda c: f"entry-{entry_id}")
+
+
+@bp.post("/entries/<int:entry_id>/outdent")
+@login_required
+def outdent_entry(meeting_id: int, entry_id: int):
+    return _write(meeting_id, lambda m: services.outdent_entry(m, current_user, entry_id),
+                  anchor=lambda c: f"entry-{entry_id}")
+
+
+# Structure and details -----------------------------------------------------------------
+
+
+@bp.post("/board/parts")
+@login_required
+def add_part(meeting_id: int):
+    form = PartForm(prefix="part")
+    if not form.validate():
+        return _refuse(meeting_id, form, part_form=form)
+    return _write(meeting_id, lambda m: services.add_part(m, current_user, form.heading.data,
+                                                          form.question.data),
+                  anchor=lambda c: f"part-{next(iter(c.parts))}", done=_("Part added."))
+
+
+@bp.post("/board/sections")
+@login_required
+def add_section(meeting_id: int):
+    form = SectionForm(prefix=f"section-{request.form.get('part_id', '')}")
+    form.validate()
+    if any(name in form.errors for name in ("topic", "label", "subject")):
+        return _refuse(meeting_id, form)
+    subject = form.subject.data
+    return _write(meeting_id, lambda m: services.add_section(
+        m, current_user, request.form.get("part_id"),
+        plane_id=form.plane_id.data if subject == "plane" else None,
+        priority_id=form.priority_id.data if subject == "priority" else None,
+        topic=form.topic.data if subject == "topic" else None,
+        label=form.label.data),
+        anchor=lambda c: f"section-{next(iter(c.sections))}", done=_("Section added."))
+
+
+@bp.post("/board/details")
+@login_required
+def details(meeting_id: int):
+    form = MeetingForm()
+    if not form.validate():
+        return _refuse(meeting_id, form, details_form=form)
+    data = {**form.data, "agenda": form.agenda_items()}
+    return _write(meeting_id, lambda m: services.update_details(m, current_user, data),
+                  anchor=lambda c: "meeting-details", done=_("Meeting details saved."))
+
+
+@bp.post("/board/focus")
+@login_required
+def focus(meeting_id: int):
+    """The section a facilitator is writing in (highlighted on the projector)."""
+    return _write(meeting_id, lambda m: services.set_active_section(m, request.form.get("section_id")))
+
+
+def _refuse(meeting_id: int, form, **forms):
+    """Invalid form: for htmx a message (the form keeps what was typed); without JavaScript
+    the board again, with the form as typed and its messages at the fields."""
+    meeting = _meeting(meeting_id, edit=True)
+    message = " ".join(f"{form[name].label.text}: {' '.join(errors)}"
+                       for name, errors in form.errors.items() if name in form._fields)
+    if htmx or not forms:
+        if htmx:
+            return _message(message, 422)
+        flash(message, "error")
+        return redirect(_board_url(meeting), 303)
+    return _board_page(meeting, status=422, **forms)

@@ -1,0 +1,521 @@
+/* consult — live capture board and projector.
+ *
+ * - Polls the board's revision every second ("nothing changed" is a 204) and applies the
+ *   out-of-band updates the server sends; an entries list that holds an open editor is
+ *   never replaced (the revision is then not advanced, so the update comes again later).
+ * - New entries go through an outbox kept in localStorage: each has a key chosen here, so a
+ *   retried save is stored once. A failed save stays visible as "not saved" and is retried
+ *   (backoff, and at once when the browser is back online or the page is reloaded).
+ * - Keyboard: see the help on the board (Enter, Shift+Enter, Tab, Shift+Tab, Alt+1…4,
+ *   arrows, Alt+arrows, Delete, Ctrl+Z, Esc).
+ * Without this file every action still works as a plain form.
+ */
+(function () {
+  "use strict";
+
+  const board = document.querySelector(".board[data-meeting]");
+  if (!board || !window.htmx) return;
+
+  const meetingId = board.dataset.meeting;
+  const editable = board.dataset.editable === "true";
+  const changesUrl = board.dataset.changesUrl;
+  const i18n = JSON.parse(board.dataset.i18n || "{}");
+  const t = (key, n) => (i18n[key] || key).replace("%(n)s", n);
+  const KINDS = ["strength", "weakness", "conclusion", "idea"];
+  const POLL_MS = 1000;
+
+  let csrfToken = (document.querySelector('input[name="csrf_token"]') || {}).value || "";
+  let deferred = false; // an update was held back this round (someone is editing)
+
+  // ----------------------------------------------------------------------------------
+  // Revision and updates
+
+  const state = () => document.getElementById("board-state");
+  const revision = () => state().dataset.rev;
+
+  function applyUpdates(html) {
+    deferred = false;
+    htmx.swap(document.body, html, { swapStyle: "none" });
+  }
+
+  document.body.addEventListener("htmx:oobBeforeSwap", (event) => {
+    const target = event.detail.target;
+    const fragment = event.detail.fragment;
+    // Never replace a list in which someone has an editor open (unless it is saving).
+    if (target.matches && target.matches("ol.board-entries")) {
+      const editor = target.querySelector(".entry-editor:not([data-saving]), .conflict");
+      if (editor) {
+        event.detail.shouldSwap = false;
+        deferred = true;
+        return;
+      }
+      const focused = document.activeElement && document.activeElement.closest("li[data-entry]");
+      if (focused && target.contains(focused)) target.dataset.refocus = focused.dataset.entry;
+    }
+    // A new part or section that this page already has (it made it itself).
+    const first = fragment && fragment.firstElementChild;
+    if (first && first.id && target.id !== first.id && document.getElementById(first.id)) {
+      event.detail.shouldSwap = false;
+      return;
+    }
+    // The revision: taken only when nothing was held back.
+    if (target.id === "board-state") {
+      const next = first && first.dataset ? first.dataset.rev : (fragment.dataset || {}).rev;
+      if (deferred || next === "" || next === undefined) {
+        const active = first && first.dataset ? first.dataset.active : null;
+        event.detail.shouldSwap = false;
+        if (active !== null) { target.dataset.active = active; highlightActive(); }
+      }
+    }
+  });
+
+  document.body.addEventListener("htmx:oobAfterSwap", (event) => {
+    const el = event.detail && event.detail.target;
+    if (el && el.id === "board-state") highlightActive();
+    restoreFocus();
+    showPendingDrafts();
+  });
+  document.body.addEventListener("htmx:afterSwap", () => { restoreFocus(); showPendingDrafts(); });
+
+  function restoreFocus() {
+    document.querySelectorAll("ol.board-entries[data-refocus]").forEach((list) => {
+      const item = document.getElementById("entry-" + list.dataset.refocus);
+      delete list.dataset.refocus;
+      if (item && document.activeElement === document.body) item.focus();
+    });
+  }
+
+  function highlightActive() {
+    const active = state().dataset.active;
+    document.querySelectorAll(".board-section.is-active").forEach((s) => s.classList.remove("is-active"));
+    const section = active && document.getElementById("section-" + active);
+    if (!section) return;
+    section.classList.add("is-active");
+    if (board.classList.contains("projector")) section.scrollIntoView({ behavior: "smooth", block: "center" });
+  }
+
+  // Every htmx request of the board carries the revision it has seen and a fresh token.
+  document.body.addEventListener("htmx:configRequest", (event) => {
+    event.detail.headers["X-CSRFToken"] = csrfToken;
+    if (event.detail.verb !== "get") {
+      event.detail.parameters.since = revision();
+      event.detail.parameters.csrf_token = csrfToken;
+    }
+    const editor = event.detail.elt.closest && event.detail.elt.closest(".entry-editor");
+    if (editor) editor.dataset.saving = "1";
+  });
+  document.body.addEventListener("htmx:afterRequest", (event) => {
+    const editor = event.detail.elt.closest && event.detail.elt.closest(".entry-editor");
+    if (editor) delete editor.dataset.saving;
+    const status = event.detail.xhr ? event.detail.xhr.status : 0;
+    if (status === 401) setStatus("login");
+    else if (status === 0) setStatus("offline");
+    if (deferred) poll();
+  });
+  document.body.addEventListener("htmx:sendError", () => setStatus("offline"));
+
+  let polling = false;
+  async function poll() {
+    if (polling || !changesUrl) return;
+    polling = true;
+    try {
+      const sep = changesUrl.includes("?") ? "&" : "?";
+      const response = await fetch(changesUrl + sep + "since=" + encodeURIComponent(revision()), {
+        headers: { "HX-Request": "true" }, credentials: "same-origin", cache: "no-store",
+      });
+      if (response.status === 401) { setStatus("login"); return; }
+      if (response.headers.get("HX-Refresh")) { window.location.reload(); return; }
+      if (response.ok) {
+        setStatus(outbox().length ? "pending" : "ok");
+        if (response.status === 200) applyUpdates(await response.text());
+      }
+    } catch (error) {
+      setStatus("offline");
+    } finally {
+      polling = false;
+    }
+  }
+  setInterval(poll, POLL_MS);
+  highlightActive();
+
+  if (!editable) return; // the projector and read-only boards stop here
+
+  // ----------------------------------------------------------------------------------
+  // Sync status
+
+  const statusBox = document.getElementById("sync-status");
+  function setStatus(kind) {
+    if (!statusBox) return;
+    const pending = outbox().length;
+    const texts = {
+      ok: pending ? t("pending", pending) : "",
+      pending: t("pending", pending),
+      offline: t("offline", pending),
+      login: t("login", pending),
+    };
+    const text = texts[kind] || "";
+    statusBox.hidden = !text;
+    statusBox.className = "sync-status sync-status--" + kind;
+    if (statusBox.dataset.text !== text) {
+      statusBox.dataset.text = text;
+      statusBox.innerHTML = "";
+      statusBox.append(document.createTextNode(text + " "));
+      if (kind === "login") {
+        const link = document.createElement("a");
+        link.href = "/login?next=" + encodeURIComponent(location.pathname);
+        link.target = "_blank";
+        link.textContent = t("login_link");
+        statusBox.append(link);
+      }
+    }
+  }
+
+  // ----------------------------------------------------------------------------------
+  // Outbox of new entries
+
+  const OUTBOX = "consult-outbox-" + meetingId;
+  const outbox = () => { try { return JSON.parse(localStorage.getItem(OUTBOX) || "[]"); } catch (e) { return []; } };
+  const saveOutbox = (items) => localStorage.setItem(OUTBOX, JSON.stringify(items));
+  const updateDraft = (key, changes) => saveOutbox(outbox().map((d) => (d.key === key ? { ...d, ...changes } : d)));
+  const dropDraft = (key) => saveOutbox(outbox().filter((d) => d.key !== key));
+  const newKey = () => (crypto.randomUUID ? crypto.randomUUID() : Date.now() + "-" + Math.random().toString(16).slice(2));
+
+  function pendingList(sectionId) {
+    let list = document.getElementById("pending-" + sectionId);
+    const form = document.getElementById("add-" + sectionId);
+    if (!list && form) {
+      list = document.createElement("ul");
+      list.id = "pending-" + sectionId;
+      list.className = "pending-entries";
+      list.setAttribute("aria-label", t("pending_label"));
+      form.before(list);
+    }
+    return list;
+  }
+
+  function showPendingDrafts() {
+    for (const draft of outbox()) {
+      const list = pendingList(draft.section);
+      if (!list) continue;
+      let item = list.querySelector('[data-draft="' + draft.key + '"]');
+      if (!item) {
+        item = document.createElement("li");
+        item.dataset.draft = draft.key;
+        item.className = "entry entry--pending";
+        const text = document.createElement("span");
+        text.className = "entry__text";
+        const badge = document.createElement("span");
+        badge.className = "pending-badge";
+        const retry = document.createElement("button");
+        retry.type = "button";
+        retry.className = "link-button";
+        retry.textContent = t("retry");
+        retry.addEventListener("click", () => send(draft.key));
+        const edit = document.createElement("button");
+        edit.type = "button";
+        edit.className = "link-button";
+        edit.textContent = t("back_to_input");
+        edit.addEventListener("click", () => backToInput(draft.key));
+        item.append(badge, " ", text, " ", retry, " ", edit);
+        list.append(item);
+      }
+      item.querySelector(".entry__text").textContent = draft.text;
+      item.querySelector(".pending-badge").textContent = draft.error || (draft.sending ? t("saving") : t("not_saved"));
+    }
+    document.querySelectorAll(".pending-entries li[data-draft]").forEach((item) => {
+      if (!outbox().some((d) => d.key === item.dataset.draft)) item.remove();
+    });
+  }
+
+  function backToInput(key) {
+    const draft = outbox().find((d) => d.key === key);
+    if (!draft) return;
+    const form = document.getElementById("add-" + draft.section);
+    if (!form) return;
+    const input = form.querySelector("textarea[name=text]");
+    input.value = draft.text + (input.value ? "\n" + input.value : "");
+    dropDraft(key);
+    showPendingDrafts();
+    input.focus();
+  }
+
+  const timers = {};
+  function scheduleRetry(draft) {
+    const attempts = (draft.attempts || 0) + 1;
+    updateDraft(draft.key, { attempts });
+    clearTimeout(timers[draft.key]);
+    timers[draft.key] = setTimeout(() => send(draft.key), Math.min(30000, 1000 * 2 ** Math.min(attempts, 5)));
+  }
+
+  async function refreshToken() {
+    try {
+      const response = await fetch("/csrf-token", { credentials: "same-origin", cache: "no-store" });
+      if (response.ok) csrfToken = (await response.json()).token;
+    } catch (e) { /* offline: the next retry tries again */ }
+  }
+
+  const sending = new Set();
+  async function send(key) {
+    const draft = outbox().find((d) => d.key === key);
+    if (!draft || sending.has(key)) return;
+    const form = document.getElementById("add-" + draft.section);
+    const url = form ? form.action : null;
+    if (!url) return;
+    sending.add(key);
+    updateDraft(key, { sending: true, error: null });
+    showPendingDrafts();
+    const body = new FormData();
+    body.append("csrf_token", csrfToken);
+    body.append("section_id", draft.section);
+    body.append("parent_id", draft.parent || "");
+    body.append("kind", draft.kind || "");
+    body.append("text", draft.text);
+    body.append("client_key", draft.key);
+    body.append("since", revision());
+    try {
+      const response = await fetch(url, {
+        method: "POST", body, credentials: "same-origin",
+        headers: { "HX-Request": "true", "X-CSRFToken": csrfToken },
+      });
+      if (response.ok) {
+        const html = await response.text();
+        dropDraft(key);
+        applyUpdates(html);
+        announce(t("saved"));
+        setStatus(outbox().length ? "pending" : "ok");
+      } else if (response.status === 401) {
+        updateDraft(key, { sending: false, error: t("not_saved_login") });
+        setStatus("login");
+        scheduleRetry(draft);
+      } else if (response.status === 400) { // the security token ended with the session
+        updateDraft(key, { sending: false });
+        await refreshToken();
+        scheduleRetry(draft);
+      } else if (response.status === 422 || response.status === 403 || response.status === 404) {
+        const message = new DOMParser().parseFromString(await response.text(), "text/html").body.textContent.trim();
+        updateDraft(key, { sending: false, error: t("refused") + " " + message });
+      } else {
+        updateDraft(key, { sending: false });
+        setStatus("pending");
+        scheduleRetry(draft);
+      }
+    } catch (error) { // network down
+      updateDraft(key, { sending: false });
+      setStatus("offline");
+      scheduleRetry(draft);
+    } finally {
+      sending.delete(key);
+      showPendingDrafts();
+    }
+  }
+
+  function flush() {
+    for (const draft of outbox()) if (!draft.error || draft.error.startsWith(t("not_saved_login"))) send(draft.key);
+  }
+  window.addEventListener("online", flush);
+
+  function announce(text) {
+    const box = document.getElementById("board-announcer");
+    if (box) { box.textContent = ""; setTimeout(() => { box.textContent = text; }, 50); }
+  }
+
+  // ----------------------------------------------------------------------------------
+  // The add forms
+
+  const TYPING = "consult-typing-" + meetingId + "-";
+
+  function setParent(form, entryId, label) {
+    form.querySelector("input[name=parent_id]").value = entryId || "";
+    const slot = form.querySelector("[data-parent-label]");
+    slot.textContent = entryId ? " " + t("subpoint_of", label) : "";
+  }
+
+  function submitDraft(form) {
+    const input = form.querySelector("textarea[name=text]");
+    const text = input.value.trim();
+    if (!text) return;
+    const kind = (form.querySelector("input[name=kind]:checked") || {}).value || "";
+    const draft = {
+      key: newKey(), section: form.dataset.section, parent: form.querySelector("input[name=parent_id]").value,
+      kind, text, created: Date.now(),
+    };
+    saveOutbox([...outbox(), draft]);
+    input.value = "";
+    localStorage.removeItem(TYPING + form.dataset.section);
+    showPendingDrafts();
+    send(draft.key);
+  }
+
+  // Tab: a sub-point of the last entry at the current level; Shift+Tab: one level up.
+  function entriesAtLevel(form) {
+    const parentId = form.querySelector("input[name=parent_id]").value;
+    const list = document.getElementById("entries-" + form.dataset.section);
+    if (!list) return [];
+    const container = parentId ? list.querySelector("#entry-" + parentId + " > ul.subpoints") : list;
+    return container ? [...container.children].filter((li) => li.matches("li[data-entry]")) : [];
+  }
+
+  function indentDraft(form) {
+    const parentId = form.querySelector("input[name=parent_id]").value;
+    const list = document.getElementById("entries-" + form.dataset.section);
+    let candidates;
+    if (!parentId) candidates = [...list.children].filter((li) => li.matches("li[data-entry]"));
+    else {
+      const sub = list.querySelector("#entry-" + parentId + " > ul.subpoints");
+      candidates = sub ? [...sub.children] : [];
+    }
+    const last = candidates[candidates.length - 1];
+    if (!last) return false;
+    setParent(form, last.dataset.entry, numberOf(last));
+    return true;
+  }
+
+  function outdentDraft(form) {
+    const parentId = form.querySelector("input[name=parent_id]").value;
+    if (!parentId) return false;
+    const parent = document.getElementById("entry-" + parentId);
+    const grand = parent && parent.parentElement.closest("li[data-entry]");
+    setParent(form, grand ? grand.dataset.entry : "", grand ? numberOf(grand) : "");
+    return true;
+  }
+
+  function numberOf(li) {
+    const parts = [];
+    let item = li;
+    while (item) {
+      parts.unshift([...item.parentElement.children].filter((x) => x.matches("li[data-entry]")).indexOf(item) + 1);
+      item = item.parentElement.closest("li[data-entry]");
+    }
+    return parts.join(".");
+  }
+
+  function setKind(form, index) {
+    const radio = form.querySelector('input[name=kind][value="' + KINDS[index] + '"]');
+    if (radio) radio.checked = true;
+  }
+
+  let lastFocusSection = null;
+  function reportFocus(sectionId) {
+    if (sectionId === lastFocusSection) return;
+    lastFocusSection = sectionId;
+    const url = board.dataset.focusUrl;
+    htmx.ajax("POST", url, { values: { section_id: sectionId }, swap: "none", source: board }).catch(() => {});
+  }
+
+  board.addEventListener("submit", (event) => {
+    const form = event.target.closest("form.add-entry");
+    if (!form) return;
+    event.preventDefault();
+    submitDraft(form);
+  });
+
+  board.addEventListener("input", (event) => {
+    const form = event.target.closest("form.add-entry");
+    if (form) localStorage.setItem(TYPING + form.dataset.section, event.target.value);
+  });
+
+  board.addEventListener("focusin", (event) => {
+    const form = event.target.closest("form.add-entry");
+    if (form) reportFocus(form.dataset.section);
+  });
+
+  board.addEventListener("keydown", (event) => {
+    const target = event.target;
+    const addForm = target.closest("form.add-entry");
+    const editor = target.closest(".entry-editor");
+    const item = target.matches("li[data-entry]") ? target : null;
+    if (event.isComposing) return;
+
+    if (addForm && target.name === "text") {
+      if (event.key === "Enter" && !event.shiftKey && !event.ctrlKey && !event.altKey) {
+        event.preventDefault();
+        submitDraft(addForm);
+      } else if (event.key === "Tab" && !event.shiftKey && !event.altKey && !event.ctrlKey) {
+        if (indentDraft(addForm)) event.preventDefault();
+      } else if (event.key === "Tab" && event.shiftKey) {
+        if (outdentDraft(addForm)) event.preventDefault();
+      } else if (event.altKey && ["1", "2", "3", "4"].includes(event.key)) {
+        event.preventDefault();
+        setKind(addForm, Number(event.key) - 1);
+      } else if (event.key === "ArrowUp" && !target.value) {
+        const items = document.querySelectorAll("#entries-" + addForm.dataset.section + " li[data-entry]");
+        if (items.length) { event.preventDefault(); items[items.length - 1].focus(); }
+      }
+      return;
+    }
+
+    if (editor && target.name === "text") {
+      if (event.key === "Enter" && !event.shiftKey) {
+        event.preventDefault();
+        htmx.trigger(editor, "submit");
+      } else if (event.key === "Escape") {
+        event.preventDefault();
+        const cancel = editor.querySelector("[data-action=cancel-edit]");
+        const entryId = editor.dataset.entry;
+        if (cancel) {
+          cancel.click();
+          setTimeout(() => { const li = document.getElementById("entry-" + entryId); if (li) li.focus(); }, 300);
+        }
+      }
+      return;
+    }
+
+    if (item) {
+      const click = (action) => {
+        const control = item.querySelector(':scope > form [data-action="' + action + '"]');
+        if (control) { event.preventDefault(); control.click(); return true; }
+        return false;
+      };
+      const siblings = [...item.closest("ol.board-entries").querySelectorAll("li[data-entry]")];
+      const index = siblings.indexOf(item);
+      if (event.altKey && event.key === "ArrowUp") click("up");
+      else if (event.altKey && event.key === "ArrowDown") click("down");
+      else if (event.altKey && ["1", "2", "3", "4"].includes(event.key)) {
+        event.preventDefault();
+        const url = item.querySelector(":scope > form").getAttribute("action").replace(/\/edit$/, "/kind");
+        htmx.ajax("POST", url, { values: { kind: KINDS[Number(event.key) - 1] }, swap: "none", source: item }).catch(() => {});
+      } else if (event.key === "ArrowUp") { event.preventDefault(); if (index > 0) siblings[index - 1].focus(); }
+      else if (event.key === "ArrowDown") {
+        event.preventDefault();
+        if (index < siblings.length - 1) siblings[index + 1].focus();
+        else { const input = document.getElementById("add-text-" + item.closest("ol").dataset.section); if (input) input.focus(); }
+      } else if (event.key === "Tab" && !event.shiftKey) click("indent");
+      else if (event.key === "Tab" && event.shiftKey) click("outdent");
+      else if (event.key === "Enter" || event.key === "F2") click("edit");
+      else if (event.key === "Delete") {
+        const next = siblings[index + 1] || siblings[index - 1];
+        if (click("delete")) {
+          const nextId = next ? next.dataset.entry : null;
+          setTimeout(() => { const li = nextId && document.getElementById("entry-" + nextId); (li || document.getElementById("add-text-" + item.closest("ol").dataset.section)).focus(); }, 300);
+        }
+      } else if (event.key === "Escape") {
+        event.preventDefault();
+        const input = document.getElementById("add-text-" + item.closest("ol").dataset.section);
+        if (input) input.focus();
+      }
+    }
+  });
+
+  // Ctrl+Z right after a delete restores the entry.
+  document.addEventListener("keydown", (event) => {
+    if ((event.ctrlKey || event.metaKey) && event.key === "z" && !event.target.closest("textarea, input")) {
+      const undo = document.querySelector("#board-messages form[data-undo]");
+      if (undo) { event.preventDefault(); htmx.trigger(undo, "submit"); }
+    }
+  });
+
+  // When an editor opens, put the cursor in it.
+  document.body.addEventListener("htmx:afterSwap", (event) => {
+    const target = event.detail.target;
+    const textarea = target && target.querySelector ? target.querySelector(".entry-editor textarea") : null;
+    if (textarea) { textarea.focus(); textarea.setSelectionRange(textarea.value.length, textarea.value.length); }
+  });
+
+  // Restore what was being typed before a reload, then send what is still unsent.
+  document.querySelectorAll("form.add-entry").forEach((form) => {
+    const typed = localStorage.getItem(TYPING + form.dataset.section);
+    if (typed) form.querySelector("textarea[name=text]").value = typed;
+  });
+  showPendingDrafts();
+  flush();
+})();
