@@ -14,7 +14,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 HTMX := static/vendor/htmx.min.js
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard consult/translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test setup db demo messages lock clean help
+.PHONY: run test setup db demo messages lock clean help capture-timing
 .DEFAULT_GOAL := help
 
 help:
@@ -22,6 +22,7 @@ help:
 	@echo "make test   - set up and run the tests (TEST_DATABASE_URL=postgresql+psycopg://... for PostgreSQL)"
 	@echo "make messages - extract UI strings and update the catalogs"
 	@echo "make lock   - re-pin requirements*.txt from pyproject.toml"
+	@echo "make capture-timing - server time of the board's add-entry and nothing-changed refresh"
 
 $(PY):
 	@test -n "$(PYTHON)" || { echo "consult needs Python 3.11 or newer (python3.11, python3.12, ...) on PATH." >&2; exit 1; }
@@ -58,6 +59,9 @@ run: demo
 
 test: setup
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+capture-timing: setup
+	$(PY) scripts/capture_timing.py
 
 messages: setup
 	$(VENV)/bin/pybabel extract -F babel.cfg -k lazy_gettext -k _l --no-location --sort-output \

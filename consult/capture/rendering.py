@@ -6,12 +6,36 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from flask import g
+from flask_babel import gettext as _
 
 from consult.capture.services import Change, current_revision
+from consult.core.enums import EntryKind
 from consult.core.permissions import can_edit_meetings
 from consult.extensions import db
 from consult.meetings.models import Meeting, Part, Section
 from consult.meetings.services import EntryNode, entry_nodes, load_parts, topic_numbers
+
+
+def entry_labels() -> dict[str, Any]:
+    """The labels of the entry controls, translated once per request.
+
+    A section may hold hundreds of entries and its list is re-sent after every change;
+    ``%(n)d`` is left in for the template to fill in with the entry's number.
+    """
+    if "entry_labels" not in g:
+        g.entry_labels = {
+            "kinds": {kind.value: str(kind.label) for kind in EntryKind},
+            "edit": _("Edit"), "entry": _("entry"),
+            "up": _("Move entry %(n)d up"), "up_title": _("Move up (Alt+↑)"),
+            "down": _("Move entry %(n)d down"), "down_title": _("Move down (Alt+↓)"),
+            "indent": _("Make entry %(n)d a sub-point"), "indent_title": _("Sub-point (Tab)"),
+            "outdent": _("Move sub-point %(n)d one level up"),
+            "outdent_title": _("One level up (Shift+Tab)"),
+            "move": _("Move to…"), "history": _("History"), "of_entry": _("of entry"),
+            "delete": _("Delete entry %(n)d"), "delete_title": _("Delete (Delete key)"),
+        }
+    return g.entry_labels
 
 
 @dataclass

@@ -15,7 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from consult.capture import services
 from consult.capture.forms import KIND_CHOICES, PartForm, SectionForm
-from consult.capture.rendering import board_context, changes_context
+from consult.capture.rendering import board_context, changes_context, entry_labels
 from consult.core.errors import ServiceError
 from consult.core.permissions import can_edit_meetings, can_view_board
 from consult.core.views import get_or_404
@@ -25,6 +25,7 @@ from consult.meetings.models import Meeting
 from consult.meetings.services import entry_nodes
 
 bp = Blueprint("capture", __name__, url_prefix="/meetings/<int:meeting_id>")
+bp.app_context_processor(lambda: {"entry_labels": entry_labels})
 
 
 def _meeting(meeting_id: int, edit: bool) -> Meeting:
