@@ -204,20 +204,25 @@ def add_entry(meeting: Meeting, user: User | None, section_id: Any, text: Any,
     return finish(Change(revision, {section.id}, entry=entry), meeting, active_section=section.id)
 
 
-def edit_entry(meeting: Meeting, user: User | None, entry_id: Any, text: Any, version: Any) -> Change:
+def edit_entry(meeting: Meeting, user: User | None, entry_id: Any, text: Any, version: Any,
+               kind: Any = None) -> Change:
+    """Save a new text (and, from the in-place editor, a kind) made from ``version``."""
     text = _clean_text(text)
+    new_kind = _clean_kind(kind, None)
     try:
         version = int(version)
     except (TypeError, ValueError):
         raise ServiceError(_("The form is incomplete; reload the page."), "version") from None
     revision = begin_write(meeting)
     entry = _entry(meeting, entry_id)
-    if entry.text == text:  # nothing to change (also when both wrote the same)
+    new_kind = new_kind or entry.kind
+    if entry.text == text and entry.kind == new_kind:  # nothing to change (or both wrote the same)
         return Change(revision, {entry.section_id}, entry=entry)
-    if version != entry.version:
+    if version != entry.version and entry.text != text:
         raise Conflict(entry, text)
     before = snapshot(entry, ENTRY_FIELDS)
     entry.text = text
+    entry.kind = new_kind
     db.session.flush()
     _record(entry, "edit", user, before)
     return finish(Change(revision, {entry.section_id}, entry=entry), meeting,

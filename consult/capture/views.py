@@ -178,8 +178,7 @@ def edit_entry_form(meeting_id: int, entry_id: int):
     except ServiceError:
         abort(404)
     template = "capture/_entry_edit.html" if htmx else "capture/entry_edit.html"
-    return render_template(template, meeting=meeting, entry=entry, text=entry.text,
-                           kind_choices=KIND_CHOICES)
+    return render_template(template, meeting=meeting, entry=entry, text=entry.text)
 
 
 @bp.get("/entries/<int:entry_id>/move")
@@ -230,7 +229,7 @@ def add_entry(meeting_id: int):
 def edit_entry(meeting_id: int, entry_id: int):
     form = _form()
     return _write(meeting_id, lambda m: services.edit_entry(
-        m, current_user, entry_id, form.get("text"), form.get("version")),
+        m, current_user, entry_id, form.get("text"), form.get("version"), form.get("kind")),
         anchor=lambda c: f"entry-{entry_id}", done=_("Entry saved."))
 
 

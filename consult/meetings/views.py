@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from consult.consultations.models import Consultation
-from consult.core.permissions import can_edit_meetings, can_view_consultation
+from consult.core.permissions import can_edit_meetings, can_view_board, can_view_consultation
 from consult.core.views import get_or_404, handle_form
 from consult.meetings import services
 from consult.meetings.forms import MeetingForm
@@ -30,6 +30,7 @@ def detail(meeting_id: int):
         consultation=meeting.consultation,
         tree=services.summary_tree(meeting),
         can_edit=can_edit_meetings(current_user, meeting.consultation),
+        can_view_board=can_view_board(current_user, meeting.consultation),
         show_kinds=request.args.get("kinds", "1") != "0",
     )
 
