@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask import g
 from flask_babel import gettext as _
 
+from consult.capture.forms import KIND_CHOICES
 from consult.capture.services import Change, current_revision
 from consult.core.enums import EntryKind
 from consult.core.permissions import can_edit_meetings
@@ -85,13 +86,18 @@ def changes_context(meeting: Meeting, since: int | None, user, *, change: Change
     """The parts and sections to re-render for a browser that has seen revision ``since``.
 
     Without ``since`` (a plain answer to one write) only that write's changes are sent, and
-    the browser keeps its revision: its next poll brings whatever else happened.
+    the browser keeps its revision: its next poll brings whatever else happened. The sections
+    a write names are always sent back to its writer, even when it changed nothing (an
+    editor saved unchanged closes only when its list comes back).
     """
     revision = current_revision(meeting.id)
     after = since if since is not None else (change.revision - 1 if change else revision)
+    changed = Section.changed_rev > after
+    if change is not None and change.sections:
+        changed = sa.or_(changed, Section.id.in_(change.sections))
     rows = db.session.execute(
         sa.select(Section.id, Section.part_id, Section.created_rev).join(Part)
-        .where(Part.meeting_id == meeting.id, Section.changed_rev > after)).all()
+        .where(Part.meeting_id == meeting.id, changed)).all()
     changed_parts = set(db.session.scalars(
         sa.select(Part.id).where(Part.meeting_id == meeting.id, Part.changed_rev > after)))
     section_ids = {r.id for r in rows}
@@ -115,4 +121,5 @@ def changes_context(meeting: Meeting, since: int | None, user, *, change: Change
         "view": view,
         "planes": meeting.consultation.planes,
         "priorities": meeting.consultation.sorted_priorities,
+        "kind_choices": KIND_CHOICES,  # the add form of a section that is new to the page
     }

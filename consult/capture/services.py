@@ -18,6 +18,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm.attributes import set_committed_value
 
 from consult.auth.models import User
 from consult.consultations.models import Plane, Priority
@@ -35,10 +36,11 @@ ENTRY_FIELDS = ("text", "kind", "section_id", "parent_id", "position", "deleted_
 class Conflict(Exception):
     """The entry changed since the version the user started from."""
 
-    def __init__(self, entry: Entry, mine: str):
+    def __init__(self, entry: Entry, mine: str, mine_kind: EntryKind | None = None):
         super().__init__(f"entry {entry.id} is at version {entry.version}")
         self.entry = entry
         self.mine = mine
+        self.mine_kind = mine_kind or entry.kind
 
 
 @dataclass
@@ -80,10 +82,8 @@ def finish(change: Change, meeting: Meeting, active_section: int | None = None) 
     values: dict[str, Any] = {}
     if change.meta:
         values["meta_rev"] = change.revision
-    if active_section is not None:
+    if active_section is not None:  # travels in #board-state with every answer: not "meta"
         values["active_section_id"] = active_section
-        values["meta_rev"] = change.revision
-        change.meta = True
     if values:
         db.session.execute(sa.update(Meeting).where(Meeting.id == meeting.id).values(**values)
                            .execution_options(synchronize_session=False))
@@ -92,17 +92,28 @@ def finish(change: Change, meeting: Meeting, active_section: int | None = None) 
 
 
 def current_revision(meeting_id: int) -> int | None:
+    if _id(meeting_id) is None:
+        return None
     return db.session.scalar(sa.select(Meeting.revision).where(Meeting.id == meeting_id))
 
 
 # Loading, always fresh and always within the meeting -----------------------------------
 
 
-def _section(meeting: Meeting, section_id: Any) -> Section:
+def _id(value: Any) -> int | None:
+    """An id as sent by a form, as a number the database can compare with its INTEGER ids
+    (PostgreSQL refuses to compare them with text); None when it cannot be one."""
     try:
-        section_id = int(section_id)
-    except (TypeError, ValueError):
-        raise ServiceError(_("Choose a section of this meeting."), "section_id", 404) from None
+        number = int(str(value).strip()) if value is not None else None
+    except ValueError:
+        return None
+    return number if number is not None and 0 < number < 2**31 else None
+
+
+def _section(meeting: Meeting, section_id: Any) -> Section:
+    section_id = _id(section_id)
+    if section_id is None:
+        raise ServiceError(_("Choose a section of this meeting."), "section_id", 404)
     section = db.session.scalar(
         sa.select(Section).join(Part).where(Section.id == section_id, Part.meeting_id == meeting.id)
         .execution_options(populate_existing=True)
@@ -113,10 +124,9 @@ def _section(meeting: Meeting, section_id: Any) -> Section:
 
 
 def _entry(meeting: Meeting, entry_id: Any, deleted: bool = False) -> Entry:
-    try:
-        entry_id = int(entry_id)
-    except (TypeError, ValueError):
-        raise ServiceError(_("This entry is not part of this meeting."), None, 404) from None
+    entry_id = _id(entry_id)
+    if entry_id is None:
+        raise ServiceError(_("This entry is not part of this meeting."), None, 404)
     entry = db.session.scalar(
         sa.select(Entry).join(Section).join(Part)
         .where(Entry.id == entry_id, Part.meeting_id == meeting.id)
@@ -137,9 +147,14 @@ def _siblings(section_id: int, parent_id: int | None, live_only: bool = False) -
 
 
 def _renumber(entries: list[Entry]) -> None:
+    """Close up positions with plain UPDATEs, not through the ORM: the ORM would bump each
+    neighbour's version, and an editor open on a neighbour would then get a conflict view
+    though nobody changed its text."""
     for position, entry in enumerate(entries):
         if entry.position != position:
-            entry.position = position
+            db.session.execute(sa.update(Entry).where(Entry.id == entry.id).values(position=position)
+                               .execution_options(synchronize_session=False))
+            set_committed_value(entry, "position", position)
 
 
 def _clean_text(text: Any) -> str:
@@ -178,7 +193,7 @@ def add_entry(meeting: Meeting, user: User | None, section_id: Any, text: Any,
 
     A repeated ``client_key`` (a retried save) returns the entry made the first time.
     """
-    client_key = (client_key or "").strip()[:64] or None
+    client_key = (client_key or "").replace("\x00", "").strip()[:64] or None  # PostgreSQL refuses NUL
     text = _clean_text(text)
     revision = begin_write(meeting)  # from here on, no other write of this meeting runs
     if client_key:
@@ -219,7 +234,7 @@ def edit_entry(meeting: Meeting, user: User | None, entry_id: Any, text: Any, ve
     if entry.text == text and entry.kind == new_kind:  # nothing to change (or both wrote the same)
         return Change(revision, {entry.section_id}, entry=entry)
     if version != entry.version and entry.text != text:
-        raise Conflict(entry, text)
+        raise Conflict(entry, text, new_kind)
     before = snapshot(entry, ENTRY_FIELDS)
     entry.text = text
     entry.kind = new_kind
@@ -390,8 +405,8 @@ def add_part(meeting: Meeting, user: User | None, heading: str, question: str | 
 
 def add_section(meeting: Meeting, user: User | None, part_id: Any, *, plane_id: Any = None,
                 priority_id: Any = None, topic: str | None = None, label: str | None = None) -> Change:
-    part = db.session.scalar(sa.select(Part).where(Part.id == part_id, Part.meeting_id == meeting.id)) \
-        if str(part_id or "").isdigit() else None
+    part = db.session.scalar(sa.select(Part).where(Part.id == _id(part_id), Part.meeting_id == meeting.id)) \
+        if _id(part_id) else None
     if part is None:
         raise ServiceError(_("Choose a part of this meeting."), "part_id", 404)
     chosen = [v for v in (plane_id, priority_id, topic) if v not in (None, "")]
@@ -400,14 +415,14 @@ def add_section(meeting: Meeting, user: User | None, part_id: Any, *, plane_id: 
     plane = priority = None
     if plane_id not in (None, ""):
         plane = db.session.scalar(sa.select(Plane).where(
-            Plane.id == plane_id, Plane.consultation_id == meeting.consultation_id)) \
-            if str(plane_id).isdigit() else None
+            Plane.id == _id(plane_id), Plane.consultation_id == meeting.consultation_id)) \
+            if _id(plane_id) else None
         if plane is None:
             raise ServiceError(_("Choose a plane of this consultation."), "plane_id")
     if priority_id not in (None, ""):
         priority = db.session.scalar(sa.select(Priority).where(
-            Priority.id == priority_id, Priority.consultation_id == meeting.consultation_id)) \
-            if str(priority_id).isdigit() else None
+            Priority.id == _id(priority_id), Priority.consultation_id == meeting.consultation_id)) \
+            if _id(priority_id) else None
         if priority is None:
             raise ServiceError(_("Choose a priority of this consultation."), "priority_id")
     revision = begin_write(meeting)

@@ -7,6 +7,7 @@ request (the answer carries the board's updates since the revision the browser h
 from __future__ import annotations
 
 from typing import Any, Callable
+from uuid import uuid4
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -25,10 +26,13 @@ from consult.meetings.models import Meeting
 from consult.meetings.services import entry_nodes
 
 bp = Blueprint("capture", __name__, url_prefix="/meetings/<int:meeting_id>")
-bp.app_context_processor(lambda: {"entry_labels": entry_labels})
+# new_client_key: a plain form submitted twice (no JavaScript) still makes one entry.
+bp.app_context_processor(lambda: {"entry_labels": entry_labels, "new_client_key": lambda: uuid4().hex})
 
 
 def _meeting(meeting_id: int, edit: bool) -> Meeting:
+    if services._id(meeting_id) is None:  # no such id (PostgreSQL fails on one beyond INTEGER)
+        abort(404)
     meeting = get_or_404(Meeting, meeting_id)
     allowed = can_edit_meetings if edit else can_view_board
     if not allowed(current_user, meeting.consultation):
@@ -37,8 +41,10 @@ def _meeting(meeting_id: int, edit: bool) -> Meeting:
 
 
 def _since() -> int | None:
+    """The revision the page has seen; None when it sent none, or none a revision can be
+    ("²" passes isdigit() but not int(); the database compares revisions as INTEGER)."""
     value = request.values.get("since", "")
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isascii() and value.isdigit() and int(value) < 2**31 else None
 
 
 def _board_url(meeting: Meeting, anchor: str | None = None) -> str:
@@ -53,7 +59,8 @@ def _message(text: str, status: int, category: str = "error"):
 
 def _write(meeting_id: int, operation: Callable[[Meeting], services.Change],
            anchor: Callable[[services.Change], str | None] = lambda c: None,
-           done: str | None = None, extra: Callable[[services.Change], dict] = lambda c: {}):
+           done: str | None = None, extra: Callable[[services.Change], dict] = lambda c: {},
+           done_category: str = "success"):
     """Load → check → run the service → commit → answer (updates for htmx, 303 otherwise)."""
     meeting = _meeting(meeting_id, edit=True)
     since = _since()
@@ -70,19 +77,23 @@ def _write(meeting_id: int, operation: Callable[[Meeting], services.Change],
         return _conflict(meeting, exc)
     except StaleDataError:
         db.session.rollback()
-        return _message(_("Someone changed this entry at the same moment; look and try again."), 409)
+        message = _("Someone changed this entry at the same moment; look and try again.")
+        if htmx:
+            return _message(message, 409)
+        flash(message, "error")
+        return redirect(_board_url(meeting), 303)
     db.session.commit()
     if htmx:
         return render_template("capture/_changes.html", **extra(change),
                                **changes_context(meeting, since, current_user, change=change))
     if done:
-        flash(done, "success")
+        flash(done, done_category)
     return redirect(_board_url(meeting, anchor(change)), 303)
 
 
 def _conflict(meeting: Meeting, exc: services.Conflict):
     entry = db.session.get(type(exc.entry), exc.entry.id)
-    context = {"meeting": meeting, "entry": entry, "mine": exc.mine}
+    context = {"meeting": meeting, "entry": entry, "mine": exc.mine, "mine_kind": exc.mine_kind}
     if htmx:  # in place of the editor that was saving
         return render_template("capture/_conflict.html", **context), 409, {
             "HX-Retarget": f"#entry-{entry.id} > .entry__body", "HX-Reswap": "innerHTML"}
@@ -244,12 +255,11 @@ def set_kind(meeting_id: int, entry_id: int):
 @login_required
 def delete_entry(meeting_id: int, entry_id: int):
     undo_url = url_for("capture.restore_entry", meeting_id=meeting_id, entry_id=entry_id)
-    response = _write(meeting_id, lambda m: services.delete_entry(m, current_user, entry_id),
-                      anchor=lambda c: f"section-{c.entry.section_id}",
-                      extra=lambda c: {"undo_url": undo_url, "undo_text": _("Entry deleted.")})
-    if not htmx and response.status_code == 303:
-        flash(_("Entry deleted."), f"undo:{undo_url}")  # the flash shows an Undo button
-    return response
+    # Only a delete that happened offers Undo (a refused one redirects with its message).
+    return _write(meeting_id, lambda m: services.delete_entry(m, current_user, entry_id),
+                  anchor=lambda c: f"section-{c.entry.section_id}",
+                  extra=lambda c: {"undo_url": undo_url, "undo_text": _("Entry deleted.")},
+                  done=_("Entry deleted."), done_category=f"undo:{undo_url}")  # an Undo button
 
 
 @bp.post("/entries/<int:entry_id>/restore")
@@ -340,7 +350,7 @@ def _refuse(meeting_id: int, form, **forms):
     """Invalid form: for htmx a message (the form keeps what was typed); without JavaScript
     the board again, with the form as typed and its messages at the fields."""
     meeting = _meeting(meeting_id, edit=True)
-    message = " ".join(f"{form[name].label.text}: {' '.join(errors)}"
+    message = " ".join(f"{form[name].label.text}: {' '.join(map(str, errors))}"
                        for name, errors in form.errors.items() if name in form._fields)
     if htmx or not forms:
         if htmx:

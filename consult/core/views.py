@@ -12,7 +12,12 @@ from consult.extensions import db
 T = TypeVar("T")
 
 
+MAX_ID = 2**31 - 1  # INTEGER primary keys: a larger number from a URL matches nothing
+
+
 def get_or_404(model: type[T], object_id: int) -> T:
+    if not 0 < object_id <= MAX_ID:
+        abort(404)
     obj = db.session.get(model, object_id)
     if obj is None:
         abort(404)

@@ -4,8 +4,9 @@
  *   out-of-band updates the server sends; an entries list that holds an open editor is
  *   never replaced (the revision is then not advanced, so the update comes again later).
  * - New entries go through an outbox kept in localStorage: each has a key chosen here, so a
- *   retried save is stored once. A failed save stays visible as "not saved" and is retried
- *   (backoff, and at once when the browser is back online or the page is reloaded).
+ *   retried save is stored once. Drafts are sent one at a time in the order typed. A failed
+ *   save stays visible as "not saved" and is retried (backoff, and at once when the browser
+ *   is back online, a poll gets through again or the page is reloaded).
  * - Keyboard: see the help on the board (Enter, Shift+Enter, Tab, Shift+Tab, Alt+1…4,
  *   arrows, Alt+arrows, Delete, Ctrl+Z, Esc).
  * Without this file every action still works as a plain form.
@@ -26,6 +27,47 @@
 
   let csrfToken = (document.querySelector('input[name="csrf_token"]') || {}).value || "";
   let deferred = false; // an update was held back this round (someone is editing)
+  let onPollOk = () => {}; // the outbox (editable boards) hooks in here
+
+  // ----------------------------------------------------------------------------------
+  // Outbox storage (new entries not yet confirmed by the server, in the order typed)
+
+  const OUTBOX = "consult-outbox-" + meetingId;
+  const outbox = () => { try { return JSON.parse(localStorage.getItem(OUTBOX) || "[]"); } catch (e) { return []; } };
+  const saveOutbox = (items) => localStorage.setItem(OUTBOX, JSON.stringify(items));
+  const updateDraft = (key, changes) => saveOutbox(outbox().map((d) => (d.key === key ? { ...d, ...changes } : d)));
+  const dropDraft = (key) => saveOutbox(outbox().filter((d) => d.key !== key));
+  const newKey = () => (crypto.randomUUID ? crypto.randomUUID() : Date.now() + "-" + Math.random().toString(16).slice(2));
+
+  // ----------------------------------------------------------------------------------
+  // Sync status
+
+  const statusBox = document.getElementById("sync-status");
+  function setStatus(kind) {
+    if (!statusBox) return;
+    const pending = outbox().length;
+    const texts = {
+      ok: pending ? t("pending", pending) : "",
+      pending: t("pending", pending),
+      offline: t("offline", pending),
+      login: t("login", pending),
+    };
+    const text = texts[kind] || "";
+    statusBox.hidden = !text;
+    statusBox.className = "sync-status sync-status--" + kind;
+    if (statusBox.dataset.text !== text) {
+      statusBox.dataset.text = text;
+      statusBox.innerHTML = "";
+      statusBox.append(document.createTextNode(text + " "));
+      if (kind === "login") {
+        const link = document.createElement("a");
+        link.href = "/login?next=" + encodeURIComponent(location.pathname);
+        link.target = "_blank";
+        link.textContent = t("login_link");
+        statusBox.append(link);
+      }
+    }
+  }
 
   // ----------------------------------------------------------------------------------
   // Revision and updates
@@ -41,16 +83,19 @@
   document.body.addEventListener("htmx:oobBeforeSwap", (event) => {
     const target = event.detail.target;
     const fragment = event.detail.fragment;
-    // Never replace a list in which someone has an editor open (unless it is saving).
+    // Never replace a list in which someone has an editor open (unless it is saving). A
+    // conflict view holds such an editor too: it blocks updates until its text is saved.
     if (target.matches && target.matches("ol.board-entries")) {
-      const editor = target.querySelector(".entry-editor:not([data-saving]), .conflict");
+      const editor = target.querySelector(".entry-editor:not([data-saving])");
       if (editor) {
         event.detail.shouldSwap = false;
         deferred = true;
         return;
       }
       const focused = document.activeElement && document.activeElement.closest("li[data-entry]");
-      if (focused && target.contains(focused)) target.dataset.refocus = focused.dataset.entry;
+      if (focused && target.contains(focused) && !(refocus && refocus.from === focused)) {
+        refocus = { from: focused, to: () => document.getElementById("entry-" + focused.dataset.entry) };
+      }
     }
     // A new part or section that this page already has (it made it itself).
     const first = fragment && fragment.firstElementChild;
@@ -77,12 +122,16 @@
   });
   document.body.addEventListener("htmx:afterSwap", () => { restoreFocus(); showPendingDrafts(); });
 
+  // The entry that had the focus (or the editor in it), once a swap has replaced it: the
+  // focus goes to ``to()`` (the same entry anew, or where a deletion sends it), unless the
+  // swap itself kept the focus somewhere.
+  let refocus = null;
   function restoreFocus() {
-    document.querySelectorAll("ol.board-entries[data-refocus]").forEach((list) => {
-      const item = document.getElementById("entry-" + list.dataset.refocus);
-      delete list.dataset.refocus;
-      if (item && document.activeElement === document.body) item.focus();
-    });
+    if (!refocus || refocus.from.isConnected) return;
+    const target = refocus.to();
+    refocus = null;
+    const active = document.activeElement;
+    if (target && (!active || active === document.body)) target.focus();
   }
 
   function highlightActive() {
@@ -127,6 +176,7 @@
       if (response.headers.get("HX-Refresh")) { window.location.reload(); return; }
       if (response.ok) {
         setStatus(outbox().length ? "pending" : "ok");
+        onPollOk();
         if (response.status === 200) applyUpdates(await response.text());
       }
     } catch (error) {
@@ -141,44 +191,7 @@
   if (!editable) return; // the projector and read-only boards stop here
 
   // ----------------------------------------------------------------------------------
-  // Sync status
-
-  const statusBox = document.getElementById("sync-status");
-  function setStatus(kind) {
-    if (!statusBox) return;
-    const pending = outbox().length;
-    const texts = {
-      ok: pending ? t("pending", pending) : "",
-      pending: t("pending", pending),
-      offline: t("offline", pending),
-      login: t("login", pending),
-    };
-    const text = texts[kind] || "";
-    statusBox.hidden = !text;
-    statusBox.className = "sync-status sync-status--" + kind;
-    if (statusBox.dataset.text !== text) {
-      statusBox.dataset.text = text;
-      statusBox.innerHTML = "";
-      statusBox.append(document.createTextNode(text + " "));
-      if (kind === "login") {
-        const link = document.createElement("a");
-        link.href = "/login?next=" + encodeURIComponent(location.pathname);
-        link.target = "_blank";
-        link.textContent = t("login_link");
-        statusBox.append(link);
-      }
-    }
-  }
-
-  // ----------------------------------------------------------------------------------
   // Outbox of new entries
-
-  const OUTBOX = "consult-outbox-" + meetingId;
-  const outbox = () => { try { return JSON.parse(localStorage.getItem(OUTBOX) || "[]"); } catch (e) { return []; } };
-  const saveOutbox = (items) => localStorage.setItem(OUTBOX, JSON.stringify(items));
-  const updateDraft = (key, changes) => saveOutbox(outbox().map((d) => (d.key === key ? { ...d, ...changes } : d)));
-  const dropDraft = (key) => saveOutbox(outbox().filter((d) => d.key !== key));
-  const newKey = () => (crypto.randomUUID ? crypto.randomUUID() : Date.now() + "-" + Math.random().toString(16).slice(2));
 
   function pendingList(sectionId) {
     let list = document.getElementById("pending-" + sectionId);
@@ -210,7 +223,7 @@
         retry.type = "button";
         retry.className = "link-button";
         retry.textContent = t("retry");
-        retry.addEventListener("click", () => send(draft.key));
+        retry.addEventListener("click", () => retryNow(draft.key));
         const edit = document.createElement("button");
         edit.type = "button";
         edit.className = "link-button";
@@ -229,7 +242,7 @@
 
   function backToInput(key) {
     const draft = outbox().find((d) => d.key === key);
-    if (!draft) return;
+    if (!draft || key === inFlight) return; // being sent: its answer decides
     const form = document.getElementById("add-" + draft.section);
     if (!form) return;
     const input = form.querySelector("textarea[name=text]");
@@ -239,14 +252,6 @@
     input.focus();
   }
 
-  const timers = {};
-  function scheduleRetry(draft) {
-    const attempts = (draft.attempts || 0) + 1;
-    updateDraft(draft.key, { attempts });
-    clearTimeout(timers[draft.key]);
-    timers[draft.key] = setTimeout(() => send(draft.key), Math.min(30000, 1000 * 2 ** Math.min(attempts, 5)));
-  }
-
   async function refreshToken() {
     try {
       const response = await fetch("/csrf-token", { credentials: "same-origin", cache: "no-store" });
@@ -254,15 +259,50 @@
     } catch (e) { /* offline: the next retry tries again */ }
   }
 
-  const sending = new Set();
-  async function send(key) {
-    const draft = outbox().find((d) => d.key === key);
-    if (!draft || sending.has(key)) return;
-    const form = document.getElementById("add-" + draft.section);
-    const url = form ? form.action : null;
-    if (!url) return;
-    sending.add(key);
-    updateDraft(key, { sending: true, error: null });
+  // Drafts are sent one at a time, oldest first, so that entries reach the server in the
+  // order they were typed (sent all at once, the later one could be stored first). A draft
+  // the server refused stays in the outbox with its message and does not hold up the others.
+  const sendable = (d) => !d.error || d.error === t("not_saved_login");
+  let flushing = false; // the loop below is running
+  let inFlight = null; // key of the draft being sent
+  let retryTimer = null;
+  let attempts = 0; // failed rounds in a row (backoff)
+  let lastFailure = null;
+
+  function scheduleRetry(reason) {
+    lastFailure = reason;
+    attempts += 1;
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(() => { retryTimer = null; flush(); },
+      Math.min(30000, 1000 * 2 ** Math.min(attempts, 5)));
+  }
+
+  async function flush() {
+    if (flushing) return; // the running loop picks up whatever was added meanwhile
+    flushing = true;
+    clearTimeout(retryTimer);
+    retryTimer = null;
+    try {
+      for (let draft = outbox().find(sendable); draft; draft = outbox().find(sendable)) {
+        const outcome = await send(draft);
+        if (outcome === "token") attempts = 0; // a fresh token: retry soon
+        if (outcome !== "saved" && outcome !== "refused") { scheduleRetry(outcome); return; }
+        attempts = 0;
+        lastFailure = null;
+      }
+    } finally {
+      flushing = false;
+    }
+  }
+
+  // Sends one draft; answers "saved", "refused", or why to retry: "offline", "login",
+  // "token" (the session was renewed), "error".
+  async function send(draft) {
+    const key = draft.key;
+    const form = document.getElementById("add-" + draft.section) || document.querySelector("form.add-entry");
+    if (!form) return "error";
+    inFlight = key;
+    updateDraft(key, { sending: true, error: draft.error === t("not_saved_login") ? draft.error : null });
     showPendingDrafts();
     const body = new FormData();
     body.append("csrf_token", csrfToken);
@@ -270,10 +310,10 @@
     body.append("parent_id", draft.parent || "");
     body.append("kind", draft.kind || "");
     body.append("text", draft.text);
-    body.append("client_key", draft.key);
+    body.append("client_key", key);
     body.append("since", revision());
     try {
-      const response = await fetch(url, {
+      const response = await fetch(form.action, {
         method: "POST", body, credentials: "same-origin",
         headers: { "HX-Request": "true", "X-CSRFToken": csrfToken },
       });
@@ -283,36 +323,50 @@
         applyUpdates(html);
         announce(t("saved"));
         setStatus(outbox().length ? "pending" : "ok");
-      } else if (response.status === 401) {
+        return "saved";
+      }
+      if (response.status === 401) {
         updateDraft(key, { sending: false, error: t("not_saved_login") });
         setStatus("login");
-        scheduleRetry(draft);
-      } else if (response.status === 400) { // the security token ended with the session
+        return "login";
+      }
+      if (response.status === 400) { // the security token ended with the session
         updateDraft(key, { sending: false });
         await refreshToken();
-        scheduleRetry(draft);
-      } else if (response.status === 422 || response.status === 403 || response.status === 404) {
+        return "token";
+      }
+      if (response.status === 422 || response.status === 403 || response.status === 404) {
         const message = new DOMParser().parseFromString(await response.text(), "text/html").body.textContent.trim();
         updateDraft(key, { sending: false, error: t("refused") + " " + message });
-      } else {
-        updateDraft(key, { sending: false });
-        setStatus("pending");
-        scheduleRetry(draft);
+        return "refused";
       }
+      updateDraft(key, { sending: false });
+      setStatus("pending");
+      return "error";
     } catch (error) { // network down
       updateDraft(key, { sending: false });
       setStatus("offline");
-      scheduleRetry(draft);
+      return "offline";
     } finally {
-      sending.delete(key);
+      inFlight = null;
       showPendingDrafts();
     }
   }
 
-  function flush() {
-    for (const draft of outbox()) if (!draft.error || draft.error.startsWith(t("not_saved_login"))) send(draft.key);
+  function retryNow(key) {
+    updateDraft(key, { error: null });
+    attempts = 0;
+    flush();
   }
-  window.addEventListener("online", flush);
+  window.addEventListener("online", () => { attempts = 0; flush(); });
+  // A poll got through (the network, or the login, is back) while drafts wait: send them now,
+  // not after the backoff.
+  onPollOk = () => {
+    if ((lastFailure === "offline" || lastFailure === "login") && retryTimer && !flushing) {
+      attempts = 0;
+      flush();
+    }
+  };
 
   function announce(text) {
     const box = document.getElementById("board-announcer");
@@ -343,7 +397,7 @@
     input.value = "";
     localStorage.removeItem(TYPING + form.dataset.section);
     showPendingDrafts();
-    send(draft.key);
+    flush();
   }
 
   // Tab: a sub-point of the last entry at the current level; Shift+Tab: one level up.
@@ -419,6 +473,10 @@
     if (form) reportFocus(form.dataset.section);
   });
 
+  // htmx binds the hx- attributes of swapped-in content only when it settles (some ms after
+  // the swap); a key pressed before that would click a plain link or do nothing. Bind first.
+  const ready = (element) => { htmx.process(element); return element; };
+
   board.addEventListener("keydown", (event) => {
     const target = event.target;
     const addForm = target.closest("form.add-entry");
@@ -447,14 +505,15 @@
     if (editor && target.name === "text") {
       if (event.key === "Enter" && !event.shiftKey) {
         event.preventDefault();
-        htmx.trigger(editor, "submit");
+        htmx.trigger(ready(editor), "submit");
       } else if (event.key === "Escape") {
         event.preventDefault();
         const cancel = editor.querySelector("[data-action=cancel-edit]");
         const entryId = editor.dataset.entry;
+        const li = document.getElementById("entry-" + entryId);
         if (cancel) {
-          cancel.click();
-          setTimeout(() => { const li = document.getElementById("entry-" + entryId); if (li) li.focus(); }, 300);
+          if (li) refocus = { from: li, to: () => document.getElementById("entry-" + entryId) };
+          ready(cancel).click();
         }
       }
       return;
@@ -463,7 +522,7 @@
     if (item) {
       const click = (action) => {
         const control = item.querySelector(':scope > form [data-action="' + action + '"]');
-        if (control) { event.preventDefault(); control.click(); return true; }
+        if (control) { event.preventDefault(); ready(control).click(); return true; }
         return false;
       };
       const siblings = [...item.closest("ol.board-entries").querySelectorAll("li[data-entry]")];
@@ -484,10 +543,11 @@
       else if (event.key === "Enter" || event.key === "F2") click("edit");
       else if (event.key === "Delete") {
         const next = siblings[index + 1] || siblings[index - 1];
-        if (click("delete")) {
-          const nextId = next ? next.dataset.entry : null;
-          setTimeout(() => { const li = nextId && document.getElementById("entry-" + nextId); (li || document.getElementById("add-text-" + item.closest("ol").dataset.section)).focus(); }, 300);
-        }
+        const nextId = next ? next.dataset.entry : null;
+        const sectionId = item.closest("ol").dataset.section;
+        refocus = { from: item, to: () => (nextId && document.getElementById("entry-" + nextId))
+          || document.getElementById("add-text-" + sectionId) };
+        if (!click("delete")) refocus = null;
       } else if (event.key === "Escape") {
         event.preventDefault();
         const input = document.getElementById("add-text-" + item.closest("ol").dataset.section);
@@ -500,7 +560,7 @@
   document.addEventListener("keydown", (event) => {
     if ((event.ctrlKey || event.metaKey) && event.key === "z" && !event.target.closest("textarea, input")) {
       const undo = document.querySelector("#board-messages form[data-undo]");
-      if (undo) { event.preventDefault(); htmx.trigger(undo, "submit"); }
+      if (undo) { event.preventDefault(); htmx.trigger(ready(undo), "submit"); }
     }
   });
 
@@ -516,6 +576,7 @@
     const typed = localStorage.getItem(TYPING + form.dataset.section);
     if (typed) form.querySelector("textarea[name=text]").value = typed;
   });
+  saveOutbox(outbox().map((d) => ({ ...d, sending: false }))); // a reload cut those off
   showPendingDrafts();
   flush();
 })();

@@ -1,0 +1,1 @@
+"""Browser tests of the capture board (Chromium through Playwright)."""
