@@ -99,6 +99,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from consult.auth.views import bp as auth_bp
     from consult.capture.views import bp as capture_bp
+    from consult.reports.views import bp as reports_bp
     from consult.consultations.views import bp as consultations_bp
     from consult.meetings.views import bp as meetings_bp
 
@@ -106,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(consultations_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(capture_bp)
+    app.register_blueprint(reports_bp)
 
     @app.get("/csrf-token")
     def csrf_token():

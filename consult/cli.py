@@ -31,6 +31,7 @@ DEMO_ACCOUNTS = (
 )
 
 user_cli = AppGroup("user", help="Manage staff accounts.")
+report_cli = AppGroup("report", help="Render summary documents.")
 meeting_cli = AppGroup("meeting", help="Import, export and list meetings.")
 
 
@@ -172,7 +173,30 @@ def demo() -> None:
     click.echo(meeting.id)
 
 
+@report_cli.command("render")
+@click.argument("meeting_id", type=int)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="The PDF file to write.")
+@click.option("--html", "html_output", type=click.Path(dir_okay=False, writable=True),
+              help="Also write the HTML the PDF is made from.")
+def report_render(meeting_id: int, output: str, html_output: str | None) -> None:
+    """Render the summary of a meeting as PDF (and optionally its HTML)."""
+    from consult.reports import rendering
+
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise click.ClickException(f"no meeting with id {meeting_id}")
+    with current_app.test_request_context():
+        html = rendering.summary_html(meeting, for_pdf=True)
+        pdf = rendering.render_pdf(html)
+    if html_output:
+        Path(html_output).write_text(html, encoding="utf-8")
+    Path(output).write_bytes(pdf)
+    click.echo(f"{output}: {len(pdf)} bytes")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(user_cli)
+    app.cli.add_command(report_cli)
     app.cli.add_command(meeting_cli)
     app.cli.add_command(demo)

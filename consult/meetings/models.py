@@ -24,6 +24,8 @@ class Meeting(TimestampMixin, db.Model):
     participants: Mapped[int | None] = mapped_column()
     facilitator: Mapped[str | None] = mapped_column(sa.String(300))
     prepared_by: Mapped[str | None] = mapped_column(sa.String(300))
+    # The summary shows each entry's kind (a discreet marker); off gives the exact 2018 look.
+    show_kinds: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     # Live capture: bumped (atomically, in the writing transaction) by every change of the
     # board, so that a "nothing changed" poll is one primary-key read.
     revision: Mapped[int] = mapped_column(default=0, server_default="0")
