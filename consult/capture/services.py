@@ -123,7 +123,8 @@ def _section(meeting: Meeting, section_id: Any) -> Section:
     return section
 
 
-def _entry(meeting: Meeting, entry_id: Any, deleted: bool = False) -> Entry:
+def entry_of(meeting: Meeting, entry_id: Any, deleted: bool = False) -> Entry:
+    """The entry ``entry_id`` of this meeting, read fresh (ServiceError 404 otherwise)."""
     entry_id = _id(entry_id)
     if entry_id is None:
         raise ServiceError(_("This entry is not part of this meeting."), None, 404)
@@ -204,7 +205,7 @@ def add_entry(meeting: Meeting, user: User | None, section_id: Any, text: Any,
     section = _section(meeting, section_id)
     parent = None
     if parent_id not in (None, ""):
-        parent = _entry(meeting, parent_id)
+        parent = entry_of(meeting, parent_id)
         if parent.section_id != section.id:
             raise ServiceError(_("A sub-point must be in the section of its entry."), "parent_id", 404)
     kind = _clean_kind(kind, parent.kind if parent else default_kind(section))
@@ -229,7 +230,7 @@ def edit_entry(meeting: Meeting, user: User | None, entry_id: Any, text: Any, ve
     except (TypeError, ValueError):
         raise ServiceError(_("The form is incomplete; reload the page."), "version") from None
     revision = begin_write(meeting)
-    entry = _entry(meeting, entry_id)
+    entry = entry_of(meeting, entry_id)
     new_kind = new_kind or entry.kind
     if entry.text == text and entry.kind == new_kind:  # nothing to change (or both wrote the same)
         return Change(revision, {entry.section_id}, entry=entry)
@@ -249,7 +250,7 @@ def set_kind(meeting: Meeting, user: User | None, entry_id: Any, kind: Any) -> C
     if kind is None:
         raise ServiceError(_("Choose strength, weakness, conclusion or idea."), "kind")
     revision = begin_write(meeting)
-    entry = _entry(meeting, entry_id)
+    entry = entry_of(meeting, entry_id)
     if kind == entry.kind:
         return Change(revision, {entry.section_id}, entry=entry)
     before = snapshot(entry, ENTRY_FIELDS)
@@ -262,7 +263,7 @@ def set_kind(meeting: Meeting, user: User | None, entry_id: Any, kind: Any) -> C
 def delete_entry(meeting: Meeting, user: User | None, entry_id: Any) -> Change:
     """Soft delete: the entry and its sub-points disappear until restored."""
     revision = begin_write(meeting)
-    entry = _entry(meeting, entry_id)
+    entry = entry_of(meeting, entry_id)
     before = snapshot(entry, ENTRY_FIELDS)
     entry.deleted_at = utcnow()
     db.session.flush()
@@ -272,7 +273,7 @@ def delete_entry(meeting: Meeting, user: User | None, entry_id: Any) -> Change:
 
 def restore_entry(meeting: Meeting, user: User | None, entry_id: Any) -> Change:
     revision = begin_write(meeting)
-    entry = _entry(meeting, entry_id, deleted=True)
+    entry = entry_of(meeting, entry_id, deleted=True)
     if entry.deleted_at is None:
         return Change(revision, {entry.section_id}, entry=entry)
     before = snapshot(entry, ENTRY_FIELDS)
@@ -302,7 +303,7 @@ def move_entry(meeting: Meeting, user: User | None, entry_id: Any, *, direction:
     A move to another section puts the entry (with its sub-points) at the top level there.
     """
     revision = begin_write(meeting)
-    entry = _entry(meeting, entry_id)
+    entry = entry_of(meeting, entry_id)
     source_section = entry.section_id
     if direction is not None:
         if direction not in ("up", "down"):
@@ -353,7 +354,7 @@ def move_entry(meeting: Meeting, user: User | None, entry_id: Any, *, direction:
 def indent_entry(meeting: Meeting, user: User | None, entry_id: Any) -> Change:
     """Make the entry the last sub-point of the live entry above it."""
     revision = begin_write(meeting)
-    entry = _entry(meeting, entry_id)
+    entry = entry_of(meeting, entry_id)
     live = _siblings(entry.section_id, entry.parent_id, live_only=True)
     index = next(i for i, e in enumerate(live) if e.id == entry.id)
     if index == 0:
@@ -373,7 +374,7 @@ def indent_entry(meeting: Meeting, user: User | None, entry_id: Any) -> Change:
 def outdent_entry(meeting: Meeting, user: User | None, entry_id: Any) -> Change:
     """Make a sub-point an entry of the level above, right after its former parent."""
     revision = begin_write(meeting)
-    entry = _entry(meeting, entry_id)
+    entry = entry_of(meeting, entry_id)
     if entry.parent_id is None:
         raise ServiceError(_("This entry is already at the top level."), "direction")
     parent = db.session.get(Entry, entry.parent_id, populate_existing=True)
@@ -456,7 +457,7 @@ def set_active_section(meeting: Meeting, section_id: Any) -> Change:
 def history(meeting: Meeting, entry_id: Any):
     from consult.core.models import Revision
 
-    entry = _entry(meeting, entry_id, deleted=True)
+    entry = entry_of(meeting, entry_id, deleted=True)
     revisions = db.session.scalars(
         sa.select(Revision).where(Revision.object_type == Entry.__tablename__,
                                   Revision.object_id == entry.id)

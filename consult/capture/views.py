@@ -168,6 +168,13 @@ def changes(meeting_id: int):
                                              editable=editable))
 
 
+def _entry_or_404(meeting: Meeting, entry_id: int):
+    try:
+        return services.entry_of(meeting, entry_id)
+    except ServiceError:
+        abort(404)
+
+
 @bp.get("/entries/<int:entry_id>/history")
 @login_required
 def history(meeting_id: int, entry_id: int):
@@ -184,10 +191,7 @@ def history(meeting_id: int, entry_id: int):
 @login_required
 def edit_entry_form(meeting_id: int, entry_id: int):
     meeting = _meeting(meeting_id, edit=True)
-    try:
-        entry = services._entry(meeting, entry_id)
-    except ServiceError:
-        abort(404)
+    entry = _entry_or_404(meeting, entry_id)
     template = "capture/_entry_edit.html" if htmx else "capture/entry_edit.html"
     return render_template(template, meeting=meeting, entry=entry, text=entry.text)
 
@@ -196,10 +200,7 @@ def edit_entry_form(meeting_id: int, entry_id: int):
 @login_required
 def move_entry_form(meeting_id: int, entry_id: int):
     meeting = _meeting(meeting_id, edit=True)
-    try:
-        entry = services._entry(meeting, entry_id)
-    except ServiceError:
-        abort(404)
+    entry = _entry_or_404(meeting, entry_id)
     return render_template("capture/move.html", meeting=meeting, entry=entry,
                            parts=board_context(meeting, editable=False)["parts"])
 
@@ -209,10 +210,7 @@ def move_entry_form(meeting_id: int, entry_id: int):
 def entry_view(meeting_id: int, entry_id: int):
     """The entries list of the entry's section (htmx: what closing an editor swaps in)."""
     meeting = _meeting(meeting_id, edit=False)
-    try:
-        entry = services._entry(meeting, entry_id)
-    except ServiceError:
-        abort(404)
+    entry = _entry_or_404(meeting, entry_id)
     return render_template("capture/_entries.html", meeting=meeting, section=entry.section,
                            entries=entry_nodes(meeting.id, {entry.section_id})[entry.section_id],
                            editable=can_edit_meetings(current_user, meeting.consultation))
