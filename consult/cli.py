@@ -16,7 +16,6 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from consult.auth import services as auth_services
-from consult.auth.models import User
 from consult.consultations.models import Consultation
 from consult.core.enums import ConsultationStatus, Role
 from consult.core.errors import ServiceError

@@ -14,7 +14,7 @@ from a version that someone else has changed meanwhile. The caller commits.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -220,6 +220,23 @@ def add_entry(meeting: Meeting, user: User | None, section_id: Any, text: Any,
     return finish(Change(revision, {section.id}, entry=entry), meeting, active_section=section.id)
 
 
+def _write_entry(meeting: Meeting, user: User | None, entry_id: Any, action: str,
+                 change: Callable[[Entry], bool | None], *, deleted: bool = False,
+                 active: bool = False) -> Change:
+    """The flow of every change of one entry: lock the meeting, read the entry fresh, let
+    ``change`` alter it (it returns False when there is nothing to do, raises to refuse),
+    record a revision and stamp the entry's section."""
+    revision = begin_write(meeting)
+    entry = entry_of(meeting, entry_id, deleted=deleted)
+    before = snapshot(entry, ENTRY_FIELDS)
+    if change(entry) is False:
+        return Change(revision, {entry.section_id}, entry=entry)
+    db.session.flush()
+    _record(entry, action, user, before)
+    return finish(Change(revision, {entry.section_id}, entry=entry), meeting,
+                  active_section=entry.section_id if active else None)
+
+
 def edit_entry(meeting: Meeting, user: User | None, entry_id: Any, text: Any, version: Any,
                kind: Any = None) -> Change:
     """Save a new text (and, from the in-place editor, a kind) made from ``version``."""
@@ -229,58 +246,47 @@ def edit_entry(meeting: Meeting, user: User | None, entry_id: Any, text: Any, ve
         version = int(version)
     except (TypeError, ValueError):
         raise ServiceError(_("The form is incomplete; reload the page."), "version") from None
-    revision = begin_write(meeting)
-    entry = entry_of(meeting, entry_id)
-    new_kind = new_kind or entry.kind
-    if entry.text == text and entry.kind == new_kind:  # nothing to change (or both wrote the same)
-        return Change(revision, {entry.section_id}, entry=entry)
-    if version != entry.version and entry.text != text:
-        raise Conflict(entry, text, new_kind)
-    before = snapshot(entry, ENTRY_FIELDS)
-    entry.text = text
-    entry.kind = new_kind
-    db.session.flush()
-    _record(entry, "edit", user, before)
-    return finish(Change(revision, {entry.section_id}, entry=entry), meeting,
-                  active_section=entry.section_id)
+
+    def change(entry: Entry) -> bool | None:
+        kind = new_kind or entry.kind
+        if entry.text == text and entry.kind == kind:  # nothing to change (or both wrote the same)
+            return False
+        if version != entry.version and entry.text != text:
+            raise Conflict(entry, text, kind)
+        entry.text, entry.kind = text, kind
+        return None
+
+    return _write_entry(meeting, user, entry_id, "edit", change, active=True)
 
 
 def set_kind(meeting: Meeting, user: User | None, entry_id: Any, kind: Any) -> Change:
     kind = _clean_kind(kind, None)
     if kind is None:
         raise ServiceError(_("Choose strength, weakness, conclusion or idea."), "kind")
-    revision = begin_write(meeting)
-    entry = entry_of(meeting, entry_id)
-    if kind == entry.kind:
-        return Change(revision, {entry.section_id}, entry=entry)
-    before = snapshot(entry, ENTRY_FIELDS)
-    entry.kind = kind
-    db.session.flush()
-    _record(entry, "kind", user, before)
-    return finish(Change(revision, {entry.section_id}, entry=entry), meeting)
+
+    def change(entry: Entry) -> bool | None:
+        if kind == entry.kind:
+            return False
+        entry.kind = kind
+        return None
+
+    return _write_entry(meeting, user, entry_id, "kind", change)
 
 
 def delete_entry(meeting: Meeting, user: User | None, entry_id: Any) -> Change:
     """Soft delete: the entry and its sub-points disappear until restored."""
-    revision = begin_write(meeting)
-    entry = entry_of(meeting, entry_id)
-    before = snapshot(entry, ENTRY_FIELDS)
-    entry.deleted_at = utcnow()
-    db.session.flush()
-    _record(entry, "delete", user, before)
-    return finish(Change(revision, {entry.section_id}, entry=entry), meeting)
+    return _write_entry(meeting, user, entry_id, "delete",
+                        lambda entry: setattr(entry, "deleted_at", utcnow()))
 
 
 def restore_entry(meeting: Meeting, user: User | None, entry_id: Any) -> Change:
-    revision = begin_write(meeting)
-    entry = entry_of(meeting, entry_id, deleted=True)
-    if entry.deleted_at is None:
-        return Change(revision, {entry.section_id}, entry=entry)
-    before = snapshot(entry, ENTRY_FIELDS)
-    entry.deleted_at = None
-    db.session.flush()
-    _record(entry, "restore", user, before)
-    return finish(Change(revision, {entry.section_id}, entry=entry), meeting)
+    def change(entry: Entry) -> bool | None:
+        if entry.deleted_at is None:
+            return False
+        entry.deleted_at = None
+        return None
+
+    return _write_entry(meeting, user, entry_id, "restore", change, deleted=True)
 
 
 def _descendants(entry: Entry) -> list[Entry]:
@@ -353,40 +359,35 @@ def move_entry(meeting: Meeting, user: User | None, entry_id: Any, *, direction:
 
 def indent_entry(meeting: Meeting, user: User | None, entry_id: Any) -> Change:
     """Make the entry the last sub-point of the live entry above it."""
-    revision = begin_write(meeting)
-    entry = entry_of(meeting, entry_id)
-    live = _siblings(entry.section_id, entry.parent_id, live_only=True)
-    index = next(i for i, e in enumerate(live) if e.id == entry.id)
-    if index == 0:
-        raise ServiceError(_("The first entry cannot become a sub-point: there is nothing above it."),
-                           "direction")
-    new_parent = live[index - 1]
-    before = snapshot(entry, ENTRY_FIELDS)
-    children = _siblings(entry.section_id, new_parent.id)
-    entry.parent_id = new_parent.id
-    entry.position = (children[-1].position + 1) if children else 0
-    _renumber([e for e in _siblings(entry.section_id, before["parent_id"]) if e.id != entry.id])
-    db.session.flush()
-    _record(entry, "indent", user, before)
-    return finish(Change(revision, {entry.section_id}, entry=entry), meeting)
+    def change(entry: Entry) -> None:
+        old_parent = entry.parent_id
+        live = _siblings(entry.section_id, old_parent, live_only=True)
+        index = next(i for i, e in enumerate(live) if e.id == entry.id)
+        if index == 0:
+            raise ServiceError(
+                _("The first entry cannot become a sub-point: there is nothing above it."), "direction")
+        new_parent = live[index - 1]
+        children = _siblings(entry.section_id, new_parent.id)
+        entry.parent_id = new_parent.id
+        entry.position = (children[-1].position + 1) if children else 0
+        _renumber([e for e in _siblings(entry.section_id, old_parent) if e.id != entry.id])
+
+    return _write_entry(meeting, user, entry_id, "indent", change)
 
 
 def outdent_entry(meeting: Meeting, user: User | None, entry_id: Any) -> Change:
     """Make a sub-point an entry of the level above, right after its former parent."""
-    revision = begin_write(meeting)
-    entry = entry_of(meeting, entry_id)
-    if entry.parent_id is None:
-        raise ServiceError(_("This entry is already at the top level."), "direction")
-    parent = db.session.get(Entry, entry.parent_id, populate_existing=True)
-    before = snapshot(entry, ENTRY_FIELDS)
-    _renumber([e for e in _siblings(entry.section_id, parent.id) if e.id != entry.id])
-    siblings = [e for e in _siblings(entry.section_id, parent.parent_id)]
-    entry.parent_id = parent.parent_id
-    siblings.insert(siblings.index(parent) + 1, entry)
-    _renumber(siblings)
-    db.session.flush()
-    _record(entry, "outdent", user, before)
-    return finish(Change(revision, {entry.section_id}, entry=entry), meeting)
+    def change(entry: Entry) -> None:
+        if entry.parent_id is None:
+            raise ServiceError(_("This entry is already at the top level."), "direction")
+        parent = db.session.get(Entry, entry.parent_id, populate_existing=True)
+        _renumber([e for e in _siblings(entry.section_id, parent.id) if e.id != entry.id])
+        siblings = _siblings(entry.section_id, parent.parent_id)
+        entry.parent_id = parent.parent_id
+        siblings.insert(siblings.index(parent) + 1, entry)
+        _renumber(siblings)
+
+    return _write_entry(meeting, user, entry_id, "outdent", change)
 
 
 # Structure and details -------------------------------------------------------------------

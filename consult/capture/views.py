@@ -6,7 +6,7 @@ request (the answer carries the board's updates since the revision the browser h
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Callable
 from uuid import uuid4
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -219,14 +219,10 @@ def entry_view(meeting_id: int, entry_id: int):
 # Entries -------------------------------------------------------------------------------
 
 
-def _form() -> dict[str, Any]:
-    return request.form
-
-
 @bp.post("/board/entries")
 @login_required
 def add_entry(meeting_id: int):
-    form = _form()
+    form = request.form
     return _write(meeting_id, lambda m: services.add_entry(
         m, current_user, form.get("section_id"), form.get("text"), form.get("kind"),
         form.get("parent_id"), form.get("client_key")),
@@ -236,7 +232,7 @@ def add_entry(meeting_id: int):
 @bp.post("/entries/<int:entry_id>")
 @login_required
 def edit_entry(meeting_id: int, entry_id: int):
-    form = _form()
+    form = request.form
     return _write(meeting_id, lambda m: services.edit_entry(
         m, current_user, entry_id, form.get("text"), form.get("version"), form.get("kind")),
         anchor=lambda c: f"entry-{entry_id}", done=_("Entry saved."))
@@ -245,7 +241,7 @@ def edit_entry(meeting_id: int, entry_id: int):
 @bp.post("/entries/<int:entry_id>/kind")
 @login_required
 def set_kind(meeting_id: int, entry_id: int):
-    return _write(meeting_id, lambda m: services.set_kind(m, current_user, entry_id, _form().get("kind")),
+    return _write(meeting_id, lambda m: services.set_kind(m, current_user, entry_id, request.form.get("kind")),
                   anchor=lambda c: f"entry-{entry_id}")
 
 
@@ -270,7 +266,7 @@ def restore_entry(meeting_id: int, entry_id: int):
 @bp.post("/entries/<int:entry_id>/move")
 @login_required
 def move_entry(meeting_id: int, entry_id: int):
-    form = _form()
+    form = request.form
     if form.get("direction"):
         operation = lambda m: services.move_entry(m, current_user, entry_id,  # noqa: E731
                                                   direction=form.get("direction"))

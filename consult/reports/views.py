@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, request
 from flask_login import current_user, login_required
 
 from consult.core.permissions import can_view_consultation
