@@ -35,3 +35,19 @@ missing = [e for e, p in zip(expected, positions) if p < 0]
 if missing or positions != sorted(positions):
     sys.exit(f"the demo meeting does not read as expected: missing {missing}, positions {positions}")
 print(f"smoke: logged in as {email}, meeting {meeting_id} reads like the 2018 summary")
+
+# The demo publishes version 1 of the summary; the consultation is public: anyone downloads it.
+anonymous = urllib.request.build_opener()
+response = anonymous.open(f"{base}/meetings/{meeting_id}/summary/latest.pdf")
+pdf, etag = response.read(), response.headers["ETag"]
+if not pdf.startswith(b"%PDF-") or not etag:
+    sys.exit("the published demo summary is not downloadable")
+request = urllib.request.Request(f"{base}/meetings/{meeting_id}/summary/latest.pdf",
+                                 headers={"If-None-Match": etag})
+try:
+    anonymous.open(request)
+    sys.exit("a download with the current ETag did not answer 304")
+except urllib.error.HTTPError as exc:
+    if exc.code != 304:
+        raise
+print(f"smoke: the published demo summary downloads anonymously ({len(pdf)} bytes, ETag {etag}, 304 again)")

@@ -102,12 +102,14 @@ def _register_blueprints(app: Flask) -> None:
     from consult.reports.views import bp as reports_bp
     from consult.consultations.views import bp as consultations_bp
     from consult.meetings.views import bp as meetings_bp
+    from consult.public.views import bp as public_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(consultations_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(capture_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(public_bp)
 
     @app.get("/csrf-token")
     def csrf_token():
@@ -124,7 +126,7 @@ def _register_blueprints(app: Flask) -> None:
     def index():
         if current_user.is_authenticated:
             return redirect(url_for("consultations.index"))
-        return redirect(url_for("auth.login"))
+        return redirect(url_for("public.index"))
 
 
 def _register_error_handlers(app: Flask) -> None:
@@ -174,6 +176,7 @@ def _register_template_helpers(app: Flask) -> None:
 
     app.jinja_env.filters["long_date"] = formatting.long_date
     app.jinja_env.filters["datetime"] = formatting.local_datetime
+    app.jinja_env.filters["file_size"] = formatting.file_size
     app.jinja_env.add_extension("jinja2.ext.loopcontrols")
 
     @app.context_processor

@@ -159,17 +159,40 @@ def _demo_meeting() -> Meeting:
     return meeting
 
 
+def _publish_demo_summary(meeting: Meeting) -> None:
+    """Version 1 of the demo summary, so that the documents and public pages show one."""
+    from consult.core.enums import JobKind
+    from consult.reports import services
+
+    if services.latest(services.meeting_series(meeting)) is None:
+        facilitator = auth_services.get_by_email(DEMO_ACCOUNTS[1][0])
+        job = services.render_now(JobKind.PUBLISH_SUMMARY, facilitator, meeting=meeting, runner="cli")
+        if job.publication is None:
+            click.echo("the demo summary could not be published (see the log)", err=True)
+
+
 @click.command("demo")
 def demo() -> None:
     """Load the 2018 Kraków culture-NGO meeting and demo accounts (idempotent); prints the meeting id last."""
     credentials = _ensure_demo_accounts()
     meeting = _demo_meeting()
     db.session.commit()
+    _publish_demo_summary(meeting)
     click.echo("Demo accounts (e-mail / password):")
     for email, _name, role in DEMO_ACCOUNTS:
         click.echo(f"  {role.value:<12} {email} / {credentials[email]}")
     click.echo(f"Demo meeting “{meeting.title}” ({meeting.date.isoformat()}):")
     click.echo(meeting.id)
+
+
+def _write_report(html: str, output: str, html_output: str | None) -> None:
+    from consult.reports import rendering
+
+    if html_output:
+        Path(html_output).write_text(html, encoding="utf-8")
+    pdf = rendering.render_pdf(html)
+    Path(output).write_bytes(pdf.content)
+    click.echo(f"{output}: {len(pdf.content)} bytes, {pdf.pages} page(s), sha256 {pdf.sha256}")
 
 
 @report_cli.command("render")
@@ -179,7 +202,7 @@ def demo() -> None:
 @click.option("--html", "html_output", type=click.Path(dir_okay=False, writable=True),
               help="Also write the HTML the PDF is made from.")
 def report_render(meeting_id: int, output: str, html_output: str | None) -> None:
-    """Render the summary of a meeting as PDF (and optionally its HTML)."""
+    """Render the summary of a meeting as PDF (and optionally its HTML); publishes nothing."""
     from consult.reports import rendering
 
     meeting = db.session.get(Meeting, meeting_id)
@@ -187,11 +210,59 @@ def report_render(meeting_id: int, output: str, html_output: str | None) -> None
         raise click.ClickException(f"no meeting with id {meeting_id}")
     with current_app.test_request_context():
         html = rendering.summary_html(meeting, for_pdf=True)
-        pdf = rendering.render_pdf(html)
-    if html_output:
-        Path(html_output).write_text(html, encoding="utf-8")
-    Path(output).write_bytes(pdf)
-    click.echo(f"{output}: {len(pdf)} bytes")
+    _write_report(html, output, html_output)
+
+
+@report_cli.command("compile")
+@click.argument("consultation_id", type=int)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="The PDF file to write.")
+@click.option("--html", "html_output", type=click.Path(dir_okay=False, writable=True),
+              help="Also write the HTML the PDF is made from.")
+def report_compile(consultation_id: int, output: str, html_output: str | None) -> None:
+    """Render all meeting summaries of a consultation as one PDF with cover and contents."""
+    from consult.reports import rendering
+
+    consultation = db.session.get(Consultation, consultation_id)
+    if consultation is None:
+        raise click.ClickException(f"no consultation with id {consultation_id}")
+    with current_app.test_request_context():
+        html = rendering.compilation_html(consultation, for_pdf=True)
+    _write_report(html, output, html_output)
+
+
+@report_cli.command("publish")
+@click.argument("meeting_id", type=int)
+@click.option("--as", "email", required=True, help="E-mail of the facilitator or admin publishing it.")
+def report_publish(meeting_id: int, email: str) -> None:
+    """Publish the meeting's summary as its next version (rendered here, not by a worker)."""
+    from consult.core.enums import JobKind
+    from consult.core.permissions import can_publish
+    from consult.reports import services
+
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise click.ClickException(f"no meeting with id {meeting_id}")
+    user = auth_services.get_by_email(email)
+    if user is None or not can_publish(user, meeting.consultation):
+        raise click.ClickException(f"{email} may not publish summaries of this consultation")
+    job = services.render_now(JobKind.PUBLISH_SUMMARY, user, meeting=meeting, runner="cli")
+    if job.publication is None:
+        raise click.ClickException(job.error or "not published")
+    click.echo(f"published version {job.publication.version}: {job.publication.file_name} "
+               f"({job.publication.size} bytes, sha256 {job.publication.sha256})")
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+def worker(burst: bool) -> None:
+    """Render documents queued on Redis (REDIS_URL); one process renders one at a time."""
+    from consult.reports import jobs
+
+    if not current_app.config.get("REDIS_URL"):
+        raise click.ClickException("REDIS_URL is not set: without it, the web process renders "
+                                   "documents itself and no worker is needed")
+    jobs.work(current_app._get_current_object(), burst=burst)
 
 
 def register_cli(app: Flask) -> None:
@@ -199,3 +270,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(report_cli)
     app.cli.add_command(meeting_cli)
     app.cli.add_command(demo)
+    app.cli.add_command(worker)

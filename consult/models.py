@@ -4,6 +4,7 @@ from consult.auth.models import User
 from consult.consultations.models import Consultation, Plane, Priority, consultation_facilitator
 from consult.core.models import Revision
 from consult.meetings.models import AgendaItem, Entry, Meeting, Part, Section
+from consult.reports.models import Publication, RenderJob
 
 __all__ = [
     "AgendaItem",
@@ -13,6 +14,8 @@ __all__ = [
     "Part",
     "Plane",
     "Priority",
+    "Publication",
+    "RenderJob",
     "Revision",
     "Section",
     "User",

@@ -87,6 +87,9 @@ def app(migrated, tmp_path):
     try:
         yield app
     finally:
+        from consult.reports import jobs
+
+        jobs.drain(app)  # no rendering thread may write after the tables are emptied
         db.session.remove()
         empty_all_tables()
         db.engine.dispose()

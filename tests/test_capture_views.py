@@ -1238,3 +1238,15 @@ def test_a_write_with_an_impossible_since_still_saves_once(board, editor, since)
                   since=since)
     assert response.status_code == 200
     assert outline(board_page(editor, board), board.topic_section) == ["1. Zapisany"]
+
+
+def test_saving_details_on_the_board_keeps_the_summary_setting(board, editor):
+    from consult.meetings.models import Meeting
+
+    meeting = db.session.get(Meeting, board.meeting.id)
+    meeting.show_kinds = False
+    db.session.commit()
+    assert hx(editor, f"{board.url}/board/details", details_form(goal="Inny cel")).status_code == 200
+    db.session.expire_all()
+    meeting = db.session.get(Meeting, board.meeting.id)
+    assert (meeting.goal, meeting.show_kinds) == ("Inny cel", False)

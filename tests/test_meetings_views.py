@@ -490,3 +490,22 @@ def test_fields_are_marked_required_and_invalid_only_when_they_are(admin_client,
     assert inputs["title"]["aria-invalid"] == "true"
     assert inputs["title"]["aria-describedby"] == "title-error"
     assert "aria-invalid" not in inputs["location"]
+
+
+def test_the_entry_kinds_setting_is_a_checkbox_of_the_meeting_form(admin_client, demo):
+    url = f"/meetings/{demo.id}/edit"
+    form = find(admin_client.get(url).get_data(as_text=True), "main form")
+    box = find(form, "input[name=show_kinds]")
+    assert box["type"] == "checkbox" and box.has_attr("checked")
+    assert find(form, f"label[for={box['id']}]").get_text(strip=True) == \
+        "Pokazuj rodzaje wpisów w podsumowaniu"
+    data = form_values(admin_client.get(url).get_data(as_text=True))
+    data.pop("show_kinds", None)  # unticked: the browser sends nothing
+    assert admin_client.submit(url, data).status_code == 303
+    db.session.refresh(demo)
+    assert demo.show_kinds is False
+    assert 'class="doc-kind"' not in admin_client.get(f"/meetings/{demo.id}/summary").get_data(as_text=True)
+    assert admin_client.submit(url, {**data, "show_kinds": "y"}).status_code == 303
+    db.session.refresh(demo)
+    assert demo.show_kinds is True
+    assert 'class="doc-kind"' in admin_client.get(f"/meetings/{demo.id}/summary").get_data(as_text=True)

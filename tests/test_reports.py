@@ -35,7 +35,7 @@ def demo(make):
 
 def render(meeting) -> bytes:
     with current_app.test_request_context():
-        return rendering.summary_pdf(meeting)
+        return rendering.render_pdf(rendering.summary_html(meeting, for_pdf=True)).content
 
 
 def test_demo_pdf_has_every_entry_in_order_with_its_number(demo):
@@ -147,7 +147,7 @@ def test_preview_and_draft_pdf_for_staff_only(demo, official_client, client):
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "application/pdf"
     assert response.data.startswith(b"%PDF-")
-    assert 'filename="podsumowanie-2018-05-25-spotkanie-konsultacyjne-dla-organizacji' in \
+    assert 'filename="podsumowanie-2018-05-25-dla-organizacji-pozarzadowych-dzialajacych-w-obszarze-kultury-i-sztuki.pdf"' in \
         response.headers["Content-Disposition"]
     assert client.get(f"/meetings/{demo.id}/summary").status_code == 302
     assert client.get(f"/meetings/{demo.id}/summary.pdf").status_code == 302
@@ -162,3 +162,27 @@ def test_cli_report_render(demo, runner, tmp_path):
     assert '<html lang="pl">' in html.read_text(encoding="utf-8")
     missing = runner.invoke(args=["report", "render", "4242", "-o", str(pdf)])
     assert missing.exit_code != 0 and "4242" in missing.output
+
+
+def test_cli_report_compile_and_publish(demo, runner, tmp_path, make):
+    from consult.core.enums import Role
+    from consult.reports import services
+
+    pdf = tmp_path / "all.pdf"
+    result = runner.invoke(args=["report", "compile", str(demo.consultation_id), "-o", str(pdf)])
+    assert result.exit_code == 0, result.output
+    text = pdf_text(pdf.read_bytes())
+    assert "Podsumowania spotkań konsultacyjnych" in text and "Spis treści" in text
+    assert "Kluczowa jest wzajemna otwartość obu stron" in text
+
+    editor = make.user(Role.FACILITATOR, email="ewa@example.org")
+    demo.consultation.facilitators.append(editor)
+    db.session.commit()
+    refused = runner.invoke(args=["report", "publish", str(demo.id), "--as", "nobody@example.org"])
+    assert refused.exit_code != 0 and "may not publish" in refused.output
+    for version in (1, 2):
+        result = runner.invoke(args=["report", "publish", str(demo.id), "--as", "ewa@example.org"])
+        assert result.exit_code == 0, result.output
+        assert f"published version {version}: podsumowanie-2018-05-25-" in result.output
+    db.session.expire_all()
+    assert [p.version for p in services.versions(services.meeting_series(demo))] == [2, 1]

@@ -328,7 +328,9 @@ def details(meeting_id: int):
     form = MeetingForm()
     if not form.validate():
         return _refuse(meeting_id, form, details_form=form)
+    # The board edits the details only; the summary's look is set on the meeting's form.
     data = {**form.data, "agenda": form.agenda_items()}
+    del data["show_kinds"]
     return _write(meeting_id, lambda m: services.update_details(m, current_user, data),
                   anchor=lambda c: "meeting-details", done=_("Meeting details saved."))
 

@@ -71,6 +71,11 @@ class Consultation(TimestampMixin, db.Model):
     def sorted_priorities(self) -> list[Priority]:
         return sorted(self.priorities, key=lambda p: p.sort_key)
 
+    @property
+    def is_public(self) -> bool:
+        """Seen by anyone (its page, published documents) once it is no longer a draft."""
+        return self.status != ConsultationStatus.DRAFT
+
     def can_move_to(self, status: ConsultationStatus) -> bool:
         return status == self.status or status in self.TRANSITIONS[self.status]
 

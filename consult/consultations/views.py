@@ -15,9 +15,10 @@ from consult.consultations import services
 from consult.consultations.forms import ConsultationForm, FacilitatorsForm, PlaneForm, PriorityForm
 from consult.consultations.models import Consultation, Plane, Priority
 from consult.core.enums import ConsultationStatus, Role
-from consult.core.permissions import admin_required, can_edit_meetings
+from consult.core.permissions import admin_required, can_edit_meetings, can_publish
 from consult.core.views import get_or_404, handle_form
 from consult.extensions import db
+from consult.reports import services as reports
 
 bp = Blueprint("consultations", __name__, url_prefix="/consultations")
 
@@ -61,6 +62,8 @@ def detail(consultation_id: int):
         "consultations/detail.html",
         consultation=consultation,
         can_edit_meetings=can_edit_meetings(current_user, consultation),
+        documents=reports.compilation_documents(consultation),
+        can_publish=can_publish(current_user, consultation),
     )
 
 

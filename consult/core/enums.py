@@ -77,3 +77,55 @@ def enum_column_type(enum_cls: type[enum.Enum], name: str):
         values_callable=lambda cls: [m.value for m in cls],
         validate_strings=True,
     )
+
+
+class PublicationKind(StrEnum):
+    SUMMARY = "summary"  # one meeting's summary
+    COMPILATION = "compilation"  # every meeting of a consultation, with cover and contents
+
+    @property
+    def label(self):
+        return {
+            PublicationKind.SUMMARY: _l("meeting summary"),
+            PublicationKind.COMPILATION: _l("summaries of all meetings"),
+        }[self]
+
+
+class JobKind(StrEnum):
+    DRAFT_SUMMARY = "draft_summary"
+    PUBLISH_SUMMARY = "publish_summary"
+    DRAFT_COMPILATION = "draft_compilation"
+    PUBLISH_COMPILATION = "publish_compilation"
+
+    @property
+    def publishes(self) -> bool:
+        return self in (JobKind.PUBLISH_SUMMARY, JobKind.PUBLISH_COMPILATION)
+
+    @property
+    def compilation(self) -> bool:
+        return self in (JobKind.DRAFT_COMPILATION, JobKind.PUBLISH_COMPILATION)
+
+    @property
+    def label(self):
+        return {
+            JobKind.DRAFT_SUMMARY: _l("Draft PDF of the meeting summary"),
+            JobKind.PUBLISH_SUMMARY: _l("Publishing the meeting summary"),
+            JobKind.DRAFT_COMPILATION: _l("Draft PDF of all meeting summaries"),
+            JobKind.PUBLISH_COMPILATION: _l("Publishing all meeting summaries"),
+        }[self]
+
+
+class JobStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+    @property
+    def label(self):
+        return {
+            JobStatus.QUEUED: _l("waiting in the queue"),
+            JobStatus.RUNNING: _l("rendering"),
+            JobStatus.DONE: _l("done"),
+            JobStatus.FAILED: _l("failed"),
+        }[self]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from babel.dates import format_date
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_datetime, format_decimal, get_locale
 
 
 def long_date(value: date | None, locale: str | None = None) -> str:
@@ -18,7 +18,18 @@ def long_date(value: date | None, locale: str | None = None) -> str:
     return format_date(value, "d MMMM y", locale=locale)
 
 
-def local_datetime(value: datetime | None) -> str:
+def local_datetime(value: datetime | None, format: str = "medium") -> str:
+    """In the app's time zone and the reader's locale; ``format`` as Babel's patterns."""
     if value is None:
         return ""
-    return format_datetime(value, "medium")
+    return format_datetime(value, format)
+
+
+def file_size(size: int | None) -> str:
+    """ "88,1 kB", "1,2 MB" (decimal units, as file managers show them), by locale."""
+    if size is None:
+        return ""
+    for unit, factor in (("MB", 1_000_000), ("kB", 1000)):
+        if size >= factor:
+            return f"{format_decimal(size / factor, format='#,##0.0')} {unit}"
+    return f"{size} B"

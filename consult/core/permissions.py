@@ -43,6 +43,16 @@ def can_view_board(user: User, consultation: Consultation) -> bool:
     return user.role == Role.OFFICIAL or can_edit_meetings(user, consultation)
 
 
+def can_publish(user: User, consultation: Consultation) -> bool:
+    """Publishing summaries is the work of the consultation's editors."""
+    return can_edit_meetings(user, consultation)
+
+
+def can_download(user: User, consultation: Consultation) -> bool:
+    """Published documents: every staff member; anyone once the consultation is public."""
+    return consultation.is_public or bool(user.is_authenticated and user.is_active)
+
+
 def roles_required(*roles: Role) -> Callable:
     """Login required, and the user's role must be one of ``roles`` (403 otherwise)."""
 

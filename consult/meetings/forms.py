@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, TextAreaField
+from wtforms import BooleanField, DateField, IntegerField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from consult.core.forms import strip, text
@@ -26,6 +26,11 @@ class MeetingForm(FlaskForm):
         render_kw={"min": 0})
     facilitator = text(_l("Facilitated by"), 300)
     prepared_by = text(_l("Prepared by"), 300)
+    show_kinds = BooleanField(
+        _l("Show entry kinds in the summary"),
+        description=_l("A discreet marker (strength, weakness, conclusion, idea) before each "
+                       "point. Leave unticked for the exact look of the 2018 summaries."),
+        default=True)
     agenda = TextAreaField(
         _l("Agenda"),
         description=_l("One item per line, in order."),

@@ -17,6 +17,7 @@ from consult.meetings.models import AgendaItem, Entry, Meeting, Part, Section
 
 MEETING_FIELDS = (
     "title", "date", "location", "goal", "participants", "facilitator", "prepared_by",
+    "show_kinds",
 )
 
 
@@ -38,7 +39,8 @@ def _meeting_snapshot(meeting: Meeting) -> dict[str, Any]:
 
 
 def create_meeting(consultation: Consultation, data: dict[str, Any], user: User | None) -> Meeting:
-    meeting = Meeting(consultation=consultation, **{k: data.get(k) for k in MEETING_FIELDS})
+    meeting = Meeting(consultation=consultation,
+                      **{k: data.get(k) for k in MEETING_FIELDS if data.get(k) is not None})
     _set_agenda(meeting, data.get("agenda", []))
     db.session.add(meeting)
     db.session.flush()

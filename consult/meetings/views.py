@@ -5,11 +5,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from consult.consultations.models import Consultation
-from consult.core.permissions import can_edit_meetings, can_view_board, can_view_consultation
+from consult.core.permissions import (
+    can_edit_meetings, can_publish, can_view_board, can_view_consultation,
+)
 from consult.core.views import get_or_404, handle_form
 from consult.meetings import services
 from consult.meetings.forms import MeetingForm
 from consult.meetings.models import Meeting
+from consult.reports import services as reports
 
 bp = Blueprint("meetings", __name__)
 
@@ -31,7 +34,9 @@ def detail(meeting_id: int):
         tree=services.summary_tree(meeting),
         can_edit=can_edit_meetings(current_user, meeting.consultation),
         can_view_board=can_view_board(current_user, meeting.consultation),
-        show_kinds=request.args.get("kinds", "1") != "0",
+        show_kinds=request.args.get("kinds", "1" if meeting.show_kinds else "0") != "0",
+        documents=reports.meeting_documents(meeting),
+        can_publish=can_publish(current_user, meeting.consultation),
     )
 
 

@@ -1,27 +1,42 @@
-"""One set of templates for the browser preview and the PDF of a meeting summary.
+"""One set of templates for the browser preview and the PDF of summary documents.
 
 The PDF is made by WeasyPrint as PDF/UA-1 (tagged: structure tree, language, title), with
 a URL fetcher that serves only the app's own static files: ``file://``, other hosts and
 ``data:`` URLs — whatever user text or a template mistake might point at — are refused.
+
+Rendering can report its progress: WeasyPrint logs each step, and each page it lays out,
+to the ``weasyprint.progress`` logger; :func:`render_pdf` passes those of its own thread to
+a callback (background jobs store them for the page that waits).
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import mimetypes
+import re
+import threading
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from typing import Callable
 from urllib.parse import unquote, urlsplit
 
 from flask import current_app, render_template
 from flask_babel import force_locale
+from slugify import slugify
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from consult.consultations.models import Consultation
 from consult.meetings.models import Meeting
 from consult.meetings.services import summary_tree
 
 # Resources of the PDF resolve against this made-up origin; nothing is fetched from it:
 # StaticOnlyFetcher answers from the static folder on disk.
 BASE_URL = "https://consult.invalid/"
+PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}
+AUDIENCE_PREFIX = "spotkanie konsultacyjne "
 
 
 class RefusedResource(ValueError):
@@ -44,6 +59,32 @@ class StaticOnlyFetcher(URLFetcher):
         return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": mime})
 
 
+# Documents ------------------------------------------------------------------------------
+
+
+def audience(meeting: Meeting) -> str:
+    """"dla organizacji …" of "Spotkanie konsultacyjne dla organizacji …" (else the title)."""
+    if meeting.title.lower().startswith(AUDIENCE_PREFIX):
+        return meeting.title[len(AUDIENCE_PREFIX):]
+    return meeting.title
+
+
+def summary_title(meeting: Meeting) -> str:
+    from consult.core.formatting import long_date
+
+    with force_locale("pl"):
+        from flask_babel import gettext as _
+
+        return f"{_('Summary of the consultation meeting')} {audience(meeting)} – {long_date(meeting.date, 'pl')}"
+
+
+def compilation_title(consultation: Consultation) -> str:
+    with force_locale("pl"):
+        from flask_babel import gettext as _
+
+        return f"{_('Summaries of the consultation meetings')} – {consultation.title}"
+
+
 def summary_html(meeting: Meeting, *, for_pdf: bool) -> str:
     """Always in Polish: summaries stay in the language the consultation is held in."""
     with force_locale("pl"):
@@ -52,24 +93,110 @@ def summary_html(meeting: Meeting, *, for_pdf: bool) -> str:
             meeting=meeting,
             consultation=meeting.consultation,
             tree=summary_tree(meeting),
-            show_kinds=meeting.show_kinds,
+            title=summary_title(meeting),
+            meeting_audience=audience,
             for_pdf=for_pdf,
         )
 
 
-def render_pdf(html: str) -> bytes:
-    """HTML of a summary → tagged PDF bytes."""
+def compilation_html(consultation: Consultation, *, for_pdf: bool, today: date | None = None) -> str:
+    """Every meeting of the consultation, with a cover and a table of contents."""
+    from consult.core.models import utcnow
+
+    meetings = list(consultation.meetings)
+    with force_locale("pl"):
+        return render_template(
+            "reports/compilation.html",
+            consultation=consultation,
+            meetings=[(m, summary_tree(m)) for m in meetings],
+            title=compilation_title(consultation),
+            authors=sorted({m.prepared_by for m in meetings if m.prepared_by}),
+            today=today or utcnow().date(),
+            meeting_audience=audience,
+            for_pdf=for_pdf,
+        )
+
+
+def source_sha256(html: str) -> str:
+    return hashlib.sha256(html.encode("utf-8")).hexdigest()
+
+
+def summary_file_name(meeting: Meeting, version: int | None = None) -> str:
+    name = slugify(audience(meeting), max_length=80, word_boundary=True) or "spotkanie"
+    suffix = f"-v{version}" if version else ""
+    return f"podsumowanie-{meeting.date.isoformat()}-{name}{suffix}.pdf"
+
+
+def compilation_file_name(consultation: Consultation, version: int | None = None) -> str:
+    name = slugify(consultation.slug or consultation.title, max_length=80, word_boundary=True)
+    suffix = f"-v{version}" if version else ""
+    return f"podsumowania-spotkan-{name or 'konsultacje'}{suffix}.pdf"
+
+
+# Rendering with progress ----------------------------------------------------------------
+
+Progress = Callable[[str, int], None]
+"""Called with a step ("html", "css", "layout", "pdf", "metadata") and a page number."""
+
+_STEPS = {"1": "html", "2": "css", "3": "css", "4": "structure", "5": "layout", "6": "pdf",
+          "7": "metadata"}
+_STEP_RE = re.compile(r"Step (\d) - .*?(?:Page (\d+))?(?: \(up-to-date\))?$")
+
+
+class _ProgressHandler(logging.Handler):
+    """Passes WeasyPrint's progress messages to the callback registered for their thread."""
+
+    def __init__(self):
+        super().__init__(logging.INFO)
+        self.callbacks: dict[int, Progress] = {}
+
+    def emit(self, record: logging.LogRecord) -> None:
+        callback = self.callbacks.get(record.thread)
+        if callback is None:
+            return
+        match = _STEP_RE.match(record.getMessage())
+        if match:
+            step = _STEPS.get(match.group(1), "layout")
+            try:
+                callback(step, int(match.group(2) or 0))
+            except Exception:  # a progress report must never break the rendering
+                logging.getLogger(__name__).exception("progress callback failed")
+
+
+_handler = _ProgressHandler()
+_progress_logger = logging.getLogger("weasyprint.progress")
+_progress_logger.addHandler(_handler)
+_progress_logger.setLevel(logging.INFO)
+_progress_logger.propagate = False  # progress is ours to show; keep it out of the app log
+
+
+@dataclass
+class RenderedPdf:
+    content: bytes
+    pages: int
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.content).hexdigest()
+
+
+def render_pdf(html: str, progress: Progress | None = None) -> RenderedPdf:
+    """HTML of a document → tagged PDF bytes, reporting progress to ``progress``."""
     fetcher = StaticOnlyFetcher(current_app.static_folder)
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).write_pdf(
-        pdf_variant="pdf/ua-1")
+    thread = threading.get_ident()
+    if progress is not None:
+        _handler.callbacks[thread] = progress
+    try:
+        document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(**PDF_OPTIONS)
+        return RenderedPdf(document.write_pdf(**PDF_OPTIONS), len(document.pages))
+    finally:
+        _handler.callbacks.pop(thread, None)
 
 
-def summary_pdf(meeting: Meeting) -> bytes:
-    return render_pdf(summary_html(meeting, for_pdf=True))
+def estimate_pages(html: str) -> int:
+    """Roughly how many A4 pages the document will have (for the progress bar only).
 
-
-def file_name(meeting: Meeting, suffix: str = "pdf") -> str:
-    from slugify import slugify
-
-    audience = slugify(meeting.title, max_length=60, word_boundary=True) or "spotkanie"
-    return f"podsumowanie-{meeting.date.isoformat()}-{audience}.{suffix}"
+    Calibrated on the 2018 demo and generated meetings: about 5,000 characters of this
+    HTML make one page.
+    """
+    return max(1, round(len(html) / 5000))

@@ -1,39 +1,250 @@
+"""Summary documents: previews, drafts, publishing (as background jobs), downloads.
+
+Downloads of published versions serve the stored bytes (never a new rendering), with the
+sha256 as ETag; a request carrying it gets 304 without the bytes being read.
+"""
+
 from __future__ import annotations
 
-from flask import Blueprint, abort, request
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
 
-from consult.core.permissions import can_view_consultation
+from consult.consultations.models import Consultation
+from consult.core.enums import JobKind
+from consult.core.permissions import can_download, can_publish, can_view_consultation
 from consult.core.views import get_or_404
+from consult.extensions import db, htmx
 from consult.meetings.models import Meeting
-from consult.reports import rendering
+from consult.reports import rendering, services
+from consult.reports.models import Publication, RenderJob
 
-bp = Blueprint("reports", __name__, url_prefix="/meetings/<int:meeting_id>")
+bp = Blueprint("reports", __name__)
+
+PDF = "application/pdf"
 
 
-def _meeting(meeting_id: int) -> Meeting:
+def _meeting(meeting_id: int, publish: bool = False) -> Meeting:
     meeting = get_or_404(Meeting, meeting_id)
-    if not can_view_consultation(current_user, meeting.consultation):
+    allowed = can_publish if publish else can_view_consultation
+    if not allowed(current_user, meeting.consultation):
         abort(403)
     return meeting
 
 
-@bp.get("/summary")
+def _consultation(consultation_id: int, publish: bool = False) -> Consultation:
+    consultation = get_or_404(Consultation, consultation_id)
+    allowed = can_publish if publish else can_view_consultation
+    if not allowed(current_user, consultation):
+        abort(403)
+    return consultation
+
+
+def _pdf_response(body: bytes, file_name: str, **headers) -> Response:
+    disposition = "inline" if request.args.get("inline") else "attachment"
+    return Response(body, mimetype=PDF, headers={
+        "Content-Disposition": f'{disposition}; filename="{file_name}"', **headers})
+
+
+def _to_job(job: RenderJob):
+    return redirect(url_for(".job", job_id=job.id), 303)
+
+
+# One meeting ----------------------------------------------------------------------------------
+
+
+@bp.get("/meetings/<int:meeting_id>/summary")
 @login_required
 def preview(meeting_id: int):
     """The summary as it will print, in the browser."""
     return rendering.summary_html(_meeting(meeting_id), for_pdf=False)
 
 
-@bp.get("/summary.pdf")
+@bp.get("/meetings/<int:meeting_id>/summary.pdf")
 @login_required
 def pdf(meeting_id: int):
-    """A PDF of the summary as it is now (a draft: published versions are stored)."""
+    """A draft PDF of the summary as it is now; a large one is prepared in the background."""
     meeting = _meeting(meeting_id)
-    body = rendering.summary_pdf(meeting)
-    disposition = "inline" if request.args.get("inline") else "attachment"
-    return body, 200, {
-        "Content-Type": "application/pdf",
-        "Content-Disposition": f'{disposition}; filename="{rendering.file_name(meeting)}"',
-        "Cache-Control": "no-store",
-    }
+    return _draft_pdf(
+        {"meeting": meeting}, meeting.title, url_for(".draft", meeting_id=meeting.id),
+        url_for("meetings.detail", meeting_id=meeting.id),
+        lambda: rendering.summary_html(meeting, for_pdf=True), rendering.summary_file_name(meeting))
+
+
+def _draft_pdf(subject: dict, title: str, draft_url: str, back_url: str, html, file_name: str):
+    """Render a small draft now; for a large one, a page that starts it as a background job."""
+    if not services.renders_inline(**subject):
+        return render_template("reports/prepare.html", subject=title,
+                               entries=services.entry_count(**subject), action=draft_url,
+                               back=back_url)
+    return _pdf_response(rendering.render_pdf(html()).content, file_name,
+                         **{"Cache-Control": "no-store"})
+
+
+@bp.post("/meetings/<int:meeting_id>/summary/draft")
+@login_required
+def draft(meeting_id: int):
+    meeting = _meeting(meeting_id)
+    return _to_job(services.start_job(JobKind.DRAFT_SUMMARY, current_user, meeting=meeting))
+
+
+@bp.post("/meetings/<int:meeting_id>/summary/publish")
+@login_required
+def publish(meeting_id: int):
+    meeting = _meeting(meeting_id, publish=True)
+    return _to_job(services.start_job(JobKind.PUBLISH_SUMMARY, current_user, meeting=meeting))
+
+
+@bp.get("/meetings/<int:meeting_id>/summary/latest.pdf")
+def latest_summary(meeting_id: int):
+    """A stable link to the newest published version."""
+    meeting = get_or_404(Meeting, meeting_id)
+    return _send(services.latest(services.meeting_series(meeting)), meeting.consultation,
+                 latest=True)
+
+
+# A consultation's compilation ----------------------------------------------------------------
+
+
+@bp.get("/consultations/<int:consultation_id>/summaries")
+@login_required
+def compilation(consultation_id: int):
+    return rendering.compilation_html(_consultation(consultation_id), for_pdf=False)
+
+
+@bp.get("/consultations/<int:consultation_id>/summaries.pdf")
+@login_required
+def compilation_pdf(consultation_id: int):
+    consultation = _consultation(consultation_id)
+    return _draft_pdf(
+        {"consultation": consultation}, consultation.title,
+        url_for(".compilation_draft", consultation_id=consultation.id),
+        url_for("consultations.detail", consultation_id=consultation.id),
+        lambda: rendering.compilation_html(consultation, for_pdf=True),
+        rendering.compilation_file_name(consultation))
+
+
+@bp.post("/consultations/<int:consultation_id>/summaries/draft")
+@login_required
+def compilation_draft(consultation_id: int):
+    consultation = _consultation(consultation_id)
+    return _to_job(services.start_job(JobKind.DRAFT_COMPILATION, current_user,
+                                      consultation=consultation))
+
+
+@bp.post("/consultations/<int:consultation_id>/summaries/publish")
+@login_required
+def compilation_publish(consultation_id: int):
+    consultation = _consultation(consultation_id, publish=True)
+    return _to_job(services.start_job(JobKind.PUBLISH_COMPILATION, current_user,
+                                      consultation=consultation))
+
+
+@bp.get("/consultations/<int:consultation_id>/summaries/latest.pdf")
+def latest_compilation(consultation_id: int):
+    consultation = get_or_404(Consultation, consultation_id)
+    return _send(services.latest(services.compilation_series(consultation)), consultation,
+                 latest=True)
+
+
+# Jobs ----------------------------------------------------------------------------------------
+
+
+@bp.get("/jobs/<int:job_id>")
+@login_required
+def job(job_id: int):
+    """The page that waits for a rendering; htmx polls its progress fragment."""
+    job = get_or_404(RenderJob, job_id)
+    if not can_view_consultation(current_user, job.consultation):
+        abort(403)
+    context = {"job": job, "stalled": services.is_stalled(job), "links": _job_links(job)}
+    if htmx:
+        # The announced status line is sent (out of band) only when it changes.
+        announce = request.args.get("shown") != job.status.value
+        return render_template("reports/_job_progress.html", announce=announce, **context)
+    return render_template("reports/job.html", **context)
+
+
+def _job_links(job: RenderJob) -> dict[str, str]:
+    """Where the job's page leads: its subject, and the form that starts it again."""
+    if job.kind.compilation:
+        subject, back = job.consultation.title, url_for(
+            "consultations.detail", consultation_id=job.consultation_id, _anchor="compilation-documents")
+        retry = url_for(".compilation_publish" if job.kind.publishes else ".compilation_draft",
+                        consultation_id=job.consultation_id)
+    else:
+        subject, back = job.meeting.title, url_for(
+            "meetings.detail", meeting_id=job.meeting_id, _anchor="meeting-documents")
+        retry = url_for(".publish" if job.kind.publishes else ".draft", meeting_id=job.meeting_id)
+    return {"subject": subject, "back": back, "retry": retry}
+
+
+@bp.get("/jobs/<int:job_id>/result")
+@login_required
+def job_result(job_id: int):
+    job = get_or_404(RenderJob, job_id)
+    if not can_view_consultation(current_user, job.consultation):
+        abort(403)
+    if job.publication_id is not None:
+        return redirect(url_for(".download", publication_id=job.publication_id,
+                                file_name=job.publication.file_name), 303)
+    body = db.session.scalar(sa.select(RenderJob.result).where(RenderJob.id == job.id))
+    if body is None:
+        flash(_("This draft is no longer kept. Prepare it again."), "info")
+        return redirect(url_for(".job", job_id=job.id), 303)
+    return _pdf_response(body, job.result_name, **{"Cache-Control": "no-store"})
+
+
+# Published versions --------------------------------------------------------------------------
+
+
+@bp.get("/documents/")
+@login_required
+def documents():
+    """Officials' download area: consultations → meetings → published versions."""
+    consultations = db.session.scalars(
+        sa.select(Consultation).order_by(Consultation.created_at.desc(), Consultation.id.desc())
+        .options(selectinload(Consultation.meetings))).all()
+    by_series: dict[str, list[Publication]] = {}
+    for publication in services.consultation_publications():
+        by_series.setdefault(publication.series, []).append(publication)
+    return render_template("reports/documents.html", consultations=consultations,
+                           by_series=by_series, series=services)
+
+
+@bp.get("/documents/<int:publication_id>/<file_name>")
+def download(publication_id: int, file_name: str):
+    publication = get_or_404(Publication, publication_id)
+    if file_name != publication.file_name:
+        return redirect(url_for(".download", publication_id=publication.id,
+                                file_name=publication.file_name), 308)
+    return _send(publication, publication.consultation)
+
+
+def _send(publication: Publication | None, consultation: Consultation, latest: bool = False):
+    """The stored bytes, with ETag = sha256; 304 when the client has them already."""
+    if not can_download(current_user, consultation):
+        # Not public yet: to anyone but staff it does not exist.
+        abort(404)
+    if publication is None:
+        abort(404)
+    if latest:  # the same address gets newer versions: ask every time (cheap with the ETag)
+        cache = "no-cache"
+    else:  # a version never changes
+        cache = "max-age=31536000, immutable"
+    cache = ("public, " if consultation.is_public else "private, ") + cache
+    if request.if_none_match.contains(publication.sha256):
+        response = Response(status=304)
+    else:
+        body = db.session.scalar(
+            sa.select(Publication.content).where(Publication.id == publication.id))
+        response = _pdf_response(body, publication.file_name)
+    response.set_etag(publication.sha256)
+    response.headers["Cache-Control"] = cache
+    response.last_modified = publication.published_at
+    if latest:
+        response.headers["Content-Location"] = url_for(
+            ".download", publication_id=publication.id, file_name=publication.file_name)
+    return response

@@ -1,0 +1,1 @@
+"""Public pages: what anyone, without an account, may read about consultations."""

@@ -1,0 +1,308 @@
+"""State changes of summary documents: render jobs, publishing immutable versions.
+
+A publication is made by a background job (:func:`start_job` → a runner → :func:`run_job`),
+never inside a web request: rendering a consultation with thousands of entries takes many
+seconds. Small drafts may be rendered in the request (:func:`renders_inline`).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.exc import IntegrityError
+
+from consult.auth.models import User
+from consult.consultations.models import Consultation
+from consult.core.enums import JobKind, JobStatus, PublicationKind
+from consult.core.models import record_revision, utcnow
+from consult.extensions import db
+from consult.meetings.models import Entry, Meeting, Part, Section
+from consult.reports import rendering
+from consult.reports.models import Publication, RenderJob
+
+log = logging.getLogger(__name__)
+
+# A running job reports progress at least every page; silence this long means its process
+# died (a restarted server, a killed worker). It is then shown as interrupted.
+STALE_AFTER = timedelta(minutes=2)
+DRAFTS_KEPT = timedelta(days=1)
+
+
+# Series: everything published about one subject ----------------------------------------
+
+
+def meeting_series(meeting: Meeting | int) -> str:
+    return f"summary:meeting:{getattr(meeting, 'id', meeting)}"
+
+
+def compilation_series(consultation: Consultation | int) -> str:
+    return f"compilation:consultation:{getattr(consultation, 'id', consultation)}"
+
+
+def versions(series: str) -> list[Publication]:
+    """Every version of a series, newest first (without their bytes)."""
+    return list(db.session.scalars(
+        sa.select(Publication).where(Publication.series == series)
+        .order_by(Publication.version.desc())))
+
+
+def latest(series: str) -> Publication | None:
+    return db.session.scalars(
+        sa.select(Publication).where(Publication.series == series)
+        .order_by(Publication.version.desc()).limit(1)).first()
+
+
+def consultation_publications(consultation_ids: list[int] | None = None) -> list[Publication]:
+    """Publications of these consultations (all when None), without bytes, in one query."""
+    query = sa.select(Publication).order_by(Publication.series, Publication.version.desc())
+    if consultation_ids is not None:
+        query = query.where(Publication.consultation_id.in_(consultation_ids))
+    return list(db.session.scalars(query))
+
+
+@dataclass
+class Documents:
+    """What the meeting or consultation page shows about its published versions."""
+
+    versions: list[Publication]
+    changed: bool  # the document as it would be rendered now differs from the latest version
+
+    @property
+    def latest(self) -> Publication | None:
+        return self.versions[0] if self.versions else None
+
+
+def meeting_documents(meeting: Meeting) -> Documents:
+    found = versions(meeting_series(meeting))
+    changed = bool(found) and found[0].source_sha256 != rendering.source_sha256(
+        rendering.summary_html(meeting, for_pdf=True))
+    return Documents(found, changed)
+
+
+def compilation_documents(consultation: Consultation) -> Documents:
+    found = versions(compilation_series(consultation))
+    return Documents(found, False)
+
+
+# How much there is to render -------------------------------------------------------------
+
+
+def entry_count(*, meeting: Meeting | None = None, consultation: Consultation | None = None) -> int:
+    query = (sa.select(sa.func.count(Entry.id)).join(Section, Entry.section_id == Section.id)
+             .join(Part, Section.part_id == Part.id).where(Entry.deleted_at.is_(None)))
+    if meeting is not None:
+        query = query.where(Part.meeting_id == meeting.id)
+    else:
+        query = query.join(Meeting, Part.meeting_id == Meeting.id).where(
+            Meeting.consultation_id == consultation.id)
+    return db.session.scalar(query) or 0
+
+
+def renders_inline(**subject) -> bool:
+    """Small enough to render a draft inside the request (about a second at most)."""
+    return entry_count(**subject) <= current_app.config["REPORT_INLINE_MAX_ENTRIES"]
+
+
+# Jobs ----------------------------------------------------------------------------------------
+
+
+def is_stalled(job: RenderJob) -> bool:
+    """A job whose process stopped reporting: it will not finish."""
+    if job.finished:
+        return False
+    now = utcnow()
+    if job.status == JobStatus.RUNNING:
+        return (job.heartbeat_at or job.started_at or job.created_at) < now - STALE_AFTER
+    # Queued in a process's own thread: that process runs it within moments, or has died.
+    return job.runner == "inprocess" and job.created_at < now - STALE_AFTER
+
+
+def start_job(kind: JobKind, user: User | None, *, meeting: Meeting | None = None,
+              consultation: Consultation | None = None) -> RenderJob:
+    """Queue a render of a meeting summary or of a consultation's compilation.
+
+    A job of the same kind for the same subject that has not started yet is reused (it
+    will read the data when it starts): a double click makes one version, not two.
+    """
+    from consult.reports import jobs
+
+    consultation = meeting.consultation if meeting is not None else consultation
+    same_subject = (RenderJob.meeting_id == meeting.id) if meeting is not None \
+        else RenderJob.meeting_id.is_(None)
+    waiting = db.session.scalars(
+        sa.select(RenderJob).where(
+            RenderJob.kind == kind, RenderJob.consultation_id == consultation.id, same_subject,
+            RenderJob.status == JobStatus.QUEUED,
+        ).order_by(RenderJob.id.desc())).first()
+    if waiting is not None and not is_stalled(waiting):
+        return waiting
+    job = queue_job(kind, user, meeting=meeting, consultation=consultation,
+                    runner=jobs.runner_name())
+    job.runner = jobs.submit(job.id)
+    db.session.commit()
+    return job
+
+
+def queue_job(kind: JobKind, user: User | None, *, runner: str, meeting: Meeting | None = None,
+              consultation: Consultation | None = None) -> RenderJob:
+    """Record a job waiting to run (committed: the runner reads it from another session)."""
+    consultation = meeting.consultation if meeting is not None else consultation
+    _forget_old_drafts()
+    job = RenderJob(kind=kind, consultation=consultation, meeting=meeting,
+                    requested_by_id=getattr(user, "id", None), runner=runner,
+                    status=JobStatus.QUEUED, step="queued", page=0, pages_estimate=1, progress=0)
+    db.session.add(job)
+    db.session.commit()
+    return job
+
+
+def render_now(kind: JobKind, user: User | None, *, runner: str, meeting: Meeting | None = None,
+               consultation: Consultation | None = None) -> RenderJob:
+    """Run a job in this process and wait for it (command line, demo data)."""
+    job = queue_job(kind, user, runner=runner, meeting=meeting, consultation=consultation)
+    run_job(job.id)
+    db.session.expire_all()
+    return db.session.get(RenderJob, job.id)
+
+
+def _forget_old_drafts() -> None:
+    db.session.execute(
+        sa.update(RenderJob)
+        .where(RenderJob.result.is_not(None), RenderJob.finished_at < utcnow() - DRAFTS_KEPT)
+        .values(result=None).execution_options(synchronize_session=False))
+
+
+# Progress: percent of the whole job for each step of WeasyPrint.
+_STEP_PERCENT = {"queued": 0, "loading": 2, "html": 5, "css": 7, "structure": 9,
+                 "layout": 10, "pdf": 88, "metadata": 93, "storing": 96, "done": 100}
+
+
+class _ProgressWriter:
+    """Stores a job's progress in short transactions of their own (throttled)."""
+
+    def __init__(self, job_id: int, pages_estimate: int):
+        self.job_id = job_id
+        self.estimate = pages_estimate
+        self.last_step = None
+        self.last_write = 0.0
+
+    def __call__(self, step: str, page: int = 0) -> None:
+        now = time.monotonic()
+        if step == self.last_step and now - self.last_write < 0.25:
+            return
+        percent = _STEP_PERCENT.get(step, 10)
+        if step == "layout" and page:
+            percent = 10 + int(75 * min(page / self.estimate, 0.97))
+        self.last_step, self.last_write = step, now
+        with db.engine.begin() as conn:
+            conn.execute(sa.update(RenderJob).where(RenderJob.id == self.job_id).values(
+                step=step, page=page, progress=percent, heartbeat_at=utcnow()))
+
+
+def run_job(job_id: int) -> None:
+    """Render, and publish or keep the draft. Runs in a worker's application context.
+
+    The job is claimed atomically (queued → running), so a job delivered twice runs once.
+    Whatever goes wrong is stored on the job for the waiting page; nothing half-made is kept.
+    """
+    claimed = db.session.execute(
+        sa.update(RenderJob)
+        .where(RenderJob.id == job_id, RenderJob.status == JobStatus.QUEUED)
+        .values(status=JobStatus.RUNNING, started_at=utcnow(), heartbeat_at=utcnow(),
+                step="loading", progress=_STEP_PERCENT["loading"])
+        .execution_options(synchronize_session=False)).rowcount
+    db.session.commit()
+    if not claimed:
+        log.info("render job %s is not waiting any more; skipped", job_id)
+        return
+    job = db.session.get(RenderJob, job_id)
+    try:
+        with current_app.test_request_context():
+            html = _job_html(job)
+        estimate = rendering.estimate_pages(html)
+        db.session.execute(sa.update(RenderJob).where(RenderJob.id == job_id)
+                           .values(pages_estimate=estimate)
+                           .execution_options(synchronize_session=False))
+        # End the reading transaction before the long render: SQLite could not turn a
+        # reading transaction started before other writes into a writing one.
+        db.session.commit()
+        progress = _ProgressWriter(job_id, estimate)
+        pdf = rendering.render_pdf(html, progress)
+        progress("storing")
+        job = db.session.get(RenderJob, job_id)
+        user = db.session.get(User, job.requested_by_id) if job.requested_by_id else None
+        if job.kind.publishes:
+            job.publication = publish(job, pdf, rendering.source_sha256(html), user)
+        else:
+            job.result = pdf.content
+            job.result_name = _file_name(job)
+        job.status, job.step, job.progress = JobStatus.DONE, "done", 100
+        job.page = pdf.pages
+        job.finished_at = job.heartbeat_at = utcnow()
+        db.session.commit()
+    except Exception:
+        log.exception("render job %s failed", job_id)
+        db.session.rollback()
+        db.session.execute(
+            sa.update(RenderJob).where(RenderJob.id == job_id).values(
+                status=JobStatus.FAILED, finished_at=utcnow(),
+                error="The document could not be rendered.")
+            .execution_options(synchronize_session=False))
+        db.session.commit()
+
+
+def _job_html(job: RenderJob) -> str:
+    if job.kind.compilation:
+        return rendering.compilation_html(job.consultation, for_pdf=True)
+    return rendering.summary_html(job.meeting, for_pdf=True)
+
+
+def _file_name(job: RenderJob, version: int | None = None) -> str:
+    if job.kind.compilation:
+        return rendering.compilation_file_name(job.consultation, version)
+    return rendering.summary_file_name(job.meeting, version)
+
+
+# Publishing ------------------------------------------------------------------------------
+
+
+def publish(job: RenderJob, pdf: rendering.RenderedPdf, source_sha256: str,
+            user: User | None) -> Publication:
+    """Store the rendered PDF as the next version of its series (flushed, not committed).
+
+    Two publications of one series at the same moment cannot take the same number: the
+    unique (series, version) constraint refuses the second, which retries with the next.
+    """
+    if job.kind.compilation:
+        series, kind = compilation_series(job.consultation_id), PublicationKind.COMPILATION
+        title = rendering.compilation_title(job.consultation)
+    else:
+        series, kind = meeting_series(job.meeting_id), PublicationKind.SUMMARY
+        title = rendering.summary_title(job.meeting)
+    for attempt in range(5):
+        version = (db.session.scalar(
+            sa.select(sa.func.max(Publication.version)).where(Publication.series == series)) or 0) + 1
+        publication = Publication(
+            series=series, version=version, kind=kind, consultation_id=job.consultation_id,
+            meeting_id=job.meeting_id, title=title, file_name=_file_name(job, version),
+            media_type="application/pdf", content=pdf.content, size=len(pdf.content),
+            sha256=pdf.sha256, pages=pdf.pages, source_sha256=source_sha256,
+            published_at=utcnow(), published_by_id=getattr(user, "id", None),
+            published_by_name=getattr(user, "name", None))
+        try:
+            with db.session.begin_nested():
+                db.session.add(publication)
+        except IntegrityError:
+            if attempt == 4:
+                raise
+            continue
+        record_revision(publication, "publish", user, None, {
+            "series": series, "version": version, "sha256": pdf.sha256, "size": len(pdf.content),
+            "file_name": publication.file_name})
+        return publication
+    raise AssertionError("unreachable")
