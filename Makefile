@@ -14,7 +14,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 HTMX := static/vendor/htmx.min.js
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard consult/translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test setup db demo messages lock clean help capture-timing
+.PHONY: run test setup db demo messages lock clean help capture-timing render-timing
 .DEFAULT_GOAL := help
 
 help:
@@ -23,6 +23,7 @@ help:
 	@echo "make messages - extract UI strings and update the catalogs"
 	@echo "make lock   - re-pin requirements*.txt from pyproject.toml"
 	@echo "make capture-timing - server time of the board's add-entry and nothing-changed refresh"
+	@echo "make render-timing  - summary render time (demo, ENTRIES=600) next to raw WeasyPrint"
 
 $(PY):
 	@test -n "$(PYTHON)" || { echo "consult needs Python 3.11 or newer (python3.11, python3.12, ...) on PATH." >&2; exit 1; }
@@ -62,6 +63,9 @@ test: setup
 
 capture-timing: setup
 	$(PY) scripts/capture_timing.py
+
+render-timing: setup
+	$(PY) scripts/render_timing.py
 
 messages: setup
 	$(VENV)/bin/pybabel extract -F babel.cfg -k lazy_gettext -k _l --no-location --sort-output \
