@@ -15,7 +15,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from consult.config import load_config
-from consult.extensions import babel, csrf, db, htmx, login_manager, migrate
+from consult.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -63,6 +63,7 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=_select_locale,
                    default_translation_directories=str(Path(__file__).parent / "translations"))
     htmx.init_app(app)
+    limiter.init_app(app)
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -102,6 +103,7 @@ def _register_blueprints(app: Flask) -> None:
     from consult.reports.views import bp as reports_bp
     from consult.consultations.views import bp as consultations_bp
     from consult.meetings.views import bp as meetings_bp
+    from consult.postulates.views import bp as postulates_bp
     from consult.public.views import bp as public_bp
 
     app.register_blueprint(auth_bp)
@@ -110,6 +112,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(capture_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(public_bp)
+    app.register_blueprint(postulates_bp)
 
     @app.get("/csrf-token")
     def csrf_token():
@@ -163,6 +166,11 @@ def _register_error_handlers(app: Flask) -> None:
     @app.errorhandler(413)
     def too_large(error):
         return page(413, _("Too large"), _("What you sent is larger than allowed."))
+
+    @app.errorhandler(429)
+    def too_many(error):
+        return page(429, _("Too many requests"),
+                    _("Too many forms were sent from your address in a short time. Wait a minute, then go back and send again — what you typed is still in the form you left."))
 
     @app.errorhandler(500)
     def server_error(error):

@@ -64,4 +64,19 @@ def load_config(instance_path: Path) -> dict:
         # Drafts of meetings up to this many entries render inside the request (≈ 1 s);
         # larger ones, and every publication, render as background jobs.
         "REPORT_INLINE_MAX_ENTRIES": int(os.environ.get("REPORT_INLINE_MAX_ENTRIES", "250")),
+        # E-mail (receipts of NGO submissions): SMTP when MAIL_SERVER is set, else files in
+        # instance/outbox/.
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER") or None,
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "587")),
+        "MAIL_USE_TLS": os.environ.get("MAIL_USE_TLS", "1") == "1",
+        "MAIL_USE_SSL": os.environ.get("MAIL_USE_SSL", "") == "1",
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_SENDER": os.environ.get("MAIL_SENDER", "consult <no-reply@consult.invalid>"),
+        # Rate limits (Flask-Limiter): counted in Redis when there is one, so that every
+        # web worker counts together; in memory (per process) otherwise.
+        "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        # Public submissions per client address.
+        "SUBMISSION_RATE_LIMIT": os.environ.get("SUBMISSION_RATE_LIMIT", "5 per minute; 30 per hour"),
     }

@@ -7,6 +7,8 @@ import sqlite3
 from flask_babel import Babel
 from flask_htmx import HTMX
 from flask_login import LoginManager
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -35,6 +37,9 @@ csrf = CSRFProtect()
 login_manager = LoginManager()
 babel = Babel()
 htmx = HTMX()
+# Limits are declared on the views that need them (public submissions); the storage is
+# memory:// by default and Redis when REDIS_URL is set (RATELIMIT_STORAGE_URI in config).
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
 @event.listens_for(Engine, "connect")

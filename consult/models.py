@@ -4,6 +4,7 @@ from consult.auth.models import User
 from consult.consultations.models import Consultation, Plane, Priority, consultation_facilitator
 from consult.core.models import Revision
 from consult.meetings.models import AgendaItem, Entry, Meeting, Part, Section
+from consult.postulates.models import Postulate, Submission
 from consult.reports.models import Publication, RenderJob
 
 __all__ = [
@@ -13,11 +14,13 @@ __all__ = [
     "Meeting",
     "Part",
     "Plane",
+    "Postulate",
     "Priority",
     "Publication",
     "RenderJob",
     "Revision",
     "Section",
+    "Submission",
     "User",
     "consultation_facilitator",
 ]

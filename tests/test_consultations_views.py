@@ -609,3 +609,19 @@ def test_posts_without_csrf_token_are_refused_and_change_nothing(admin_client, m
         assert response.status_code == 400, url
         assert "Formularz wygasł" in response.get_data(as_text=True)
     assert snapshot_everything(consultation) == before
+
+
+def test_the_receipt_prefix_is_made_from_the_title_and_can_be_set(admin_client):
+    response = admin_client.submit("/consultations/new", consultation_form(
+        title="Konsultacje Wieloletniego Programu Współpracy"))
+    assert response.status_code == 303
+    consultation = db.session.scalar(sa.select(Consultation))
+    assert consultation.receipt_prefix == "KWP"
+    url = f"/consultations/{consultation.id}/edit"
+    refused = admin_client.submit(url, edit_form(consultation, receipt_prefix="KW P!"))
+    assert refused.status_code == 422
+    assert field_error(refused.get_data(as_text=True), "receipt_prefix") == \
+        "Błąd: Użyj tylko liter A–Z, cyfr i łączników."
+    assert admin_client.submit(url, edit_form(consultation, receipt_prefix="wpw-k")).status_code == 303
+    db.session.refresh(consultation)
+    assert consultation.receipt_prefix == "WPW-K"

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, IntegerField, SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, NumberRange, Optional
+from wtforms.validators import InputRequired, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from consult.consultations import codes
@@ -26,6 +26,11 @@ class ConsultationForm(FlaskForm):
                                              format="%Y-%m-%dT%H:%M")
     submissions_close_at = DateTimeLocalField(_l("Submissions close"), validators=[Optional()],
                                               format="%Y-%m-%dT%H:%M")
+    receipt_prefix = text(_l("Receipt number prefix"), 12,
+                          description=_l("Receipts of NGO submissions read PREFIX/year/number, "
+                                         "e.g. KWP/2026/0007. Made from the title when left empty."),
+                          validators_extra=[Regexp(r"^[A-Za-z0-9-]*$", message=_l(
+                              "Use letters A–Z, digits and hyphens only."))])
     status = SelectField(_l("Status"), choices=[SelectChoice(s.value, s.label) for s in ConsultationStatus])
 
 

@@ -22,6 +22,15 @@ consultation_facilitator = sa.Table(
 )
 
 
+def default_receipt_prefix(title: str) -> str:
+    """Initials of the title's capitalised words, three at most: "Konsultacje założeń
+    Wieloletniego Programu …" → "KWP"."""
+    from slugify import slugify
+
+    initials = [w[0] for w in title.split() if w[:1].isupper() and w[:1].isalpha()]
+    return slugify("".join(initials[:3])).upper() or "KONS"
+
+
 class InvalidTransition(Exception):
     """A status change that the consultation's life cycle does not allow."""
 
@@ -50,6 +59,12 @@ class Consultation(TimestampMixin, db.Model):
         enum_column_type(ConsultationStatus, "consultation_status"),
         default=ConsultationStatus.DRAFT,
     )
+    # Receipts of NGO submissions read "<prefix>/<year>/<sequence>", e.g. KWP/2026/0007; the
+    # counter is only ever changed by an atomic increment (postulates.services).
+    receipt_prefix: Mapped[str] = mapped_column(
+        sa.String(12), default=lambda context: default_receipt_prefix(
+            context.get_current_parameters().get("title") or ""), server_default="KONS")
+    receipt_counter: Mapped[int] = mapped_column(default=0, server_default="0")
 
     planes: Mapped[list[Plane]] = relationship(
         back_populates="consultation", order_by="Plane.number", cascade="all, delete-orphan"

@@ -19,7 +19,7 @@ from consult.extensions import db
 
 CONSULTATION_FIELDS = (
     "title", "slug", "organizer", "partner_short", "program", "description",
-    "submissions_open_at", "submissions_close_at", "status",
+    "submissions_open_at", "submissions_close_at", "status", "receipt_prefix",
 )
 
 
@@ -52,6 +52,8 @@ def create_consultation(data: dict[str, Any], user: User | None) -> Consultation
         submissions_close_at=data.get("submissions_close_at"),
         status=ConsultationStatus.DRAFT,
     )
+    if data.get("receipt_prefix"):  # else made from the title (the column's default)
+        consultation.receipt_prefix = data["receipt_prefix"].upper()
     typed = slugify(data["slug"], max_length=100) if data.get("slug") else ""
     if typed and unique_slug(typed) != typed:  # a typed address is kept as typed, or refused
         raise ServiceError(_("Another consultation already uses this address."), "slug")
@@ -79,6 +81,8 @@ def update_consultation(consultation: Consultation, data: dict[str, Any], user: 
                  "submissions_open_at", "submissions_close_at"):
         if name in data:
             setattr(consultation, name, data[name])
+    if data.get("receipt_prefix"):
+        consultation.receipt_prefix = data["receipt_prefix"].upper()
     if data.get("slug") and data["slug"] != consultation.slug:
         slug = slugify(data["slug"], max_length=100)
         if unique_slug(slug, exclude_id=consultation.id) != slug:

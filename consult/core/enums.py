@@ -129,3 +129,61 @@ class JobStatus(StrEnum):
             JobStatus.DONE: _l("done"),
             JobStatus.FAILED: _l("failed"),
         }[self]
+
+
+class LegalForm(StrEnum):
+    """Legal forms of the organisations that may submit remarks (art. 3 of the act)."""
+
+    ASSOCIATION = "association"
+    FOUNDATION = "foundation"
+    ORDINARY_ASSOCIATION = "ordinary_association"
+    SOCIAL_COOPERATIVE = "social_cooperative"
+    CHURCH_ENTITY = "church_entity"
+    SPORTS_CLUB = "sports_club"
+    OTHER = "other"
+
+    @property
+    def label(self):
+        return {
+            LegalForm.ASSOCIATION: _l("association"),
+            LegalForm.FOUNDATION: _l("foundation"),
+            LegalForm.ORDINARY_ASSOCIATION: _l("ordinary association"),
+            LegalForm.SOCIAL_COOPERATIVE: _l("social cooperative"),
+            LegalForm.CHURCH_ENTITY: _l("church legal person or organisational unit"),
+            LegalForm.SPORTS_CLUB: _l("sports club"),
+            LegalForm.OTHER: _l("other public-benefit organisation"),
+        }[self]
+
+
+class PostulateTarget(StrEnum):
+    """What part of the consulted programme a remark concerns."""
+
+    GENERAL = "general"
+    PLANE = "plane"
+    PRIORITY = "priority"
+    DOCUMENT = "document"
+
+    @property
+    def label(self):
+        return {
+            PostulateTarget.GENERAL: _l("the document as a whole"),
+            PostulateTarget.PLANE: _l("cooperation plane"),
+            PostulateTarget.PRIORITY: _l("program priority"),
+            PostulateTarget.DOCUMENT: _l("part of the document"),
+        }[self]
+
+
+class PostulateStatus(StrEnum):
+    SUBMITTED = "submitted"
+    ACCEPTED = "accepted"
+    DUPLICATE = "duplicate"
+    REJECTED = "rejected"
+
+    @property
+    def label(self):
+        return {
+            PostulateStatus.SUBMITTED: _l("waiting for review"),
+            PostulateStatus.ACCEPTED: _l("accepted for consideration"),
+            PostulateStatus.DUPLICATE: _l("merged with another remark"),
+            PostulateStatus.REJECTED: _l("rejected"),
+        }[self]

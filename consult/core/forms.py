@@ -17,13 +17,15 @@ def none_if_empty(value):
     return value or None
 
 
-def text(label, max_length: int, required: bool = False, area: bool = False, **kwargs):
+def text(label, max_length: int, required: bool = False, area: bool = False,
+         validators_extra=(), **kwargs):
     """A stripped text field with a length limit the browser and the server both enforce."""
     from wtforms.validators import DataRequired
 
     # DataRequired looks at the stripped value: a title of spaces only is no title.
     validators = [DataRequired(message=_l("This field is required."))] if required else [Optional()]
     validators.append(Length(max=max_length, message=_l("At most %(max)d characters.")))
+    validators.extend(validators_extra)
     field_cls = TextAreaField if area else StringField
     filters = [strip] if required else [none_if_empty]
     return field_cls(label, validators=validators, filters=filters,

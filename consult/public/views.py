@@ -23,14 +23,20 @@ def index():
     return render_template("public/index.html", consultations=consultations)
 
 
-@bp.get("/<slug>")
-def consultation(slug: str):
+def public_consultation(slug: str) -> Consultation:
+    """The consultation at this public address; a draft exists for staff only."""
     found = db.session.scalars(
         sa.select(Consultation).where(Consultation.slug == slug[:120])
         .options(selectinload(Consultation.meetings))).first()
     staff = current_user.is_authenticated and current_user.is_active
     if found is None or not (found.is_public or staff):
-        abort(404)  # a draft does not exist for the public
+        abort(404)
+    return found
+
+
+@bp.get("/<slug>")
+def consultation(slug: str):
+    found = public_consultation(slug)
     by_series: dict[str, list] = {}
     for publication in reports.consultation_publications([found.id]):
         by_series.setdefault(publication.series, []).append(publication)

@@ -1,0 +1,61 @@
+"""Sending e-mail: SMTP when ``MAIL_SERVER`` is set, else files in ``instance/outbox/``.
+
+In development (and tests) every message is written as an ``.eml`` file that any mail
+program opens, so nothing leaves the machine by accident.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import smtplib
+import time
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid, parseaddr
+from pathlib import Path
+
+from flask import current_app
+
+log = logging.getLogger(__name__)
+
+
+def outbox() -> Path:
+    return Path(current_app.instance_path) / "outbox"
+
+
+def send(to: str, subject: str, body: str) -> bool:
+    """Send a plain-text message; returns False (and logs) when it could not be sent."""
+    config = current_app.config
+    message = EmailMessage()
+    message["From"] = config["MAIL_SENDER"]
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = formatdate(localtime=True)
+    message["Message-ID"] = make_msgid(domain=parseaddr(config["MAIL_SENDER"])[1].rpartition("@")[2] or None)
+    message.set_content(body)
+    try:
+        if config.get("MAIL_SERVER"):
+            _smtp(message, config)
+        else:
+            folder = outbox()
+            folder.mkdir(parents=True, exist_ok=True)
+            name = f"{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(4)}.eml"
+            path = folder / name
+            with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as fh:
+                fh.write(bytes(message))
+    except (OSError, smtplib.SMTPException):
+        log.exception("could not send an e-mail to %s", to)
+        return False
+    return True
+
+
+def _smtp(message: EmailMessage, config) -> None:
+    port = int(config.get("MAIL_PORT") or 587)
+    cls = smtplib.SMTP_SSL if config.get("MAIL_USE_SSL") else smtplib.SMTP
+    with cls(config["MAIL_SERVER"], port, timeout=15) as smtp:
+        if config.get("MAIL_USE_TLS") and not config.get("MAIL_USE_SSL"):
+            smtp.starttls()
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+        smtp.send_message(message)

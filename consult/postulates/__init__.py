@@ -1,0 +1,1 @@
+"""NGO postulates: the public consultation form, receipts and tracking, moderation, stances."""

@@ -1,0 +1,96 @@
+"""A submission (one form sent by one organisation) and its remarks (postulates).
+
+The receipt number is unique per consultation (``KWP/2026/0007``): its sequence comes from
+an atomic increment of the consultation's counter, and a unique constraint backs it up.
+The tracking link carries a random token; only its sha256 is stored, so that the database
+alone does not open anyone's tracking page.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consult.core.enums import LegalForm, PostulateStatus, PostulateTarget, enum_column_type
+from consult.core.models import UTCDateTime, utcnow
+from consult.extensions import db
+
+# Lengths the form and the database share.
+ORGANISATION_MAX = 300
+ADDRESS_MAX = 500
+PERSON_MAX = 200
+EMAIL_MAX = 254
+PHONE_MAX = 30
+REGISTER_MAX = 200
+DOCUMENT_REF_MAX = 200
+TEXT_MAX = 10000
+
+
+class Submission(db.Model):
+    __tablename__ = "submission"
+    __table_args__ = (sa.UniqueConstraint("consultation_id", "sequence"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("consultation.id", ondelete="RESTRICT"), index=True)
+    sequence: Mapped[int] = mapped_column()
+    receipt_number: Mapped[str] = mapped_column(sa.String(40))
+    tracking_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    organisation: Mapped[str] = mapped_column(sa.String(ORGANISATION_MAX))
+    legal_form: Mapped[LegalForm] = mapped_column(enum_column_type(LegalForm, "legal_form"))
+    krs: Mapped[str | None] = mapped_column(sa.String(10))
+    other_register: Mapped[str | None] = mapped_column(sa.String(REGISTER_MAX))
+    address: Mapped[str] = mapped_column(sa.String(ADDRESS_MAX))
+    contact_person: Mapped[str] = mapped_column(sa.String(PERSON_MAX))
+    email: Mapped[str | None] = mapped_column(sa.String(EMAIL_MAX))
+    phone: Mapped[str | None] = mapped_column(sa.String(PHONE_MAX))
+    clause_acknowledged_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    # The honeypot was filled in: kept (nothing is thrown away unseen), marked for moderators.
+    spam: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    receipt_mailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    consultation = relationship("Consultation")
+    postulates: Mapped[list[Postulate]] = relationship(
+        back_populates="submission", order_by="Postulate.position", cascade="all, delete-orphan")
+
+    def __repr__(self) -> str:
+        return f"<Submission {self.receipt_number}>"
+
+
+class Postulate(db.Model):
+    """One remark of a submission: what it concerns, the remark, proposed wording, why."""
+
+    __tablename__ = "postulate"
+    __table_args__ = (sa.UniqueConstraint("submission_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("submission.id", ondelete="CASCADE"), index=True)
+    consultation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("consultation.id", ondelete="RESTRICT"), index=True)
+    position: Mapped[int] = mapped_column()  # 1, 2, 3 … within the submission
+    target: Mapped[PostulateTarget] = mapped_column(enum_column_type(PostulateTarget, "postulate_target"))
+    plane_id: Mapped[int | None] = mapped_column(sa.ForeignKey("plane.id", ondelete="SET NULL"))
+    priority_id: Mapped[int | None] = mapped_column(sa.ForeignKey("priority.id", ondelete="SET NULL"))
+    document_ref: Mapped[str | None] = mapped_column(sa.String(DOCUMENT_REF_MAX))
+    remark: Mapped[str] = mapped_column(sa.Text)
+    proposed_wording: Mapped[str | None] = mapped_column(sa.Text)
+    justification: Mapped[str | None] = mapped_column(sa.Text)
+    status: Mapped[PostulateStatus] = mapped_column(
+        enum_column_type(PostulateStatus, "postulate_status"), default=PostulateStatus.SUBMITTED,
+        index=True)
+
+    submission: Mapped[Submission] = relationship(back_populates="postulates")
+    plane = relationship("Plane")
+    priority = relationship("Priority")
+
+    @property
+    def number(self) -> str:
+        """"KWP/2026/0007-2": the receipt number and the remark's place in the submission."""
+        return f"{self.submission.receipt_number}-{self.position}"
+
+    def __repr__(self) -> str:
+        return f"<Postulate {self.submission_id}.{self.position}>"

@@ -1,0 +1,321 @@
+"""NGO submissions: the public consultation form, receipts, tracking, e-mail, the submission
+window, validation, the honeypot, the rate limit, an expired form, and 50 at once."""
+
+from __future__ import annotations
+
+import email
+import http.cookiejar
+import re
+import threading
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from werkzeug.serving import make_server
+
+from consult.core.enums import ConsultationStatus, PostulateStatus, PostulateTarget
+from consult.core.models import utcnow
+from consult.extensions import db
+from consult.postulates.models import Postulate, Submission
+from tests.pages import error_summary, facts, field_error, find, form_values, parse, text
+
+RECEIPT = re.compile(r"^KWP/\d{4}/(\d{4})$")
+
+
+@pytest.fixture
+def consultation(make):
+    consultation = make.consultation(
+        title="Konsultacje Wieloletniego Programu Współpracy", status=ConsultationStatus.OPEN,
+        organizer="Urząd Miasta Krakowa", description="Zapraszamy organizacje do zgłaszania uwag.",
+        submissions_open_at=utcnow() - timedelta(days=1),
+        submissions_close_at=utcnow() + timedelta(days=13))
+    make.plane(consultation, 1, "Tworzenie polityk publicznych")
+    make.priority(consultation, "I.1", "Dostęp do kultury")
+    return consultation
+
+
+def form_url(consultation) -> str:
+    return f"/public/{consultation.slug}/remarks"
+
+
+def valid(consultation, **changes) -> dict:
+    plane = consultation.planes[0]
+    data = {
+        "organisation": "Fundacja Kultura Razem", "legal_form": "foundation", "krs": "0000123456",
+        "other_register": "", "address": "ul. Floriańska 1, 31-019 Kraków",
+        "contact_person": "Anna Nowak", "email": "anna@example.org", "phone": "",
+        "remarks-0-target": f"plane:{plane.id}",
+        "remarks-0-remark": "Zespoły konsultacyjne powinny zbierać się co kwartał.",
+        "remarks-0-proposed_wording": "§ 5 ust. 1 otrzymuje brzmienie: „Zespół zbiera się raz na kwartał”.",
+        "remarks-0-justification": "Dziś spotkania są nieregularne.",
+        "remarks-0-document_ref": "",
+        "clause": "y", "website": "",
+    }
+    data.update(changes)
+    return data
+
+
+def stored() -> int:
+    db.session.expire_all()
+    return db.session.scalar(sa.select(sa.func.count(Submission.id)))
+
+
+def outbox(app) -> list[email.message.Message]:
+    folder = Path(app.instance_path) / "outbox"
+    return [email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
+            for p in sorted(folder.glob("*.eml"))] if folder.exists() else []
+
+
+# The form ------------------------------------------------------------------------------------
+
+
+def test_the_public_page_leads_to_the_form(client, consultation):
+    page = client.get(f"/public/{consultation.slug}").get_data(as_text=True)
+    call = find(page, "section.submit-call")
+    assert "Otwarte teraz." in text(call)
+    link = find(call, "a.button")
+    assert text(link) == "Wypełnij formularz konsultacyjny"
+    form_page = client.get(link["href"]).get_data(as_text=True)
+    assert text(find(form_page, "h1")) == "Formularz konsultacyjny"
+    form = find(form_page, "main form")
+    for name in ("organisation", "legal_form", "krs", "other_register", "address", "contact_person",
+                 "email", "phone", "remarks-0-target", "remarks-0-document_ref", "remarks-0-remark",
+                 "remarks-0-proposed_wording", "remarks-0-justification", "clause"):
+        control = find(form, f"[name={name}]")
+        assert find(form, f"label[for={control['id']}]"), f"{name} has no label"
+    options = [text(o) for o in find(form, "select[name=remarks-0-target]").find_all("option")]
+    assert options == ["Dokument jako całość", "Wskazany zapis dokumentu (podaj go niżej)",
+                       "Płaszczyzna 1. Tworzenie polityk publicznych", "I.1 Dostęp do kultury"]
+    honeypot = find(form, "input[name=website]")
+    assert honeypot["tabindex"] == "-1" and honeypot.find_parent(attrs={"aria-hidden": "true"})
+
+
+def test_a_submission_gets_a_receipt_a_tracking_link_and_an_email(app, client, consultation):
+    page = client.get(form_url(consultation))
+    response = client.submit(form_url(consultation), valid(consultation, **{
+        "remarks-1-target": "document", "remarks-1-document_ref": "§ 3 ust. 2",
+        "remarks-1-remark": "Dopisać organizacje nieformalne.", "remarks-1-proposed_wording": "",
+        "remarks-1-justification": ""}))
+    assert page.status_code == 200 and response.status_code == 303
+    assert re.fullmatch(r"/public/tracking/[\w-]{30,}\?received=1", response.location)
+    token = response.location.split("/")[-1].split("?")[0]
+
+    receipt = client.get(response.location)
+    assert receipt.headers["Cache-Control"] == "private, no-store"
+    assert receipt.headers["Referrer-Policy"] == "no-referrer"
+    html = receipt.get_data(as_text=True)
+    assert text(find(html, ".success-panel h1")) == "Dziękujemy: Twoje uwagi zostały przyjęte"
+    shown = dict(facts(html))
+    number = shown["Numer potwierdzenia"]
+    assert RECEIPT.match(number) and number.endswith("/0001")
+    assert shown["Organizacja"] == "Fundacja Kultura Razem" and shown["Numer KRS"] == "0000123456"
+    assert "Kopię potwierdzenia wysłano na adres anna@example.org." in text(html)
+    remarks = parse(html).select("ol.remark-list > li")
+    assert len(remarks) == 2
+    assert "Płaszczyzna 1. Tworzenie polityk publicznych" in text(remarks[0])
+    assert "Zespoły konsultacyjne powinny zbierać się co kwartał." in text(remarks[0])
+    assert "§ 3 ust. 2" in text(remarks[1]) and f"{number}-2" in text(remarks[1])
+    assert "Stan: oczekuje na rozpatrzenie" in text(remarks[0])
+
+    submission = db.session.scalars(sa.select(Submission)).one()
+    assert submission.receipt_number == number and submission.receipt_mailed_at is not None
+    assert token not in submission.tracking_hash  # only the hash is stored
+    assert [(p.position, p.target, p.status) for p in submission.postulates] == [
+        (1, PostulateTarget.PLANE, PostulateStatus.SUBMITTED),
+        (2, PostulateTarget.DOCUMENT, PostulateStatus.SUBMITTED)]
+
+    [mail] = outbox(app)
+    assert mail["To"] == "anna@example.org" and number in mail["Subject"]
+    body = mail.get_content()
+    assert number in body and f"http://localhost/public/tracking/{token}" in body
+    assert "Dopisać organizacje nieformalne." in body
+
+    later = client.get(f"/public/tracking/{token}").get_data(as_text=True)
+    assert text(find(later, "h1")) == f"Twoje uwagi: {number}"
+    assert client.get("/public/tracking/not-a-real-token").status_code == 404
+    assert client.get("/public/tracking/" + "x" * 500).status_code == 404
+
+
+def test_receipt_numbers_count_up_per_consultation(client, consultation, make):
+    numbers = []
+    for _ in range(3):
+        location = client.submit(form_url(consultation), valid(consultation)).location
+        numbers.append(dict(facts(client.get(location).get_data(as_text=True)))["Numer potwierdzenia"])
+    assert [RECEIPT.match(n).group(1) for n in numbers] == ["0001", "0002", "0003"]
+    other = make.consultation(title="Inne Konsultacje", status=ConsultationStatus.OPEN)
+    location = client.submit(form_url(other), valid(consultation, **{"remarks-0-target": "general"})).location
+    assert dict(facts(client.get(location).get_data(as_text=True)))["Numer potwierdzenia"].endswith("/0001")
+
+
+def test_a_phone_is_enough_and_no_email_is_sent(app, client, consultation):
+    response = client.submit(form_url(consultation), valid(consultation, email="", phone="+48 12 616 12 34",
+                                                           krs="", other_register="ewidencja Starosty nr 12"))
+    assert response.status_code == 303
+    assert outbox(app) == []
+    assert "Kopię potwierdzenia" not in client.get(response.location).get_data(as_text=True)
+
+
+# Bad input ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("changes, field, message", [
+    ({"krs": "12345"}, "krs", "Numer KRS ma dokładnie 10 cyfr."),
+    ({"krs": "", "other_register": ""}, "other_register", "Podaj numer KRS albo inny rejestr lub ewidencję."),
+    ({"email": "", "phone": ""}, "email", "Podaj adres e-mail lub numer telefonu (albo oba)."),
+    ({"email": "anna@"}, "email", "Podaj adres e-mail, np. nazwa@example.org."),
+    ({"phone": "zadzwoń"}, "phone", "Podaj numer telefonu: tylko cyfry, spacje, +, ( ) i -."),
+    ({"organisation": "   "}, "organisation", "To pole jest wymagane."),
+    ({"legal_form": ""}, "legal_form", "Wybierz formę prawną."),
+    ({"remarks-0-remark": ""}, "remarks-0-remark", "To pole jest wymagane."),
+    ({"remarks-0-remark": "x" * 10001}, "remarks-0-remark", "Najwyżej 10000 znaków."),
+    ({"clause": ""}, "clause", "Potwierdź, że zapoznałeś(-aś) się z klauzulą informacyjną."),
+    ({"remarks-0-target": "document"}, "remarks-0-document_ref", "Podaj zapis, którego dotyczy uwaga, np. § 3 ust. 2."),
+    ({"remarks-0-target": "plane:999999"}, "remarks-0-target", "Wybierz z listy, czego dotyczy uwaga."),
+    ({"remarks-0-target": "plane:99999999999999"}, "remarks-0-target", "Wybierz z listy, czego dotyczy uwaga."),
+])
+def test_invalid_input_is_shown_at_its_field_and_nothing_is_stored(client, consultation, changes, field, message):
+    data = valid(consultation, **changes)
+    response = client.submit(form_url(consultation), data)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert field_error(page, field) == f"Błąd: {message}"
+    assert message in error_summary(page)
+    kept = form_values(find(page, "main form"))
+    for name in ("address", "remarks-0-justification", "remarks-0-proposed_wording"):
+        assert kept[name] == data[name]  # what was typed stays
+    assert stored() == 0
+
+
+def test_a_foreign_plane_is_refused(client, consultation, make):
+    foreign = make.plane(make.consultation(), 1, "Cudza")
+    response = client.submit(form_url(consultation), valid(consultation, **{"remarks-0-target": f"plane:{foreign.id}"}))
+    assert response.status_code == 422 and stored() == 0
+
+
+def test_an_expired_form_keeps_what_was_typed(client, consultation):
+    client.get(form_url(consultation))
+    data = valid(consultation)
+    response = client.post(form_url(consultation), data={**data, "csrf_token": "expired-or-forged"})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    summary = error_summary(page)
+    assert summary.startswith("Formularz wygasł") and "wyślij go ponownie" in summary
+    assert form_values(find(page, "main form"))["remarks-0-remark"] == data["remarks-0-remark"]
+    assert "expired-or-forged" not in page
+    assert client.post(form_url(consultation), data=data).status_code == 422  # no token at all
+    assert stored() == 0
+
+
+# Several remarks, with and without JavaScript -------------------------------------------------
+
+
+def test_remarks_are_added_and_removed_without_javascript(client, consultation):
+    data = valid(consultation, **{"remarks-0-remark": "Pierwsza uwaga"})
+    response = client.submit(form_url(consultation), {**data, "add_remark": "1"})
+    assert response.status_code == 200 and stored() == 0
+    page = response.get_data(as_text=True)
+    fieldsets = parse(page).select("#remarks fieldset.remark")
+    assert [text(f.legend) for f in fieldsets] == ["Uwaga 1", "Uwaga 2"]
+    assert find(page, "#remarks-1-target").has_attr("autofocus")
+    values = form_values(find(page, "main form"))
+    assert values["remarks-0-remark"] == "Pierwsza uwaga" and values["organisation"] == data["organisation"]
+
+    values.update({"remarks-1-remark": "Druga uwaga", "clause": "y", "remove_remark": "0"})
+    response = client.submit(form_url(consultation), values)
+    page = response.get_data(as_text=True)
+    assert [text(f.legend) for f in parse(page).select("#remarks fieldset.remark")] == ["Uwaga 1"]
+    assert form_values(find(page, "main form"))["remarks-0-remark"] == "Druga uwaga"
+    assert find(page, "#remarks-heading").has_attr("autofocus")
+
+
+def test_with_htmx_adding_a_remark_swaps_the_list(client, consultation):
+    page = client.get(form_url(consultation)).get_data(as_text=True)
+    button = find(page, "button[name=add_remark]")
+    assert (button["hx-post"], button["hx-select"], button["hx-target"]) == (
+        form_url(consultation), "#remarks", "#remarks")
+    assert button.has_attr("formnovalidate") and button["type"] == "submit"
+
+
+# The window, the honeypot, the rate limit ------------------------------------------------------
+
+
+@pytest.mark.parametrize("state", ["not yet", "over", "closed", "draft"])
+def test_outside_the_window_the_form_says_so_and_refuses(client, consultation, state, admin_client):
+    if state == "not yet":
+        consultation.submissions_open_at = utcnow() + timedelta(days=2)
+    elif state == "over":
+        consultation.submissions_close_at = utcnow() - timedelta(minutes=1)
+    else:
+        consultation.status = ConsultationStatus(state)
+    db.session.commit()
+    visitor = admin_client if state == "draft" else client  # a draft is not public at all
+    page = visitor.get(form_url(consultation)).get_data(as_text=True)
+    assert "Zamknięte:" in text(find(page, "main")) and parse(page).select_one("main form") is None
+    response = visitor.submit(form_url(consultation), valid(consultation))
+    assert response.status_code == 403 and stored() == 0
+    if state == "draft":
+        assert client.get(form_url(consultation)).status_code == 404
+
+
+def test_the_honeypot_keeps_the_submission_marked_as_spam(app, client, consultation):
+    response = client.submit(form_url(consultation), valid(consultation, website="http://spam.example"))
+    assert response.status_code == 303  # a bot learns nothing
+    submission = db.session.scalars(sa.select(Submission)).one()
+    assert submission.spam is True
+    assert outbox(app) == []  # no mail on behalf of a bot
+
+
+def test_submissions_are_rate_limited_per_address(app, client, consultation):
+    app.config["SUBMISSION_RATE_LIMIT"] = "2 per minute"
+    for _ in range(2):
+        assert client.submit(form_url(consultation), valid(consultation)).status_code == 303
+    # Adding a remark is no submission: it does not count.
+    assert client.submit(form_url(consultation), {**valid(consultation), "add_remark": "1"}).status_code == 200
+    refused = client.submit(form_url(consultation), valid(consultation))
+    assert refused.status_code == 429
+    assert "Za dużo" in text(find(refused.get_data(as_text=True), "h1"))
+    assert stored() == 2
+    other = client.submit(form_url(consultation), valid(consultation),
+                          environ_base={"REMOTE_ADDR": "192.0.2.7"})
+    assert other.status_code == 303 and stored() == 3
+
+
+# Many at once ---------------------------------------------------------------------------------
+
+
+def test_fifty_simultaneous_submissions_get_fifty_distinct_receipts(app, consultation):
+    app.config["SUBMISSION_RATE_LIMIT"] = "1000 per minute"
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    url = base + form_url(consultation)
+    data = valid(consultation)
+    barrier = threading.Barrier(50, timeout=60)
+
+    def one(n: int) -> str:
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        page = opener.open(url, timeout=60).read().decode()
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        body = urllib.parse.urlencode({**data, "csrf_token": token,
+                                       "organisation": f"Stowarzyszenie nr {n}"}).encode()
+        barrier.wait()  # all fifty POSTs leave together
+        receipt = opener.open(url, data=body, timeout=120).read().decode()
+        return re.search(r"KWP/\d{4}/\d{4}", receipt).group(0)
+
+    try:
+        with ThreadPoolExecutor(max_workers=50) as pool:
+            numbers = list(pool.map(one, range(50)))
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert len(set(numbers)) == 50
+    assert sorted(int(n[-4:]) for n in numbers) == list(range(1, 51))
+    assert stored() == 50
+    assert db.session.scalar(sa.select(sa.func.count(Postulate.id))) == 50
+    organisations = set(db.session.scalars(sa.select(Submission.organisation)))
+    assert organisations == {f"Stowarzyszenie nr {n}" for n in range(50)}
