@@ -170,7 +170,7 @@ def _register_error_handlers(app: Flask) -> None:
     @app.errorhandler(429)
     def too_many(error):
         return page(429, _("Too many requests"),
-                    _("Too many forms were sent from your address in a short time. Wait a minute, then go back and send again — what you typed is still in the form you left."))
+                    _("Too many attempts in a short time. Wait a minute, then go back and send again — what you typed is still in the form you left."))
 
     @app.errorhandler(500)
     def server_error(error):

@@ -77,6 +77,8 @@ def load_config(instance_path: Path) -> dict:
         # web worker counts together; in memory (per process) otherwise.
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Failed logins per account (a successful one does not count).
+        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute; 50 per hour"),
         # Public submissions per client address.
         "SUBMISSION_RATE_LIMIT": os.environ.get("SUBMISSION_RATE_LIMIT", "5 per minute; 30 per hour"),
     }

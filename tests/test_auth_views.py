@@ -462,3 +462,21 @@ def test_creating_and_updating_a_user_writes_revisions(admin_client, admin):
 def test_a_refused_change_writes_no_revision(admin_client, admin):
     admin_client.submit(f"/admin/users/{admin.id}", user_form(admin, role="official"))
     assert revisions(admin.id) == []
+
+
+def test_failed_logins_are_limited_per_account(app, client, admin):
+    app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
+    for _ in range(3):
+        assert client.login("admin@example.org", "wrong password").status_code == 422
+    refused = client.login("admin@example.org", PASSWORD)
+    assert refused.status_code == 429  # even the right password waits now
+    assert "Za dużo" in refused.get_data(as_text=True)
+    other = app.test_client()  # another account is not affected
+    assert other.post("/login").status_code in (400, 422)
+
+
+def test_successful_logins_do_not_count(app, client, admin):
+    app.config["LOGIN_RATE_LIMIT"] = "2 per minute"
+    for _ in range(4):
+        assert client.login("admin@example.org").status_code == 303
+        client.submit("/logout")

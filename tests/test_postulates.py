@@ -319,3 +319,156 @@ def test_fifty_simultaneous_submissions_get_fifty_distinct_receipts(app, consult
     assert db.session.scalar(sa.select(sa.func.count(Postulate.id))) == 50
     organisations = set(db.session.scalars(sa.select(Submission.organisation)))
     assert organisations == {f"Stowarzyszenie nr {n}" for n in range(50)}
+
+
+# Moderation and stances -----------------------------------------------------------------------
+
+
+def received(consultation, organisation="Fundacja Kultura Razem", remarks=("Więcej konsultacji",),
+             email="anna@example.org", spam=False):
+    """A submission made through the service, as the form makes it; returns (submission, token)."""
+    from consult.postulates import services
+
+    data = {"organisation": organisation, "legal_form": "association", "krs": "0000123456",
+            "address": "Kraków", "contact_person": "Jan Kowalski", "email": email, "phone": None,
+            "remarks": [{"target": "general", "remark": text_, "document_ref": None,
+                         "proposed_wording": None, "justification": None} for text_ in remarks]}
+    result = services.submit(consultation, data, spam=spam)
+    db.session.commit()
+    return result.submission, result.token
+
+
+@pytest.fixture
+def moderator(make, consultation, facilitator):
+    consultation.facilitators.append(facilitator)
+    db.session.commit()
+    return facilitator
+
+
+def test_the_queue_lists_filters_and_hides_spam(consultation, moderator, facilitator_client, official_client):
+    first, _ = received(consultation, "Fundacja Alfa", ["Uwaga o planowaniu", "Uwaga o finansach"])
+    received(consultation, "Stowarzyszenie Beta", ["Uwaga o lokalach"])
+    received(consultation, "Bot", ["Kup tanio"], spam=True)
+    url = f"/consultations/{consultation.id}/remarks"
+    page = official_client.get(url).get_data(as_text=True)
+    rows = parse(page).select("table.remarks-table tbody tr")
+    assert [text(r.th) for r in rows] == [f"{first.receipt_number}-1", f"{first.receipt_number}-2",
+                                          first.receipt_number.replace("0001", "0002") + "-1"]
+    assert "Kup tanio" not in page
+    spam = facilitator_client.get(url + "?spam=only").get_data(as_text=True)
+    assert "Kup tanio" in spam and "spam" in text(find(spam, "tbody"))
+    found = facilitator_client.get(url + "?q=lokal").get_data(as_text=True)
+    assert [text(r.th)[-6:] for r in parse(found).select("tbody tr")] == ["0002-1"]
+    detail = facilitator_client.get(f"/consultations/{consultation.id}").get_data(as_text=True)
+    assert "4 uwagi zgłoszone" in text(find(detail, "section[aria-labelledby=remarks-heading]"))
+
+
+def test_accepting_can_add_the_remark_to_a_meeting(consultation, moderator, facilitator_client, make, client):
+    from consult.core.enums import EntrySource
+    from consult.meetings.models import Entry
+
+    meeting = make.meeting(consultation, title="Spotkanie w Nowej Hucie")
+    section = make.section(meeting, heading="Opinie", plane=consultation.planes[0], label="Wnioski")
+    submission, token = received(consultation, remarks=["Zespoły powinny zbierać się co kwartał."])
+    postulate = submission.postulates[0]
+    page = facilitator_client.get(f"/remarks/{postulate.id}").get_data(as_text=True)
+    options = [text(o) for o in find(page, "select[name=accept-section_id]").find_all("option")]
+    assert any("Spotkanie w Nowej Hucie" in o and "Płaszczyzna 1. Tworzenie polityk publicznych – Wnioski" in o
+               for o in options)
+    response = facilitator_client.submit(f"/remarks/{postulate.id}/accept", {
+        "accept-section_id": str(section.id), "accept-kind": "conclusion"})
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert postulate.status == PostulateStatus.ACCEPTED
+    entry = db.session.get(Entry, postulate.entry_id)
+    assert (entry.section_id, entry.source, entry.kind.value) == (section.id, EntrySource.POSTULATE, "conclusion")
+    assert entry.text == "Zespoły powinny zbierać się co kwartał. (Fundacja Kultura Razem)"
+    assert "Zespoły powinny zbierać się co kwartał." in facilitator_client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    tracking = client.get(f"/public/tracking/{token}").get_data(as_text=True)
+    assert "Stan: przyjęta do rozpatrzenia" in text(tracking)
+
+
+def test_merging_and_rejecting(consultation, moderator, facilitator_client, client):
+    one, _ = received(consultation, "Fundacja Alfa", ["Dłuższy nabór wniosków"])
+    two, token = received(consultation, "Fundacja Beta", ["Wydłużyć nabór", "Reklama kasyna"])
+    original, copy, spam = one.postulates[0], two.postulates[0], two.postulates[1]
+    assert facilitator_client.submit(f"/remarks/{copy.id}/duplicate",
+                                     {"duplicate-duplicate_of": str(original.id)}).status_code == 303
+    refused = facilitator_client.submit(f"/remarks/{spam.id}/reject", {"reject-reason": ""})
+    assert refused.status_code == 422
+    assert field_error(refused.get_data(as_text=True), "reject-reason") == \
+        "Błąd: Podaj powód: przeczyta go zgłaszający."
+    assert facilitator_client.submit(f"/remarks/{spam.id}/reject",
+                                     {"reject-reason": "Uwaga nie dotyczy konsultowanego programu."}).status_code == 303
+    db.session.expire_all()
+    assert (copy.status, copy.duplicate_of_id) == (PostulateStatus.DUPLICATE, original.id)
+    assert original.status == PostulateStatus.SUBMITTED  # both kept
+    page = facilitator_client.get(f"/remarks/{original.id}").get_data(as_text=True)
+    assert copy.number in dict(facts(page))["Połączone z nią"]
+    tracking = text(client.get(f"/public/tracking/{token}").get_data(as_text=True))
+    assert f"Stan: połączona z inną uwagą (odpowiedź przy uwadze {original.number})" in tracking
+    assert "Powód: Uwaga nie dotyczy konsultowanego programu." in tracking
+    itself = facilitator_client.submit(f"/remarks/{original.id}/duplicate",
+                                       {"duplicate-duplicate_of": str(copy.id)})
+    assert itself.status_code == 422  # merging back into its own copy would make a loop
+
+
+def test_stances_are_drafts_until_published_together(app, consultation, moderator, facilitator_client,
+                                                     official_client, client):
+    one, token = received(consultation, "Fundacja Alfa", ["Dłuższy nabór", "Więcej szkoleń"])
+    two, _ = received(consultation, "Fundacja Beta", ["Wydłużyć nabór"], email="")
+    first, second, copy = one.postulates[0], one.postulates[1], two.postulates[0]
+    for p in (first, second):
+        facilitator_client.submit(f"/remarks/{p.id}/accept", {"accept-section_id": ""})
+    facilitator_client.submit(f"/remarks/{copy.id}/duplicate", {"duplicate-duplicate_of": str(first.id)})
+    assert facilitator_client.submit(f"/remarks/{first.id}/stance", {
+        "stance-stance": "accepted"}).status_code == 403  # stances are the officials' part
+
+    refused = official_client.submit(f"/remarks/{first.id}/stance", {"stance-stance": "not_accepted",
+                                                                    "stance-reasoning": ""})
+    assert refused.status_code == 422
+    assert field_error(refused.get_data(as_text=True), "stance-reasoning").startswith(
+        "Błąd: Podaj uzasadnienie")
+    assert official_client.submit(f"/remarks/{first.id}/stance", {
+        "stance-stance": "partly", "stance-reasoning": "Nabór wydłużono do 30 dni, nie do 45.",
+        "stance-resulting_change": "§ 7 ust. 1: „30 dni”."}).status_code == 303
+    queue_url = f"/consultations/{consultation.id}/remarks"
+    response = official_client.submit(f"/consultations/{consultation.id}/stances/publish")
+    assert response.status_code == 303
+    page = official_client.get(queue_url).get_data(as_text=True)
+    assert "1 przyjęta uwaga nie ma jeszcze stanowiska" in text(find(page, ".flashes"))
+    assert "Stanowisko:" not in text(client.get(f"/public/tracking/{token}").get_data(as_text=True))
+
+    official_client.submit(f"/remarks/{second.id}/stance", {"stance-stance": "accepted"})
+    official_client.submit(f"/consultations/{consultation.id}/stances/publish")
+    tracking = text(client.get(f"/public/tracking/{token}").get_data(as_text=True))
+    assert "Stanowisko: uwzględniona częściowo Uzasadnienie: Nabór wydłużono do 30 dni, nie do 45." in tracking
+    assert "Zmiana w dokumencie: § 7 ust. 1: „30 dni”." in tracking
+    assert "Stanowisko: uwzględniona" in tracking
+    mails = [m for m in outbox(app) if "odpowiedź" in m["Subject"]]
+    assert len(mails) == 1 and mails[0]["To"] == "anna@example.org"
+    assert "Nabór wydłużono do 30 dni" in mails[0].get_content()
+
+    # A stance changed after publishing stays a draft: the submitter still sees the published one.
+    official_client.submit(f"/remarks/{first.id}/stance", {"stance-stance": "not_accepted",
+                                                          "stance-reasoning": "Jednak nie."})
+    assert "Jednak nie." not in client.get(f"/public/tracking/{token}").get_data(as_text=True)
+    queue = official_client.get(queue_url).get_data(as_text=True)
+    assert "nieopublikowane: 1" in text(find(queue, "#stances-heading").parent)
+
+
+def test_moderation_is_for_the_consultations_editors(consultation, moderator, login_as, make,
+                                                     official_client, client, facilitator_client):
+    submission, _ = received(consultation)
+    postulate = submission.postulates[0]
+    other = login_as(make.user(email="inny@example.org"))
+    for who in (other, official_client):
+        assert who.submit(f"/remarks/{postulate.id}/reject", {"reject-reason": "Nie"}).status_code == 403
+    assert client.submit(f"/remarks/{postulate.id}/reject", {"reject-reason": "Nie"}).status_code == 302
+    assert client.get(f"/consultations/{consultation.id}/remarks").status_code == 302
+    assert facilitator_client.post(f"/remarks/{postulate.id}/reject", data={"reject-reason": "Nie"}).status_code == 400
+    db.session.expire_all()
+    assert postulate.status == PostulateStatus.SUBMITTED
+    detail = official_client.get(f"/remarks/{postulate.id}").get_data(as_text=True)
+    assert parse(detail).select_one("#moderation-heading") is None
+    assert dict(facts(detail))["Osoba do kontaktu"].startswith("Jan Kowalski")  # staff see the contact

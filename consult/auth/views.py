@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -13,7 +13,7 @@ from consult.auth.forms import LoginForm, UserForm
 from consult.auth.models import User
 from consult.core.permissions import admin_required
 from consult.core.views import get_or_404, handle_form
-from consult.extensions import db
+from consult.extensions import db, limiter
 
 bp = Blueprint("auth", __name__)
 
@@ -32,7 +32,14 @@ def _safe_next(target: str | None) -> str:
     return url_for("consultations.index")
 
 
+def _login_account() -> str:
+    """Failed logins are counted per account (the e-mail typed), whatever address they come from."""
+    return "login:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], key_func=_login_account,
+               methods=["POST"], deduct_when=lambda response: response.status_code != 303)
 def login():
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))

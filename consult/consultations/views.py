@@ -18,6 +18,7 @@ from consult.core.enums import ConsultationStatus, Role
 from consult.core.permissions import admin_required, can_edit_meetings, can_publish
 from consult.core.views import get_or_404, handle_form
 from consult.extensions import db
+from consult.postulates.models import Postulate
 from consult.reports import services as reports
 
 bp = Blueprint("consultations", __name__, url_prefix="/consultations")
@@ -64,6 +65,8 @@ def detail(consultation_id: int):
         can_edit_meetings=can_edit_meetings(current_user, consultation),
         documents=reports.compilation_documents(consultation),
         can_publish=can_publish(current_user, consultation),
+        remark_count=db.session.scalar(sa.select(sa.func.count(Postulate.id)).where(
+            Postulate.consultation_id == consultation.id)),
     )
 
 

@@ -187,3 +187,25 @@ class PostulateStatus(StrEnum):
             PostulateStatus.DUPLICATE: _l("merged with another remark"),
             PostulateStatus.REJECTED: _l("rejected"),
         }[self]
+
+
+class Stance(StrEnum):
+    """The official answer to a remark (art. 5a of the act: how every remark was handled)."""
+
+    ACCEPTED = "accepted"
+    PARTLY = "partly"
+    NOT_ACCEPTED = "not_accepted"
+    EXPLAINED = "explained"
+
+    @property
+    def label(self):
+        return {
+            Stance.ACCEPTED: _l("accepted"),
+            Stance.PARTLY: _l("partly accepted"),
+            Stance.NOT_ACCEPTED: _l("not accepted"),
+            Stance.EXPLAINED: _l("explained"),
+        }[self]
+
+    @property
+    def needs_reasoning(self) -> bool:
+        return self != Stance.ACCEPTED

@@ -48,6 +48,17 @@ def can_publish(user: User, consultation: Consultation) -> bool:
     return can_edit_meetings(user, consultation)
 
 
+def can_moderate(user: User, consultation: Consultation) -> bool:
+    """Accepting, merging and rejecting NGO remarks: the consultation's editors."""
+    return can_edit_meetings(user, consultation)
+
+
+def can_decide_stances(user: User, consultation: Consultation) -> bool:
+    """The official stance on remarks: officials of the department, and admins."""
+    return bool(user.is_authenticated and user.is_active
+                and user.role in (Role.OFFICIAL, Role.ADMIN))
+
+
 def can_download(user: User, consultation: Consultation) -> bool:
     """Published documents: every staff member; anyone once the consultation is public."""
     return consultation.is_public or bool(user.is_authenticated and user.is_active)

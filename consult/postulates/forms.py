@@ -110,3 +110,27 @@ class SubmissionForm(FlaskForm):
                                  _l("Give an e-mail address or a phone number (or both).")]
             valid = False
         return valid
+
+
+# Staff forms ----------------------------------------------------------------------------------
+
+
+class AcceptForm(FlaskForm):
+    section_id = SelectField(_l("Also add it as an entry to"), validate_choice=False, default="")
+    kind = SelectField(_l("Entry kind"), validate_choice=False, default="")
+
+
+class DuplicateForm(FlaskForm):
+    duplicate_of = SelectField(_l("Same as remark"), validate_choice=False, default="")
+
+
+class RejectForm(FlaskForm):
+    reason = text(_l("Reason (the submitter reads it)"), 2000, area=True, render_kw={"rows": 3})
+
+
+class StanceForm(FlaskForm):
+    stance = SelectField(_l("Stance"), validate_choice=False, default="")
+    reasoning = text(_l("Reasoning"), m.TEXT_MAX, area=True, render_kw={"rows": 5},
+                     description=_l("Required unless the remark is accepted."))
+    resulting_change = text(_l("Resulting change in the document"), m.TEXT_MAX, area=True,
+                            render_kw={"rows": 3})

@@ -13,7 +13,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from consult.core.enums import LegalForm, PostulateStatus, PostulateTarget, enum_column_type
+from consult.core.enums import LegalForm, PostulateStatus, PostulateTarget, Stance, enum_column_type
 from consult.core.models import UTCDateTime, utcnow
 from consult.extensions import db
 
@@ -83,9 +83,40 @@ class Postulate(db.Model):
         enum_column_type(PostulateStatus, "postulate_status"), default=PostulateStatus.SUBMITTED,
         index=True)
 
+    # Moderation (facilitators): accepted for consideration (optionally as an entry of a
+    # meeting), merged with another remark (both kept), or rejected with a reason the
+    # submitter sees.
+    duplicate_of_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("postulate.id", ondelete="SET NULL"))
+    rejection_reason: Mapped[str | None] = mapped_column(sa.Text)
+    entry_id: Mapped[int | None] = mapped_column(sa.ForeignKey("entry.id", ondelete="SET NULL"))
+    moderated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    moderated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+
+    # The official stance: a draft, edited freely, until the consultation's stances are
+    # published all at once; publishing copies it into the published_* columns, which are
+    # what submitters and the report show.
+    stance: Mapped[Stance | None] = mapped_column(enum_column_type(Stance, "stance"))
+    reasoning: Mapped[str | None] = mapped_column(sa.Text)
+    resulting_change: Mapped[str | None] = mapped_column(sa.Text)
+    stance_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    stance_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    published_stance: Mapped[Stance | None] = mapped_column(enum_column_type(Stance, "published_stance"))
+    published_reasoning: Mapped[str | None] = mapped_column(sa.Text)
+    published_change: Mapped[str | None] = mapped_column(sa.Text)
+    stance_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
     submission: Mapped[Submission] = relationship(back_populates="postulates")
     plane = relationship("Plane")
     priority = relationship("Priority")
+    duplicate_of: Mapped[Postulate | None] = relationship(remote_side=[id])
+    entry = relationship("Entry")
+
+    @property
+    def stance_changed(self) -> bool:
+        """The draft differs from what was published (or nothing was published yet)."""
+        return (self.stance, self.reasoning, self.resulting_change) != (
+            self.published_stance, self.published_reasoning, self.published_change)
 
     @property
     def number(self) -> str:

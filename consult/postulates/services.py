@@ -8,13 +8,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from consult.consultations.models import Consultation, Plane, Priority
 from consult.core import mail
-from consult.core.enums import LegalForm, PostulateTarget
+from consult.core.enums import LegalForm, PostulateStatus, PostulateTarget
 from consult.core.errors import ServiceError
 from consult.core.models import record_revision, utcnow
 from consult.extensions import db
@@ -142,4 +144,190 @@ def mail_receipt(received: Received) -> bool:
         db.session.execute(sa.update(Submission).where(Submission.id == submission.id)
                            .values(receipt_mailed_at=utcnow()))
         db.session.commit()
+    return sent
+
+
+def section_name(section) -> str:
+    """How a meeting section is named in lists: its plane, priority or topic, and label."""
+    if section.plane is not None:
+        name = _("Plane %(number)d. %(title)s", number=section.plane.number, title=section.plane.title)
+    elif section.priority is not None:
+        name = f"{section.priority.code} {section.priority.title}"
+    else:
+        name = section.topic or ""
+    return f"{name} – {section.label}" if section.label else name
+
+
+# Moderation (facilitators) -------------------------------------------------------------------
+
+POSTULATE_FIELDS = ("status", "duplicate_of_id", "rejection_reason", "entry_id", "stance",
+                    "reasoning", "resulting_change")
+
+
+def _snapshot(postulate: Postulate) -> dict[str, Any]:
+    return {name: _plain(getattr(postulate, name)) for name in POSTULATE_FIELDS}
+
+
+def remarks(consultation: Consultation, *, status: str | None = None, spam: str | None = None,
+            target: str | None = None, q: str | None = None) -> list[Postulate]:
+    """The consultation's remarks for the moderation queue, oldest first, filtered."""
+    query = (sa.select(Postulate).join(Submission)
+             .where(Postulate.consultation_id == consultation.id)
+             .options(contains_eager(Postulate.submission))
+             .order_by(Submission.sequence, Postulate.position))
+    if status in {s.value for s in PostulateStatus}:
+        query = query.where(Postulate.status == PostulateStatus(status))
+    if spam == "hide":
+        query = query.where(Submission.spam.is_(False))
+    elif spam == "only":
+        query = query.where(Submission.spam.is_(True))
+    if target in {t.value for t in PostulateTarget}:
+        query = query.where(Postulate.target == PostulateTarget(target))
+    if q:
+        pattern = f"%{q.replace(chr(0), '')[:200]}%"
+        query = query.where(sa.or_(Postulate.remark.ilike(pattern), Submission.organisation.ilike(pattern),
+                                   Submission.receipt_number.ilike(pattern)))
+    return list(db.session.scalars(query))
+
+
+def _moderated(postulate: Postulate, user, status: PostulateStatus, action: str, **values) -> None:
+    before = _snapshot(postulate)
+    postulate.status = status
+    postulate.duplicate_of_id = values.get("duplicate_of_id")
+    postulate.rejection_reason = values.get("rejection_reason")
+    if "entry_id" in values:
+        postulate.entry_id = values["entry_id"]
+    postulate.moderated_at, postulate.moderated_by_id = utcnow(), getattr(user, "id", None)
+    record_revision(postulate, action, user, before, _snapshot(postulate))
+
+
+def accept(postulate: Postulate, user, *, section_id: Any = None, kind: Any = None) -> None:
+    """Accept for consideration; with a section, the remark also becomes an entry there
+    (marked as coming from a postulate), on the meeting's live board like any other."""
+    from consult.capture import services as capture
+    from consult.core.enums import EntrySource
+    from consult.meetings.models import Part, Section
+
+    entry_id = postulate.entry_id
+    if section_id not in (None, "") and entry_id is None:
+        section = db.session.get(Section, int(section_id)) if str(section_id).isdigit() \
+            and int(section_id) < 2**31 else None
+        meeting = section.part.meeting if section is not None else None
+        if meeting is None or meeting.consultation_id != postulate.consultation_id:
+            raise ServiceError(_("Choose a section of a meeting of this consultation."), "section_id")
+        text = f"{postulate.remark} ({postulate.submission.organisation})"
+        change = capture.add_entry(meeting, user, section.id, text, kind)
+        change.entry.source = EntrySource.POSTULATE
+        entry_id = change.entry.id
+    _moderated(postulate, user, PostulateStatus.ACCEPTED, "accept", entry_id=entry_id)
+
+
+def mark_duplicate(postulate: Postulate, user, other_id: Any) -> None:
+    """Merge with another remark of the consultation: both are kept, linked."""
+    other = db.session.get(Postulate, int(other_id)) if str(other_id).isdigit() \
+        and int(other_id) < 2**31 else None
+    if other is None or other.consultation_id != postulate.consultation_id or other.id == postulate.id:
+        raise ServiceError(_("Choose another remark of this consultation."), "duplicate_of")
+    seen = {postulate.id}
+    while other.duplicate_of is not None and other.id not in seen:
+        seen.add(other.id)
+        other = other.duplicate_of  # point at the remark that stands for all of them
+    if other.id in seen:  # merging into one of its own copies would make a loop
+        raise ServiceError(_("Choose another remark of this consultation."), "duplicate_of")
+    _moderated(postulate, user, PostulateStatus.DUPLICATE, "duplicate", duplicate_of_id=other.id)
+
+
+def reject(postulate: Postulate, user, reason: str | None) -> None:
+    if not reason:
+        raise ServiceError(_("Give the reason: the submitter will read it."), "reason")
+    _moderated(postulate, user, PostulateStatus.REJECTED, "reject", rejection_reason=reason)
+
+
+# Stances (officials) --------------------------------------------------------------------------
+
+
+def set_stance(postulate: Postulate, user, stance: Any, reasoning: str | None,
+               resulting_change: str | None) -> None:
+    """Decide (or change) the draft stance on an accepted remark."""
+    from consult.core.enums import Stance
+
+    if postulate.status != PostulateStatus.ACCEPTED:
+        raise ServiceError(_("Only remarks accepted for consideration get a stance."), "stance")
+    try:
+        stance = Stance(stance)
+    except ValueError:
+        raise ServiceError(_("Choose the stance."), "stance") from None
+    if stance.needs_reasoning and not reasoning:
+        raise ServiceError(_("Give the reasoning: it is required unless the remark is accepted."),
+                           "reasoning")
+    before = _snapshot(postulate)
+    postulate.stance, postulate.reasoning, postulate.resulting_change = stance, reasoning, resulting_change
+    postulate.stance_at, postulate.stance_by_id = utcnow(), getattr(user, "id", None)
+    record_revision(postulate, "stance", user, before, _snapshot(postulate))
+
+
+@dataclass
+class StanceCount:
+    accepted: int  # remarks accepted for consideration
+    decided: int  # of those, with a draft stance
+    unpublished: int  # drafts that differ from what is published
+
+
+def stance_count(consultation: Consultation) -> StanceCount:
+    accepted = [p for p in remarks(consultation, status=PostulateStatus.ACCEPTED.value)]
+    return StanceCount(len(accepted), sum(1 for p in accepted if p.stance is not None),
+                       sum(1 for p in accepted if p.stance is not None and p.stance_changed))
+
+
+def publish_stances(consultation: Consultation, user) -> list[Submission]:
+    """Publish every draft stance at once; returns the submissions whose remarks changed.
+
+    Refused while a remark accepted for consideration has no stance: every remark gets an
+    answer. Changed stances can be published again later (the submitters are told again).
+    """
+    accepted = remarks(consultation, status=PostulateStatus.ACCEPTED.value)
+    missing = [p for p in accepted if p.stance is None]
+    if missing:
+        raise ServiceError(ngettext(
+            "%(num)d accepted remark has no stance yet: %(numbers)s.",
+            "%(num)d accepted remarks have no stance yet: %(numbers)s.", len(missing),
+            numbers=", ".join(p.number for p in missing[:10])))
+    if not accepted:
+        raise ServiceError(_("There are no accepted remarks to answer."))
+    now, changed = utcnow(), {}
+    for postulate in accepted:
+        if not postulate.stance_changed:
+            continue
+        before = {"published_stance": _plain(postulate.published_stance),
+                  "published_reasoning": postulate.published_reasoning,
+                  "published_change": postulate.published_change}
+        postulate.published_stance = postulate.stance
+        postulate.published_reasoning = postulate.reasoning
+        postulate.published_change = postulate.resulting_change
+        postulate.stance_published_at = now
+        record_revision(postulate, "publish_stance", user, before, {
+            "published_stance": _plain(postulate.stance), "published_reasoning": postulate.reasoning,
+            "published_change": postulate.resulting_change})
+        changed[postulate.submission_id] = postulate.submission
+    if not changed:
+        raise ServiceError(_("Every stance is published already; nothing has changed since."))
+    return list(changed.values())
+
+
+def mail_stances(submissions: list[Submission]) -> int:
+    """Tell each submitter with an e-mail address that stances on their remarks are out
+    (after the commit). The tracking link is not in our hands (only its hash is), so the
+    mail names the receipt number and the consultation's public page."""
+    sent = 0
+    for submission in submissions:
+        if not submission.email or submission.spam:
+            continue
+        with force_locale("pl"):
+            body = render_template("postulates/stances_mail.txt", submission=submission,
+                                   consultation=submission.consultation,
+                                   public_url=url_for("public.consultation",
+                                                      slug=submission.consultation.slug, _external=True))
+            subject = _("Receipt %(number)s: the answer to your remarks",
+                        number=submission.receipt_number)
+        sent += mail.send(submission.email, subject, body)
     return sent
