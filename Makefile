@@ -70,7 +70,7 @@ render-timing: setup
 messages: setup
 	$(VENV)/bin/pybabel extract -F babel.cfg -k lazy_gettext -k _l --no-location --sort-output \
 		--project consult -o consult/translations/messages.pot .
-	$(VENV)/bin/pybabel update -i consult/translations/messages.pot -d consult/translations --width 100
+	$(VENV)/bin/pybabel update -i consult/translations/messages.pot -d consult/translations --width 100 --ignore-obsolete
 
 lock:
 	rm -rf .lockvenv && $(PYTHON) -m venv .lockvenv

@@ -472,3 +472,117 @@ def test_moderation_is_for_the_consultations_editors(consultation, moderator, lo
     detail = official_client.get(f"/remarks/{postulate.id}").get_data(as_text=True)
     assert parse(detail).select_one("#moderation-heading") is None
     assert dict(facts(detail))["Osoba do kontaktu"].startswith("Jan Kowalski")  # staff see the contact
+
+
+# The whole path and the consultation report ---------------------------------------------------
+
+
+def test_the_whole_path_from_the_form_to_the_published_report(app, client, consultation, moderator, make,
+                                                              facilitator_client, official_client):
+    import csv
+    import io
+
+    from docx import Document
+    from pypdf import PdfReader
+
+    from consult.reports import jobs
+    from tests.test_reports import pdf_text
+
+    make.meeting(consultation, title="Spotkanie konsultacyjne w Podgórzu", participants=14)
+    # Two organisations send remarks through the form; a bot fills in the honeypot.
+    first = client.submit(form_url(consultation), valid(consultation, **{
+        "remarks-1-target": "document", "remarks-1-document_ref": "§ 7 ust. 1",
+        "remarks-1-remark": "Wydłużyć nabór wniosków do 45 dni.", "remarks-1-proposed_wording": "",
+        "remarks-1-justification": "Małe organizacje nie zdążają.",
+        "remarks-2-target": "general", "remarks-2-document_ref": "",
+        "remarks-2-remark": "=HYPERLINK(\"http://example.org\")", "remarks-2-proposed_wording": "",
+        "remarks-2-justification": ""})).location
+    token = first.split("/")[-1].split("?")[0]
+    second = client.submit(form_url(consultation), valid(
+        consultation, organisation="Stowarzyszenie Teatr Ludowy", email="", phone="600 100 200",
+        contact_person="Zofia Prywatna", **{"remarks-0-target": "general",
+                                            "remarks-0-remark": "Nabór powinien trwać dłużej."}),
+        environ_base={"REMOTE_ADDR": "192.0.2.8"}).location
+    client.submit(form_url(consultation), valid(consultation, organisation="Spam Sp. z o.o.",
+                                                website="x", **{"remarks-0-remark": "Tanie kredyty"}),
+                  environ_base={"REMOTE_ADDR": "192.0.2.9"})
+    assert second and len(outbox(app)) == 1  # one receipt e-mail: the other gave a phone only
+
+    remarks = {p.remark: p for p in db.session.scalars(sa.select(Postulate))}
+    teams = remarks["Zespoły konsultacyjne powinny zbierać się co kwartał."]
+    longer = remarks["Wydłużyć nabór wniosków do 45 dni."]
+    formula = remarks['=HYPERLINK("http://example.org")']
+    copy = remarks["Nabór powinien trwać dłużej."]
+    for p in (teams, longer):
+        facilitator_client.submit(f"/remarks/{p.id}/accept", {"accept-section_id": ""})
+    facilitator_client.submit(f"/remarks/{copy.id}/duplicate", {"duplicate-duplicate_of": str(longer.id)})
+    facilitator_client.submit(f"/remarks/{formula.id}/reject", {"reject-reason": "Nie dotyczy programu."})
+    official_client.submit(f"/remarks/{teams.id}/stance", {"stance-stance": "accepted"})
+    official_client.submit(f"/remarks/{longer.id}/stance", {
+        "stance-stance": "partly", "stance-reasoning": "Nabór trwa 30 dni: dłuższy opóźniłby dotacje.",
+        "stance-resulting_change": "§ 7 ust. 1: 30 dni zamiast 21."})
+    assert official_client.submit(f"/consultations/{consultation.id}/stances/publish").status_code == 303
+
+    tracking = text(client.get(f"/public/tracking/{token}").get_data(as_text=True))
+    assert "Stanowisko: uwzględniona częściowo Uzasadnienie: Nabór trwa 30 dni" in tracking
+    assert "Powód: Nie dotyczy programu." in tracking
+
+    assert facilitator_client.submit(f"/consultations/{consultation.id}/report/publish").status_code == 403
+    response = official_client.submit(f"/consultations/{consultation.id}/report/publish")
+    assert response.status_code == 303
+    jobs.drain(app)
+    db.session.expire_all()
+    detail = official_client.get(f"/consultations/{consultation.id}").get_data(as_text=True)
+    rows = find(detail, "#report-documents table.versions").select("tbody tr")
+    assert len(rows) == 1 and [a.get_text(strip=True)[:4] for a in rows[0].select("a[download]")] == [
+        "PDF,", "DOCX", "CSV,"]
+
+    public = client.get(f"/public/{consultation.slug}").get_data(as_text=True)
+    section = find(public, "section[aria-labelledby=public-report-heading]")
+    links = {text(a): a["href"] for a in section.select("a[download]")}
+    pdf = client.get(links["Raport z konsultacji (PDF)"])
+    docx = client.get(links["Raport z konsultacji (DOCX)"])
+    table = client.get(links["Zestawienie uwag (CSV)"])
+    assert pdf.content_type == "application/pdf" and docx.content_type.startswith(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    assert table.content_type == "text/csv; charset=utf-8"
+    assert re.search(r'filename="raport-z-konsultacji-[\w-]+-v1\.docx"', docx.headers["Content-Disposition"])
+
+    text_pdf = pdf_text(pdf.data)
+    assert "Raport z konsultacji" in text_pdf and "Spotkanie konsultacyjne w Podgórzu (uczestnicy: 14)" in text_pdf
+    for expected in ("Fundacja Kultura Razem", "Stowarzyszenie Teatr Ludowy", "Wydłużyć nabór wniosków do 45 dni.",
+                     "uwzględniona częściowo", "Nabór trwa 30 dni: dłuższy opóźniłby dotacje.",
+                     "§ 7 ust. 1: 30 dni zamiast 21.", "jak uwaga nr 2", "Nie dotyczy programu."):
+        assert expected in text_pdf, expected
+    for private in ("Anna Nowak", "Zofia Prywatna", "anna@example.org", "600 100 200", "Tanie kredyty",
+                    "Spam Sp. z o.o."):
+        assert private not in text_pdf, private
+    assert PdfReader(io.BytesIO(pdf.data)).trailer["/Root"]["/Lang"] == "pl"
+
+    document = Document(io.BytesIO(docx.data))
+    cells = [[c.text for c in row.cells] for row in document.tables[-1].rows]
+    assert cells[0][:3] == ["Lp.", "Numer uwagi", "Organizacja zgłaszająca"]
+    assert [row[4] for row in cells[1:]] == [
+        "Zespoły konsultacyjne powinny zbierać się co kwartał.", "Wydłużyć nabór wniosków do 45 dni.",
+        '=HYPERLINK("http://example.org")', "Nabór powinien trwać dłużej."]
+    assert cells[2][7:] == ["uwzględniona częściowo", "Nabór trwa 30 dni: dłuższy opóźniłby dotacje.",
+                            "§ 7 ust. 1: 30 dni zamiast 21."]
+    assert "Zofia Prywatna" not in "".join(p.text for p in document.paragraphs) + str(cells)
+
+    assert table.data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(table.data.decode("utf-8-sig"))))
+    assert rows[0][0] == "Lp." and len(rows) == 5
+    assert rows[3][4] == "'=HYPERLINK(\"http://example.org\")"  # never a formula in a spreadsheet
+    assert rows[4][7] == "jak uwaga nr 2"
+    assert "Zofia Prywatna" not in table.data.decode("utf-8-sig")
+
+
+def test_staff_get_draft_reports_and_anonymous_nothing_unpublished(consultation, official_client, client):
+    received(consultation)
+    preview = official_client.get(f"/consultations/{consultation.id}/report").get_data(as_text=True)
+    assert "Zestawienie uwag" in preview and "w trakcie rozpatrywania" in preview
+    for fmt in ("pdf", "docx", "csv"):
+        response = official_client.get(f"/consultations/{consultation.id}/report.{fmt}")
+        assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+        assert client.get(f"/consultations/{consultation.id}/report.{fmt}").status_code == 302
+        assert client.get(f"/consultations/{consultation.id}/report/latest.{fmt}").status_code == 404

@@ -15,7 +15,7 @@ from consult.consultations import services
 from consult.consultations.forms import ConsultationForm, FacilitatorsForm, PlaneForm, PriorityForm
 from consult.consultations.models import Consultation, Plane, Priority
 from consult.core.enums import ConsultationStatus, Role
-from consult.core.permissions import admin_required, can_edit_meetings, can_publish
+from consult.core.permissions import admin_required, can_decide_stances, can_edit_meetings, can_publish
 from consult.core.views import get_or_404, handle_form
 from consult.extensions import db
 from consult.postulates.models import Postulate
@@ -65,6 +65,8 @@ def detail(consultation_id: int):
         can_edit_meetings=can_edit_meetings(current_user, consultation),
         documents=reports.compilation_documents(consultation),
         can_publish=can_publish(current_user, consultation),
+        report_versions=reports.report_documents(consultation),
+        can_publish_report=can_decide_stances(current_user, consultation),
         remark_count=db.session.scalar(sa.select(sa.func.count(Postulate.id)).where(
             Postulate.consultation_id == consultation.id)),
     )

@@ -82,12 +82,14 @@ def enum_column_type(enum_cls: type[enum.Enum], name: str):
 class PublicationKind(StrEnum):
     SUMMARY = "summary"  # one meeting's summary
     COMPILATION = "compilation"  # every meeting of a consultation, with cover and contents
+    REPORT = "report"  # the consultation report with its table of remarks (PDF, DOCX, CSV)
 
     @property
     def label(self):
         return {
             PublicationKind.SUMMARY: _l("meeting summary"),
             PublicationKind.COMPILATION: _l("summaries of all meetings"),
+            PublicationKind.REPORT: _l("consultation report"),
         }[self]
 
 
@@ -96,14 +98,17 @@ class JobKind(StrEnum):
     PUBLISH_SUMMARY = "publish_summary"
     DRAFT_COMPILATION = "draft_compilation"
     PUBLISH_COMPILATION = "publish_compilation"
+    DRAFT_REPORT = "draft_report"
+    PUBLISH_REPORT = "publish_report"
 
     @property
     def publishes(self) -> bool:
-        return self in (JobKind.PUBLISH_SUMMARY, JobKind.PUBLISH_COMPILATION)
+        return self.value.startswith("publish_")
 
     @property
-    def compilation(self) -> bool:
-        return self in (JobKind.DRAFT_COMPILATION, JobKind.PUBLISH_COMPILATION)
+    def document(self) -> PublicationKind:
+        """What the job renders."""
+        return PublicationKind(self.value.split("_", 1)[1])
 
     @property
     def label(self):
@@ -112,6 +117,8 @@ class JobKind(StrEnum):
             JobKind.PUBLISH_SUMMARY: _l("Publishing the meeting summary"),
             JobKind.DRAFT_COMPILATION: _l("Draft PDF of all meeting summaries"),
             JobKind.PUBLISH_COMPILATION: _l("Publishing all meeting summaries"),
+            JobKind.DRAFT_REPORT: _l("Draft PDF of the consultation report"),
+            JobKind.PUBLISH_REPORT: _l("Publishing the consultation report"),
         }[self]
 
 

@@ -117,6 +117,36 @@ def compilation_html(consultation: Consultation, *, for_pdf: bool, today: date |
         )
 
 
+def report_title(consultation: Consultation) -> str:
+    with force_locale("pl"):
+        from flask_babel import gettext as _
+
+        return f"{_('Consultation report')} – {consultation.title}"
+
+
+def report_html(consultation: Consultation, *, for_pdf: bool, today: date | None = None) -> str:
+    """The consultation report: how it ran, remarks by stance, the table of remarks."""
+    from consult.core.models import utcnow
+    from consult.postulates.services import report_data
+
+    with force_locale("pl"):
+        return render_template(
+            "reports/report.html", consultation=consultation, data=report_data(consultation),
+            title=report_title(consultation), today=today or utcnow().date(), for_pdf=for_pdf)
+
+
+def report_outputs(consultation: Consultation, today: date | None = None) -> dict[str, bytes]:
+    """The report's DOCX and CSV (its PDF is rendered from :func:`report_html`)."""
+    from consult.core.models import utcnow
+    from consult.postulates.services import report_data
+    from consult.reports import exports
+
+    with force_locale("pl"):
+        data = report_data(consultation)
+        return {"docx": exports.report_docx(data, report_title(consultation), today or utcnow().date()),
+                "csv": exports.report_csv(data)}
+
+
 def source_sha256(html: str) -> str:
     return hashlib.sha256(html.encode("utf-8")).hexdigest()
 
@@ -125,6 +155,12 @@ def summary_file_name(meeting: Meeting, version: int | None = None) -> str:
     name = slugify(audience(meeting), max_length=80, word_boundary=True) or "spotkanie"
     suffix = f"-v{version}" if version else ""
     return f"podsumowanie-{meeting.date.isoformat()}-{name}{suffix}.pdf"
+
+
+def report_file_name(consultation: Consultation, version: int | None = None, fmt: str = "pdf") -> str:
+    name = slugify(consultation.slug or consultation.title, max_length=80, word_boundary=True)
+    suffix = f"-v{version}" if version else ""
+    return f"raport-z-konsultacji-{name or 'konsultacje'}{suffix}.{fmt}"
 
 
 def compilation_file_name(consultation: Consultation, version: int | None = None) -> str:

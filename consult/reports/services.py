@@ -44,6 +44,16 @@ def compilation_series(consultation: Consultation | int) -> str:
     return f"compilation:consultation:{getattr(consultation, 'id', consultation)}"
 
 
+REPORT_FORMATS = ("pdf", "docx", "csv")
+
+
+def report_series(consultation: Consultation | int, fmt: str = "pdf") -> str:
+    """The report is published in three formats, each a series; one publishing gives all
+    three the same version number."""
+    base = f"report:consultation:{getattr(consultation, 'id', consultation)}"
+    return base if fmt == "pdf" else f"{base}:{fmt}"
+
+
 def versions(series: str) -> list[Publication]:
     """Every version of a series, newest first (without their bytes)."""
     return list(db.session.scalars(
@@ -87,6 +97,18 @@ def meeting_documents(meeting: Meeting) -> Documents:
 def compilation_documents(consultation: Consultation) -> Documents:
     found = versions(compilation_series(consultation))
     return Documents(found, False)
+
+
+def report_documents(consultation: Consultation) -> dict[str, list[Publication]]:
+    """The report's published versions by format (pdf, docx, csv), newest first."""
+    return {fmt: versions(report_series(consultation, fmt)) for fmt in REPORT_FORMATS}
+
+
+def remark_count(consultation: Consultation) -> int:
+    from consult.postulates.models import Postulate
+
+    return db.session.scalar(sa.select(sa.func.count(Postulate.id)).where(
+        Postulate.consultation_id == consultation.id)) or 0
 
 
 # How much there is to render -------------------------------------------------------------
@@ -237,7 +259,12 @@ def run_job(job_id: int) -> None:
         job = db.session.get(RenderJob, job_id)
         user = db.session.get(User, job.requested_by_id) if job.requested_by_id else None
         if job.kind.publishes:
-            job.publication = publish(job, pdf, rendering.source_sha256(html), user)
+            files = {"pdf": (pdf.content, pdf.pages)}
+            if job.kind.document == PublicationKind.REPORT:
+                with current_app.test_request_context():
+                    files.update({fmt: (content, None) for fmt, content
+                                  in rendering.report_outputs(job.consultation).items()})
+            job.publication = publish(job, files, rendering.source_sha256(html), user)
         else:
             job.result = pdf.content
             job.result_name = _file_name(job)
@@ -257,52 +284,80 @@ def run_job(job_id: int) -> None:
 
 
 def _job_html(job: RenderJob) -> str:
-    if job.kind.compilation:
+    document = job.kind.document
+    if document == PublicationKind.COMPILATION:
         return rendering.compilation_html(job.consultation, for_pdf=True)
+    if document == PublicationKind.REPORT:
+        return rendering.report_html(job.consultation, for_pdf=True)
     return rendering.summary_html(job.meeting, for_pdf=True)
 
 
-def _file_name(job: RenderJob, version: int | None = None) -> str:
-    if job.kind.compilation:
+def _file_name(job: RenderJob, version: int | None = None, fmt: str = "pdf") -> str:
+    document = job.kind.document
+    if document == PublicationKind.COMPILATION:
         return rendering.compilation_file_name(job.consultation, version)
+    if document == PublicationKind.REPORT:
+        return rendering.report_file_name(job.consultation, version, fmt)
     return rendering.summary_file_name(job.meeting, version)
+
+
+def _series(job: RenderJob, fmt: str = "pdf") -> str:
+    document = job.kind.document
+    if document == PublicationKind.COMPILATION:
+        return compilation_series(job.consultation_id)
+    if document == PublicationKind.REPORT:
+        return report_series(job.consultation_id, fmt)
+    return meeting_series(job.meeting_id)
+
+
+def _title(job: RenderJob) -> str:
+    document = job.kind.document
+    if document == PublicationKind.COMPILATION:
+        return rendering.compilation_title(job.consultation)
+    if document == PublicationKind.REPORT:
+        return rendering.report_title(job.consultation)
+    return rendering.summary_title(job.meeting)
 
 
 # Publishing ------------------------------------------------------------------------------
 
+MEDIA_TYPES = {"pdf": "application/pdf",
+               "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+               "csv": "text/csv; charset=utf-8"}
 
-def publish(job: RenderJob, pdf: rendering.RenderedPdf, source_sha256: str,
+
+def publish(job: RenderJob, files: dict[str, tuple[bytes, int | None]], source_sha256: str,
             user: User | None) -> Publication:
-    """Store the rendered PDF as the next version of its series (flushed, not committed).
+    """Store the rendered files as the next version of their series (flushed, not committed);
+    returns the PDF's publication. ``files`` maps a format to (bytes, pages).
 
-    Two publications of one series at the same moment cannot take the same number: the
-    unique (series, version) constraint refuses the second, which retries with the next.
+    Two publications at the same moment cannot take the same number: the unique (series,
+    version) constraint refuses the second, which retries with the next.
     """
-    if job.kind.compilation:
-        series, kind = compilation_series(job.consultation_id), PublicationKind.COMPILATION
-        title = rendering.compilation_title(job.consultation)
-    else:
-        series, kind = meeting_series(job.meeting_id), PublicationKind.SUMMARY
-        title = rendering.summary_title(job.meeting)
+    import hashlib
+
+    kind, title = job.kind.document, _title(job)
     for attempt in range(5):
         version = (db.session.scalar(
-            sa.select(sa.func.max(Publication.version)).where(Publication.series == series)) or 0) + 1
-        publication = Publication(
-            series=series, version=version, kind=kind, consultation_id=job.consultation_id,
-            meeting_id=job.meeting_id, title=title, file_name=_file_name(job, version),
-            media_type="application/pdf", content=pdf.content, size=len(pdf.content),
-            sha256=pdf.sha256, pages=pdf.pages, source_sha256=source_sha256,
+            sa.select(sa.func.max(Publication.version)).where(Publication.series == _series(job)))
+            or 0) + 1
+        made = [Publication(
+            series=_series(job, fmt), version=version, kind=kind, consultation_id=job.consultation_id,
+            meeting_id=job.meeting_id, title=title, file_name=_file_name(job, version, fmt),
+            media_type=MEDIA_TYPES[fmt], content=content, size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(), pages=pages, source_sha256=source_sha256,
             published_at=utcnow(), published_by_id=getattr(user, "id", None),
-            published_by_name=getattr(user, "name", None))
+            published_by_name=getattr(user, "name", None)) for fmt, (content, pages) in files.items()]
         try:
             with db.session.begin_nested():
-                db.session.add(publication)
+                db.session.add_all(made)
         except IntegrityError:
             if attempt == 4:
                 raise
             continue
-        record_revision(publication, "publish", user, None, {
-            "series": series, "version": version, "sha256": pdf.sha256, "size": len(pdf.content),
-            "file_name": publication.file_name})
-        return publication
+        for publication in made:
+            record_revision(publication, "publish", user, None, {
+                "series": publication.series, "version": version, "sha256": publication.sha256,
+                "size": publication.size, "file_name": publication.file_name})
+        return made[0]
     raise AssertionError("unreachable")

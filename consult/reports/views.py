@@ -7,14 +7,16 @@ sha256 as ETag; a request carrying it gets 304 without the bytes being read.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
+                   request, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
 from consult.consultations.models import Consultation
-from consult.core.enums import JobKind
-from consult.core.permissions import can_download, can_publish, can_view_consultation
+from consult.core.enums import JobKind, PublicationKind
+from consult.core.permissions import (can_decide_stances, can_download, can_publish,
+                                      can_view_consultation)
 from consult.core.views import get_or_404
 from consult.extensions import db, htmx
 from consult.meetings.models import Meeting
@@ -42,9 +44,9 @@ def _consultation(consultation_id: int, publish: bool = False) -> Consultation:
     return consultation
 
 
-def _pdf_response(body: bytes, file_name: str, **headers) -> Response:
-    disposition = "inline" if request.args.get("inline") else "attachment"
-    return Response(body, mimetype=PDF, headers={
+def _pdf_response(body: bytes, file_name: str, media_type: str = PDF, **headers) -> Response:
+    disposition = "inline" if request.args.get("inline") and media_type == PDF else "attachment"
+    return Response(body, content_type=media_type, headers={
         "Content-Disposition": f'{disposition}; filename="{file_name}"', **headers})
 
 
@@ -73,12 +75,13 @@ def pdf(meeting_id: int):
         lambda: rendering.summary_html(meeting, for_pdf=True), rendering.summary_file_name(meeting))
 
 
-def _draft_pdf(subject: dict, title: str, draft_url: str, back_url: str, html, file_name: str):
+def _draft_pdf(subject: dict, title: str, draft_url: str, back_url: str, html, file_name: str,
+               entries: int | None = None):
     """Render a small draft now; for a large one, a page that starts it as a background job."""
-    if not services.renders_inline(**subject):
-        return render_template("reports/prepare.html", subject=title,
-                               entries=services.entry_count(**subject), action=draft_url,
-                               back=back_url)
+    entries = services.entry_count(**subject) if entries is None else entries
+    if entries > current_app.config["REPORT_INLINE_MAX_ENTRIES"]:
+        return render_template("reports/prepare.html", subject=title, entries=entries,
+                               action=draft_url, back=back_url)
     return _pdf_response(rendering.render_pdf(html()).content, file_name,
                          **{"Cache-Control": "no-store"})
 
@@ -149,6 +152,60 @@ def latest_compilation(consultation_id: int):
                  latest=True)
 
 
+# The consultation report -------------------------------------------------------------------
+
+
+@bp.get("/consultations/<int:consultation_id>/report")
+@login_required
+def report(consultation_id: int):
+    """The report as it would be published now (published stances only)."""
+    return rendering.report_html(_consultation(consultation_id), for_pdf=False)
+
+
+@bp.get("/consultations/<int:consultation_id>/report.pdf")
+@login_required
+def report_pdf(consultation_id: int):
+    consultation = _consultation(consultation_id)
+    return _draft_pdf(
+        {"consultation": consultation}, consultation.title,
+        url_for(".report_draft", consultation_id=consultation.id),
+        url_for("consultations.detail", consultation_id=consultation.id),
+        lambda: rendering.report_html(consultation, for_pdf=True),
+        rendering.report_file_name(consultation), entries=services.remark_count(consultation))
+
+
+@bp.get("/consultations/<int:consultation_id>/report.<any(docx, csv):fmt>")
+@login_required
+def report_export(consultation_id: int, fmt: str):
+    """A draft of the report's table of remarks as DOCX or CSV (quick: made in the request)."""
+    consultation = _consultation(consultation_id)
+    body = rendering.report_outputs(consultation)[fmt]
+    return _pdf_response(body, rendering.report_file_name(consultation, fmt=fmt),
+                         services.MEDIA_TYPES[fmt], **{"Cache-Control": "no-store"})
+
+
+@bp.post("/consultations/<int:consultation_id>/report/draft")
+@login_required
+def report_draft(consultation_id: int):
+    consultation = _consultation(consultation_id)
+    return _to_job(services.start_job(JobKind.DRAFT_REPORT, current_user, consultation=consultation))
+
+
+@bp.post("/consultations/<int:consultation_id>/report/publish")
+@login_required
+def report_publish(consultation_id: int):
+    consultation = get_or_404(Consultation, consultation_id)
+    if not can_decide_stances(current_user, consultation):
+        abort(403)
+    return _to_job(services.start_job(JobKind.PUBLISH_REPORT, current_user, consultation=consultation))
+
+
+@bp.get("/consultations/<int:consultation_id>/report/latest.<any(pdf, docx, csv):fmt>")
+def latest_report(consultation_id: int, fmt: str):
+    consultation = get_or_404(Consultation, consultation_id)
+    return _send(services.latest(services.report_series(consultation, fmt)), consultation, latest=True)
+
+
 # Jobs ----------------------------------------------------------------------------------------
 
 
@@ -169,15 +226,20 @@ def job(job_id: int):
 
 def _job_links(job: RenderJob) -> dict[str, str]:
     """Where the job's page leads: its subject, and the form that starts it again."""
-    if job.kind.compilation:
-        subject, back = job.consultation.title, url_for(
-            "consultations.detail", consultation_id=job.consultation_id, _anchor="compilation-documents")
-        retry = url_for(".compilation_publish" if job.kind.publishes else ".compilation_draft",
-                        consultation_id=job.consultation_id)
-    else:
+    document, publishes = job.kind.document, job.kind.publishes
+    if document == PublicationKind.SUMMARY:
         subject, back = job.meeting.title, url_for(
             "meetings.detail", meeting_id=job.meeting_id, _anchor="meeting-documents")
-        retry = url_for(".publish" if job.kind.publishes else ".draft", meeting_id=job.meeting_id)
+        retry = url_for(".publish" if publishes else ".draft", meeting_id=job.meeting_id)
+    else:
+        anchor = "report-documents" if document == PublicationKind.REPORT else "compilation-documents"
+        subject, back = job.consultation.title, url_for(
+            "consultations.detail", consultation_id=job.consultation_id, _anchor=anchor)
+        endpoint = {(PublicationKind.COMPILATION, True): ".compilation_publish",
+                    (PublicationKind.COMPILATION, False): ".compilation_draft",
+                    (PublicationKind.REPORT, True): ".report_publish",
+                    (PublicationKind.REPORT, False): ".report_draft"}[document, publishes]
+        retry = url_for(endpoint, consultation_id=job.consultation_id)
     return {"subject": subject, "back": back, "retry": retry}
 
 
@@ -240,7 +302,7 @@ def _send(publication: Publication | None, consultation: Consultation, latest: b
     else:
         body = db.session.scalar(
             sa.select(Publication.content).where(Publication.id == publication.id))
-        response = _pdf_response(body, publication.file_name)
+        response = _pdf_response(body, publication.file_name, publication.media_type)
     response.set_etag(publication.sha256)
     response.headers["Cache-Control"] = cache
     response.last_modified = publication.published_at

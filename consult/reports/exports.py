@@ -1,0 +1,110 @@
+"""The consultation report as DOCX (python-docx) and CSV, from the same data as its PDF.
+
+Both are made in Polish, like the PDF. The CSV is UTF-8 with a byte-order mark (spreadsheet
+programs then read Polish letters right); cells that a spreadsheet would take for a formula
+(=, +, -, @ first) get a leading apostrophe, so that an NGO's text can never run as one.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.shared import Cm, Pt
+from flask_babel import gettext as _
+
+from consult.core.formatting import long_date, local_datetime
+from consult.postulates.services import ReportData
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+CSV = "text/csv; charset=utf-8"
+
+
+def columns() -> list[str]:
+    return [_("No."), _("Remark number"), _("Submitting organisation"), _("Part concerned"),
+            _("Remark"), _("Proposed wording"), _("Justification"), _("Stance"),
+            _("Reasoning of the stance"), _("Resulting change in the document")]
+
+
+# Characters XML 1.0 (and so DOCX) cannot carry; typed text may hold them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _cells(row) -> list[str]:
+    return [_NOT_XML.sub("", str(value)) for value in (
+        row.lp, row.number, row.organisation, row.part, row.remark, row.proposed_wording,
+        row.justification, row.stance, row.reasoning, row.change)]
+
+
+def _safe(cell: str) -> str:
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
+
+
+def report_csv(data: ReportData) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(columns())
+    for row in data.rows:
+        writer.writerow([_safe(c) for c in _cells(row)])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def report_docx(data: ReportData, title: str, as_of) -> bytes:
+    consultation = data.consultation
+    document = Document()
+    document.core_properties.title = title
+    document.core_properties.language = "pl-PL"
+    document.core_properties.author = consultation.organizer or ""
+    style = document.styles["Normal"]
+    style.font.name, style.font.size = "DejaVu Sans", Pt(10)
+
+    document.add_heading(_("Consultation report"), level=0)
+    document.add_paragraph(_NOT_XML.sub("", consultation.title))
+    document.add_paragraph(f"{_('As of')}: {long_date(as_of, 'pl')}")
+
+    document.add_heading(_("How the consultation ran"), level=1)
+    if consultation.organizer:
+        document.add_paragraph(f"{_('Organizer')}: {consultation.organizer}")
+    if consultation.submissions_open_at or consultation.submissions_close_at:
+        document.add_paragraph(f"{_('Remarks were received')}: "
+                               f"{local_datetime(consultation.submissions_open_at, 'd MMMM y') or '…'} – "
+                               f"{local_datetime(consultation.submissions_close_at, 'd MMMM y') or '…'}")
+    document.add_paragraph(f"{_('Forms of consultation')}: "
+                           f"{_('the online consultation form and consultation meetings')}")
+    if data.meetings:
+        document.add_paragraph(_("Consultation meetings") + ":")
+        for meeting in data.meetings:
+            line = f"{long_date(meeting.date, 'pl')} – {meeting.title}"
+            if meeting.participants is not None:
+                line += f" ({_('participants')}: {meeting.participants})"
+            document.add_paragraph(line, style="List Bullet")
+    document.add_paragraph(f"{_('Remarks received')}: {data.received} ({_('submissions')}: "
+                           f"{data.submissions}, {_('organisations')}: {data.organisations})")
+
+    document.add_heading(_("Remarks by how they were handled"), level=1)
+    counts = document.add_table(rows=1, cols=2, style="Table Grid")
+    counts.rows[0].cells[0].text, counts.rows[0].cells[1].text = _("Handling"), _("Remarks")
+    for label, number in data.counts:
+        cells = counts.add_row().cells
+        cells[0].text, cells[1].text = label, str(number)
+
+    section = document.add_section()
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = section.page_height, section.page_width
+    for margin in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, margin, Cm(1.5))
+    document.add_heading(_("Table of remarks"), level=1)
+    table = document.add_table(rows=1, cols=len(columns()), style="Table Grid")
+    for cell, heading in zip(table.rows[0].cells, columns()):
+        cell.text = heading
+        for run in cell.paragraphs[0].runs:
+            run.font.bold = True
+    for row in data.rows:
+        for cell, value in zip(table.add_row().cells, _cells(row)):
+            cell.text = value
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
