@@ -59,6 +59,8 @@ def load_config(instance_path: Path) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        # Documents of a consultation uploaded by staff (PDF, DOCX).
+        "DOCUMENT_MAX_BYTES": 15 * 1024 * 1024,
         # Background rendering: RQ on this Redis when set, else a thread of the web process.
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
         # Drafts of meetings up to this many entries render inside the request (≈ 1 s);

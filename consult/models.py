@@ -1,7 +1,8 @@
 """Every model, imported in one place so that Alembic and the app see the whole schema."""
 
 from consult.auth.models import User
-from consult.consultations.models import Consultation, Plane, Priority, consultation_facilitator
+from consult.consultations.models import (Consultation, ConsultationDocument, Plane, Priority,
+                                          consultation_facilitator)
 from consult.core.models import Revision
 from consult.meetings.models import AgendaItem, Entry, Meeting, Part, Section
 from consult.postulates.models import Postulate, Submission
@@ -10,6 +11,7 @@ from consult.reports.models import Publication, RenderJob
 __all__ = [
     "AgendaItem",
     "Consultation",
+    "ConsultationDocument",
     "Entry",
     "Meeting",
     "Part",

@@ -4,6 +4,7 @@ window, validation, the honeypot, the rate limit, an expired form, and 50 at onc
 from __future__ import annotations
 
 import email
+import email.policy
 import http.cookiejar
 import re
 import threading
@@ -586,3 +587,141 @@ def test_staff_get_draft_reports_and_anonymous_nothing_unpublished(consultation,
         assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
         assert client.get(f"/consultations/{consultation.id}/report.{fmt}").status_code == 302
         assert client.get(f"/consultations/{consultation.id}/report/latest.{fmt}").status_code == 404
+
+
+# Documents of the consultation ------------------------------------------------------------------
+
+
+def a_docx() -> bytes:
+    import io
+
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph("Projekt programu współpracy")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+PDF_BYTES = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def upload(client, consultation, name: str, content: bytes, title: str = "Projekt programu"):
+    import io
+
+    return client.submit(f"/consultations/{consultation.id}/documents",
+                         {"title": title, "file": (io.BytesIO(content), name)},
+                         content_type="multipart/form-data")
+
+
+def test_editors_add_documents_that_the_public_downloads(consultation, moderator, facilitator_client, client):
+    assert upload(facilitator_client, consultation, "Projekt WPW 2027.pdf", PDF_BYTES).status_code == 303
+    assert upload(facilitator_client, consultation, "zalacznik.docx", a_docx(), "Załącznik nr 1").status_code == 303
+    page = client.get(f"/public/{consultation.slug}").get_data(as_text=True)
+    section = find(page, "section[aria-labelledby=public-documents-heading]")
+    assert [text(li) for li in section.select("li")][0].startswith("Projekt programu (PDF, ")
+    links = [a["href"] for a in section.select("a[download]")]
+    assert links[0].endswith("/projekt-wpw-2027.pdf") and links[1].endswith("/zalacznik.docx")
+    pdf = client.get(links[0])
+    assert pdf.status_code == 200 and pdf.data == PDF_BYTES and pdf.content_type == "application/pdf"
+    assert pdf.headers["Content-Disposition"] == 'attachment; filename="projekt-wpw-2027.pdf"'
+    assert client.get(links[0], headers={"If-None-Match": pdf.headers["ETag"]}).status_code == 304
+    docx = client.get(links[1])
+    assert docx.content_type.startswith("application/vnd.openxmlformats-officedocument.wordprocessingml")
+
+    detail = facilitator_client.get(f"/consultations/{consultation.id}").get_data(as_text=True)
+    remove = find(detail, "#documents form.inline")
+    assert facilitator_client.submit(remove["action"]).status_code == 303
+    assert "Projekt programu" not in client.get(f"/public/{consultation.slug}").get_data(as_text=True)
+    assert client.get(links[0]).status_code == 404
+    from consult.consultations.models import ConsultationDocument
+
+    assert db.session.scalar(sa.select(sa.func.count(ConsultationDocument.id))) == 2  # kept, hidden
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("program.pdf", b"MZ\x90\x00 not a pdf", "Można dodać tylko pliki PDF i DOCX (sprawdzane po zawartości)."),
+    ("program.docx", PDF_BYTES, "Można dodać tylko pliki PDF i DOCX (sprawdzane po zawartości)."),
+    ("program.exe", PDF_BYTES, "Można dodać tylko pliki PDF i DOCX (sprawdzane po zawartości)."),
+    ("program.docx", b"PK\x03\x04 broken zip", "Można dodać tylko pliki PDF i DOCX (sprawdzane po zawartości)."),
+    ("program.pdf", b"", "Plik jest pusty."),
+])
+def test_only_real_pdf_and_docx_files_are_accepted(consultation, moderator, facilitator_client, name, content, message):
+    response = upload(facilitator_client, consultation, name, content)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert field_error(page, "file") == f"Błąd: {message}"
+    assert form_values(find(page, "#documents form"))["title"] == "Projekt programu"
+    assert find(page, "details.add-document").has_attr("open")
+
+
+def test_too_large_documents_are_refused(app, consultation, moderator, facilitator_client):
+    app.config["DOCUMENT_MAX_BYTES"] = 1_000_000
+    response = upload(facilitator_client, consultation, "big.pdf", PDF_BYTES + b"0" * 1_000_001)
+    assert response.status_code == 422
+    assert field_error(response.get_data(as_text=True), "file") == "Błąd: Plik jest większy niż 1 MB."
+    app.config["MAX_CONTENT_LENGTH"] = 2_000
+    huge = upload(facilitator_client, consultation, "huge.pdf", PDF_BYTES + b"0" * 3_000)
+    assert huge.status_code == 413
+
+
+def test_only_editors_add_documents(consultation, moderator, official_client, client, login_as, make):
+    assert upload(official_client, consultation, "a.pdf", PDF_BYTES).status_code == 403
+    assert upload(login_as(make.user(email="obcy@example.org")), consultation, "a.pdf", PDF_BYTES).status_code == 403
+    assert upload(client, consultation, "a.pdf", PDF_BYTES).status_code == 302
+
+
+def test_with_an_smtp_server_the_receipt_goes_through_it(app, client, consultation):
+    """A minimal SMTP server on loopback receives what smtplib sends (no outbox file)."""
+    import socketserver
+
+    received_mail: list[bytes] = []
+
+    class Handler(socketserver.StreamRequestHandler):
+        def handle(self):
+            self.wfile.write(b"220 test ESMTP\r\n")
+            data = None
+            while line := self.rfile.readline():
+                if data is not None:
+                    if line == b".\r\n":
+                        received_mail.append(b"".join(data))
+                        data = None
+                        self.wfile.write(b"250 queued\r\n")
+                    else:
+                        data.append(line)
+                    continue
+                command = line[:4].upper()
+                if command == b"EHLO":
+                    self.wfile.write(b"250 test\r\n")
+                elif command == b"DATA":
+                    data = []
+                    self.wfile.write(b"354 go on\r\n")
+                elif command == b"QUIT":
+                    self.wfile.write(b"221 bye\r\n")
+                    return
+                else:
+                    self.wfile.write(b"250 ok\r\n")
+
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.server_address[1], MAIL_USE_TLS=False)
+    try:
+        response = client.submit(form_url(consultation), valid(consultation))
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert response.status_code == 303
+    [raw] = received_mail
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert message["To"] == "anna@example.org" and "KWP/" in message["Subject"]
+    assert outbox(app) == []
+    assert "Kopię potwierdzenia wysłano" in client.get(response.location).get_data(as_text=True)
+
+
+def test_when_mail_fails_the_submission_is_kept_and_the_page_says_so(app, client, consultation):
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=1, MAIL_USE_TLS=False)  # nothing listens
+    response = client.submit(form_url(consultation), valid(consultation))
+    assert response.status_code == 303 and stored() == 1
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Nie udało się wysłać e-maila z potwierdzeniem." in text(page)

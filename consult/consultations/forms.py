@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import DateTimeLocalField, IntegerField, SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional, Regexp
@@ -57,3 +58,13 @@ class FacilitatorsForm(FlaskForm):
     # The service refuses non-facilitators with a message of its own (WTForms' message for an
     # unknown choice is not translated); a box may go stale when a role changes meanwhile.
     facilitators = MultiCheckboxField(_l("Facilitators"), coerce=int, validate_choice=False)
+
+
+class DocumentForm(FlaskForm):
+    """A document of the consultation: PDF or DOCX, checked by its content, not its name."""
+
+    title = text(_l("Title"), 300, required=True,
+                 description=_l("As the public will see it, e.g. „Projekt programu współpracy na 2027 r.”."))
+    file = FileField(_l("File (PDF or DOCX)"), validators=[FileRequired(_l("Choose a file."))],
+                     render_kw={"accept": ".pdf,.docx,application/pdf,"
+                                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"})

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship, validates
 
 from consult.consultations import codes
 from consult.core.enums import ConsultationStatus, enum_column_type
@@ -75,6 +75,10 @@ class Consultation(TimestampMixin, db.Model):
     meetings = relationship(
         "Meeting", back_populates="consultation", order_by="(Meeting.date, Meeting.id)"
     )
+    documents: Mapped[list[ConsultationDocument]] = relationship(
+        back_populates="consultation", order_by="ConsultationDocument.uploaded_at",
+        primaryjoin="and_(Consultation.id == ConsultationDocument.consultation_id, "
+                    "ConsultationDocument.deleted_at.is_(None))", viewonly=True)
     facilitators = relationship(
         "User",
         secondary=consultation_facilitator,
@@ -175,3 +179,29 @@ class Priority(db.Model):
 
     def __repr__(self) -> str:
         return f"<Priority {self.code}>"
+
+
+class ConsultationDocument(db.Model):
+    """A document the consultation is about (the draft programme, an annex), uploaded by staff
+    as PDF or DOCX and offered on the public page. Removing one hides it (deleted_at)."""
+
+    __tablename__ = "consultation_document"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("consultation.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(300))
+    file_name: Mapped[str] = mapped_column(sa.String(200))
+    media_type: Mapped[str] = mapped_column(sa.String(100))
+    content: Mapped[bytes] = deferred(mapped_column(sa.LargeBinary, nullable=False))
+    size: Mapped[int] = mapped_column()
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    consultation: Mapped[Consultation] = relationship(back_populates="documents")
+
+    @property
+    def format(self) -> str:
+        return self.file_name.rsplit(".", 1)[-1].upper()

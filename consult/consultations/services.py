@@ -167,3 +167,66 @@ def update_priority(priority: Priority, code: str, title: str, user: User | None
     before = snapshot(priority, ("code", "title"))
     priority.code, priority.title = code, title
     record_revision(priority, "update", user, before, snapshot(priority, ("code", "title")))
+
+
+# Documents of the consultation -----------------------------------------------------------------
+
+DOCUMENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+def _document_format(content: bytes) -> str | None:
+    """"pdf" or "docx" by what the bytes are (a renamed file is not either)."""
+    import io
+    import zipfile
+
+    if content.startswith(b"%PDF-"):
+        return "pdf"
+    if content.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(content)) as archive:
+                names = set(archive.namelist())
+        except (zipfile.BadZipFile, ValueError):
+            return None
+        if "word/document.xml" in names and "[Content_Types].xml" in names:
+            return "docx"
+    return None
+
+
+def add_document(consultation: Consultation, title: str, upload, user: User | None) -> "ConsultationDocument":
+    import hashlib
+
+    from flask import current_app
+
+    from consult.consultations.models import ConsultationDocument
+
+    limit = current_app.config["DOCUMENT_MAX_BYTES"]
+    content = upload.read(limit + 1)
+    if len(content) > limit:
+        raise ServiceError(_("The file is larger than %(mb)d MB.", mb=max(1, limit // 1_000_000)), "file")
+    if not content:
+        raise ServiceError(_("The file is empty."), "file")
+    fmt = _document_format(content)
+    name, _sep, extension = (upload.filename or "").rpartition(".")
+    if fmt is None or extension.lower() != fmt:
+        raise ServiceError(_("Only PDF and DOCX files can be added (checked by their content)."), "file")
+    document = ConsultationDocument(
+        consultation_id=consultation.id, title=title,
+        file_name=f"{slugify(name or title, max_length=80, word_boundary=True) or 'dokument'}.{fmt}",
+        media_type=DOCUMENT_TYPES[fmt], content=content, size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(), uploaded_by_id=getattr(user, "id", None))
+    db.session.add(document)
+    db.session.flush()
+    record_revision(document, "create", user, None, {"title": title, "file_name": document.file_name,
+                                                     "size": document.size, "sha256": document.sha256})
+    return document
+
+
+def remove_document(document, user: User | None) -> None:
+    from consult.core.models import utcnow
+
+    if document.deleted_at is None:
+        document.deleted_at = utcnow()
+        record_revision(document, "delete", user, {"title": document.title}, None)

@@ -5,17 +5,19 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from consult.auth.models import User
 from consult.consultations import services
-from consult.consultations.forms import ConsultationForm, FacilitatorsForm, PlaneForm, PriorityForm
-from consult.consultations.models import Consultation, Plane, Priority
+from consult.consultations.forms import (ConsultationForm, DocumentForm, FacilitatorsForm, PlaneForm,
+                                         PriorityForm)
+from consult.consultations.models import Consultation, ConsultationDocument, Plane, Priority
 from consult.core.enums import ConsultationStatus, Role
 from consult.core.permissions import admin_required, can_decide_stances, can_edit_meetings, can_publish
+from consult.core.errors import ServiceError, attach_to_form
 from consult.core.views import get_or_404, handle_form
 from consult.extensions import db
 from consult.postulates.models import Postulate
@@ -58,18 +60,24 @@ def index():
 @bp.get("/<int:consultation_id>")
 @login_required
 def detail(consultation_id: int):
-    consultation = get_or_404(Consultation, consultation_id)
+    return _detail_page(get_or_404(Consultation, consultation_id))
+
+
+def _detail_page(consultation: Consultation, document_form: DocumentForm | None = None,
+                 status: int = 200):
+    editor = can_edit_meetings(current_user, consultation)
     return render_template(
         "consultations/detail.html",
         consultation=consultation,
-        can_edit_meetings=can_edit_meetings(current_user, consultation),
+        can_edit_meetings=editor,
+        document_form=document_form or (DocumentForm() if editor else None),
         documents=reports.compilation_documents(consultation),
         can_publish=can_publish(current_user, consultation),
         report_versions=reports.report_documents(consultation),
         can_publish_report=can_decide_stances(current_user, consultation),
         remark_count=db.session.scalar(sa.select(sa.func.count(Postulate.id)).where(
             Postulate.consultation_id == consultation.id)),
-    )
+    ), status
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -180,3 +188,39 @@ def priority_edit(consultation_id: int, priority_id: int):
         consultation, form,
         lambda: services.update_priority(priority, form.code.data, form.title.data, current_user),
         _("Edit priority %(code)s", code=priority.code), _("Priority saved."))
+
+
+# Documents of the consultation -----------------------------------------------------------------
+
+
+@bp.post("/<int:consultation_id>/documents")
+@login_required
+def document_add(consultation_id: int):
+    consultation = get_or_404(Consultation, consultation_id)
+    if not can_edit_meetings(current_user, consultation):
+        abort(403)
+    form = DocumentForm()
+    if form.validate_on_submit():
+        try:
+            document = services.add_document(consultation, form.title.data, form.file.data, current_user)
+        except ServiceError as exc:
+            db.session.rollback()
+            attach_to_form(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Document “%(title)s” added.", title=document.title), "success")
+            return redirect(url_for(".detail", consultation_id=consultation.id, _anchor="documents"), 303)
+    return _detail_page(consultation, document_form=form, status=422)
+
+
+@bp.post("/<int:consultation_id>/documents/<int:document_id>/delete")
+@login_required
+def document_remove(consultation_id: int, document_id: int):
+    consultation = get_or_404(Consultation, consultation_id)
+    if not can_edit_meetings(current_user, consultation):
+        abort(403)
+    document = _child_or_404(ConsultationDocument, consultation, document_id)
+    services.remove_document(document, current_user)
+    db.session.commit()
+    flash(_("Document “%(title)s” removed from the public page.", title=document.title), "success")
+    return redirect(url_for(".detail", consultation_id=consultation.id, _anchor="documents"), 303)
