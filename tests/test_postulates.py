@@ -384,7 +384,11 @@ def test_accepting_can_add_the_remark_to_a_meeting(consultation, moderator, faci
     entry = db.session.get(Entry, postulate.entry_id)
     assert (entry.section_id, entry.source, entry.kind.value) == (section.id, EntrySource.POSTULATE, "conclusion")
     assert entry.text == "Zespoły powinny zbierać się co kwartał. (Fundacja Kultura Razem)"
-    assert "Zespoły powinny zbierać się co kwartał." in facilitator_client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    shown = find(facilitator_client.get(f"/meetings/{meeting.id}").get_data(as_text=True), f"#entry-{entry.id}")
+    assert text(shown) == "wniosek Zespoły powinny zbierać się co kwartał. (Fundacja Kultura Razem) " \
+        "z uwagi zgłoszonej online"
+    board = facilitator_client.get(f"/meetings/{meeting.id}/board").get_data(as_text=True)
+    assert "z uwagi zgłoszonej online" in text(find(board, f"#entry-{entry.id}"))
     tracking = client.get(f"/public/tracking/{token}").get_data(as_text=True)
     assert "Stan: przyjęta do rozpatrzenia" in text(tracking)
 
