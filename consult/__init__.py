@@ -15,7 +15,8 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from consult.config import load_config
-from consult.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+from consult.extensions import (CONTENT_SECURITY_POLICY, babel, csrf, db, htmx, limiter,
+                                login_manager, migrate, talisman)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -64,6 +65,18 @@ def _init_extensions(app: Flask) -> None:
                    default_translation_directories=str(Path(__file__).parent / "translations"))
     htmx.init_app(app)
     limiter.init_app(app)
+    if app.config.get("PROXY_COUNT"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+    https = bool(app.config.get("HTTPS"))
+    talisman.init_app(
+        app, content_security_policy=CONTENT_SECURITY_POLICY, frame_options="DENY",
+        referrer_policy="same-origin", force_https=https, strict_transport_security=https,
+        strict_transport_security_max_age=365 * 24 * 3600, session_cookie_secure=https,
+        session_cookie_http_only=True, force_file_save=False,
+        permissions_policy={"camera": "()", "microphone": "()", "geolocation": "()"})
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

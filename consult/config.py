@@ -45,6 +45,7 @@ def _secret_key(instance_path: Path) -> str:
 
 def load_config(instance_path: Path) -> dict:
     """Defaults for a development or production deployment, from environment variables."""
+    https = os.environ.get("HTTPS", os.environ.get("SESSION_COOKIE_SECURE", "")) == "1"
     return {
         "SECRET_KEY": _secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
@@ -55,7 +56,14 @@ def load_config(instance_path: Path) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "") == "1",
+        # Served over HTTPS (behind a TLS proxy): secure cookies, HSTS, http → https.
+        "HTTPS": https,
+        "PREFERRED_URL_SCHEME": "https" if https else "http",
+        "SESSION_COOKIE_SECURE": https,
+        "REMEMBER_COOKIE_SECURE": https,
+        # How many reverse proxies (nginx, a load balancer) stand before the app: their
+        # X-Forwarded-For/-Proto/-Host are then trusted (client address, https). 0: none.
+        "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0")),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,

@@ -11,6 +11,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_talisman import Talisman
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
@@ -40,6 +41,21 @@ htmx = HTMX()
 # Limits are declared on the views that need them (public submissions); the storage is
 # memory:// by default and Redis when REDIS_URL is set (RATELIMIT_STORAGE_URI in config).
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+# Security headers (CSP without inline script, frame and sniffing protection, HSTS over HTTPS).
+talisman = Talisman()
+
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
 
 
 @event.listens_for(Engine, "connect")

@@ -106,9 +106,8 @@ def track(token: str):
         "postulates/track.html", submission=submission, consultation=submission.consultation,
         received=request.args.get("received") == "1",
         tracking_url=services.tracking_url(submission, token)))
-    # A private page: never cached by proxies, never sent on as a Referer.
+    # A private page: never cached, never indexed.
     response.headers["Cache-Control"] = "private, no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["X-Robots-Tag"] = "noindex"
     return response
 

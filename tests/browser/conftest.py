@@ -88,8 +88,13 @@ def new_context(browser, live_server):
                                       viewport={"width": 1280, "height": 900})
         context.set_default_timeout(TIMEOUT_MS)
         context.set_default_navigation_timeout(TIMEOUT_MS)
-        context.on("page", lambda page: page.on(
-            "pageerror", lambda error: errors.append(f"{page.url}: {error}")))
+        def watch(page):
+            page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
+            # A resource the Content-Security-Policy refused is a bug as much as a script error.
+            page.on("console", lambda message: errors.append(f"{page.url}: {message.text}")
+                    if "Content Security Policy" in message.text else None)
+
+        context.on("page", watch)
         contexts.append(context)
         return context
 
