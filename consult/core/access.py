@@ -1,0 +1,131 @@
+"""Who may use which endpoint: the access matrix of the whole application.
+
+Every endpoint and method of the URL map has a row here saying which roles may use it.
+The views enforce access themselves (:mod:`consult.core.permissions`, object by object);
+this table is the specification they are held to: ``tests/test_access.py`` walks
+``app.url_map``, fails for an endpoint missing here, and checks every role against every
+row on objects of one consultation (so "facilitator of another consultation" is a
+facilitator looking at objects that are not theirs).
+
+Roles: ``anonymous`` (no account: NGOs, the public), ``official``, ``other_facilitator``
+(a facilitator of another consultation), ``facilitator`` (of this consultation), ``admin``.
+"""
+
+from __future__ import annotations
+
+ROLES = ("anonymous", "official", "other_facilitator", "facilitator", "admin")
+
+EVERYONE = frozenset(ROLES)
+STAFF = frozenset(ROLES[1:])  # every active account reads every consultation
+BOARD = frozenset({"official", "facilitator", "admin"})  # the live board: its editors; officials read
+EDITORS = frozenset({"facilitator", "admin"})  # the consultation's facilitators, and admins
+STANCES = frozenset({"official", "admin"})  # official stances and the consultation report
+ADMIN = frozenset({"admin"})
+
+# (endpoint, method) → who may. A variant of an endpoint whose access depends on a URL
+# argument is written "endpoint[argument=value]".
+ACCESS: dict[tuple[str, str], frozenset[str]] = {
+    # Start, static files, accounts
+    ("index", "GET"): EVERYONE,
+    ("favicon", "GET"): EVERYONE,
+    ("static", "GET"): EVERYONE,
+    ("csrf_token", "GET"): EVERYONE,
+    ("auth.login", "GET"): EVERYONE,
+    ("auth.login", "POST"): EVERYONE,
+    ("auth.logout", "POST"): STAFF,
+    ("auth.users", "GET"): ADMIN,
+    ("auth.user_new", "GET"): ADMIN,
+    ("auth.user_new", "POST"): ADMIN,
+    ("auth.user_edit", "GET"): ADMIN,
+    ("auth.user_edit", "POST"): ADMIN,
+    # Consultations and their framework
+    ("consultations.index", "GET"): STAFF,
+    ("consultations.detail", "GET"): STAFF,
+    ("consultations.new", "GET"): ADMIN,
+    ("consultations.new", "POST"): ADMIN,
+    ("consultations.edit", "GET"): ADMIN,
+    ("consultations.edit", "POST"): ADMIN,
+    ("consultations.facilitators", "GET"): ADMIN,
+    ("consultations.facilitators", "POST"): ADMIN,
+    ("consultations.plane_new", "GET"): ADMIN,
+    ("consultations.plane_new", "POST"): ADMIN,
+    ("consultations.plane_edit", "GET"): ADMIN,
+    ("consultations.plane_edit", "POST"): ADMIN,
+    ("consultations.priority_new", "GET"): ADMIN,
+    ("consultations.priority_new", "POST"): ADMIN,
+    ("consultations.priority_edit", "GET"): ADMIN,
+    ("consultations.priority_edit", "POST"): ADMIN,
+    ("consultations.document_add", "POST"): EDITORS,
+    ("consultations.document_remove", "POST"): EDITORS,
+    # Meetings
+    ("meetings.detail", "GET"): STAFF,
+    ("meetings.new", "GET"): EDITORS,
+    ("meetings.new", "POST"): EDITORS,
+    ("meetings.edit", "GET"): EDITORS,
+    ("meetings.edit", "POST"): EDITORS,
+    # The live capture board
+    ("capture.board", "GET"): BOARD,
+    ("capture.changes", "GET"): BOARD,
+    ("capture.projector", "GET"): BOARD,
+    ("capture.entry_view", "GET"): BOARD,
+    ("capture.history", "GET"): BOARD,
+    ("capture.edit_entry_form", "GET"): EDITORS,
+    ("capture.move_entry_form", "GET"): EDITORS,
+    ("capture.add_entry", "POST"): EDITORS,
+    ("capture.add_part", "POST"): EDITORS,
+    ("capture.add_section", "POST"): EDITORS,
+    ("capture.details", "POST"): EDITORS,
+    ("capture.focus", "POST"): EDITORS,
+    ("capture.edit_entry", "POST"): EDITORS,
+    ("capture.set_kind", "POST"): EDITORS,
+    ("capture.move_entry", "POST"): EDITORS,
+    ("capture.indent_entry", "POST"): EDITORS,
+    ("capture.outdent_entry", "POST"): EDITORS,
+    ("capture.delete_entry", "POST"): EDITORS,
+    ("capture.restore_entry", "POST"): EDITORS,
+    # Summary documents and the consultation report
+    ("reports.preview", "GET"): STAFF,
+    ("reports.pdf", "GET"): STAFF,
+    ("reports.draft", "POST"): STAFF,
+    ("reports.publish", "POST"): EDITORS,
+    ("reports.latest_summary", "GET"): EVERYONE,  # once the consultation is public
+    ("reports.compilation", "GET"): STAFF,
+    ("reports.compilation_pdf", "GET"): STAFF,
+    ("reports.compilation_draft", "POST"): STAFF,
+    ("reports.compilation_publish", "POST"): EDITORS,
+    ("reports.latest_compilation", "GET"): EVERYONE,
+    ("reports.report", "GET"): STAFF,
+    ("reports.report_pdf", "GET"): STAFF,
+    ("reports.report_export", "GET"): STAFF,
+    ("reports.report_draft", "POST"): STAFF,
+    ("reports.report_publish", "POST"): STANCES,
+    ("reports.latest_report", "GET"): EVERYONE,
+    ("reports.job", "GET"): STAFF,
+    ("reports.job_result", "GET"): STAFF,
+    ("reports.documents", "GET"): STAFF,
+    ("reports.download", "GET"): EVERYONE,  # once the consultation is public
+    # Public pages and NGO remarks
+    ("public.index", "GET"): EVERYONE,
+    ("public.consultation", "GET"): EVERYONE,
+    ("public.document", "GET"): EVERYONE,
+    ("postulates.submit", "GET"): EVERYONE,
+    ("postulates.submit", "POST"): EVERYONE,
+    ("postulates.track", "GET"): EVERYONE,  # whoever holds the link
+    ("postulates.queue", "GET"): STAFF,
+    ("postulates.detail", "GET"): STAFF,
+    ("postulates.decide[action=accept]", "POST"): EDITORS,
+    ("postulates.decide[action=duplicate]", "POST"): EDITORS,
+    ("postulates.decide[action=reject]", "POST"): EDITORS,
+    ("postulates.decide[action=stance]", "POST"): STANCES,
+    ("postulates.publish_stances", "POST"): STANCES,
+}
+
+
+def rows_for(endpoint: str, method: str) -> dict[str, frozenset[str]]:
+    """The rows of one endpoint and method: {"" or "argument=value": roles}."""
+    found = {}
+    for (name, row_method), roles in ACCESS.items():
+        base, _sep, variant = name.partition("[")
+        if base == endpoint and row_method == method:
+            found[variant.rstrip("]")] = roles
+    return found

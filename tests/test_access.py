@@ -1,0 +1,214 @@
+"""The access matrix (consult/core/access.py) holds for every endpoint of the URL map and every
+role; every state-changing endpoint refuses a request without a valid CSRF token."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+import sqlalchemy as sa
+from flask import url_for
+from werkzeug.datastructures import FileStorage
+
+from consult.core.access import ACCESS, ROLES, rows_for
+from consult.core.enums import ConsultationStatus, JobKind, Role
+from consult.core.models import utcnow
+from consult.extensions import db
+from tests.pages import flashes
+
+PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+# Run after everything else (in this order): they take away what later requests would use.
+LAST = ("capture.delete_entry", "consultations.document_remove", "auth.logout")
+
+
+def build_world(make):
+    """Two open consultations, each with a facilitator, a meeting with an entry, a plane, a
+    priority; the first also with a published summary, compilation and report, a render job,
+    an NGO submission and a document."""
+    from consult.consultations import services as consultations
+    from consult.postulates import services as postulates
+    from consult.reports import services as reports
+
+    users = {
+        "official": make.user(Role.OFFICIAL, email="official@example.org"),
+        "facilitator": make.user(Role.FACILITATOR, email="facilitator@example.org"),
+        "other_facilitator": make.user(Role.FACILITATOR, email="other@example.org"),
+        "admin": make.user(Role.ADMIN, email="admin@example.org"),
+    }
+    window = {"submissions_open_at": utcnow() - timedelta(days=1),
+              "submissions_close_at": utcnow() + timedelta(days=7)}
+    mine = make.consultation(title="Konsultacje Pierwsze", facilitators=[users["facilitator"]],
+                             status=ConsultationStatus.OPEN, **window)
+    theirs = make.consultation(title="Konsultacje Drugie", facilitators=[users["other_facilitator"]],
+                               status=ConsultationStatus.OPEN, **window)
+
+    def objects(consultation):
+        plane = make.plane(consultation, 1, "Płaszczyzna")
+        priority = make.priority(consultation, "I.1", "Priorytet")
+        meeting = make.meeting(consultation, participants=5)
+        section = make.section(meeting, heading="Opinie", plane=plane)
+        entry = make.entry(section, "Wpis")
+        document = consultations.add_document(
+            consultation, "Projekt", FileStorage(io.BytesIO(PDF), "projekt.pdf"), users["admin"])
+        db.session.commit()
+        return SimpleNamespace(consultation=consultation, plane=plane, priority=priority,
+                               meeting=meeting, section=section, entry=entry, document=document)
+
+    a, b = objects(mine), objects(theirs)
+    job = reports.render_now(JobKind.PUBLISH_SUMMARY, users["facilitator"], meeting=a.meeting, runner="cli")
+    reports.render_now(JobKind.PUBLISH_COMPILATION, users["facilitator"], consultation=mine, runner="cli")
+    reports.render_now(JobKind.PUBLISH_REPORT, users["official"], consultation=mine, runner="cli")
+    received = postulates.submit(mine, {
+        "organisation": "Fundacja", "legal_form": "foundation", "krs": "0000123456",
+        "address": "Kraków", "contact_person": "Anna", "email": "anna@example.org", "phone": None,
+        "remarks": [{"target": "general", "remark": "Uwaga", "document_ref": None,
+                     "proposed_wording": None, "justification": None}]})
+    db.session.commit()
+    return SimpleNamespace(users=users, a=a, b=b, job=job, publication=job.publication,
+                           token=received.token, postulate=received.submission.postulates[0])
+
+
+def url_values(world, rule, variant: str) -> dict:
+    a = world.a
+    values = {
+        "consultation_id": a.consultation.id, "meeting_id": a.meeting.id, "entry_id": a.entry.id,
+        "plane_id": a.plane.id, "priority_id": a.priority.id, "document_id": a.document.id,
+        "publication_id": world.publication.id, "job_id": world.job.id,
+        "postulate_id": world.postulate.id, "user_id": world.users["official"].id,
+        "slug": a.consultation.slug, "token": world.token,
+        "fmt": "csv" if rule.endpoint == "reports.report_export" else "pdf", "filename": "css/app.css",
+        "file_name": a.document.file_name if rule.endpoint == "public.document"
+        else world.publication.file_name,
+        "action": "reject",
+    }
+    if variant:
+        name, _sep, value = variant.partition("=")
+        values[name] = value
+    return {name: values[name] for name in rule.arguments}
+
+
+def denied(response) -> bool:
+    """Refused, or hidden: 401/403/404, or sent to log in first (the login page with ?next=;
+    logging out also ends on the login page, without one)."""
+    if response.status_code in (401, 403, 404):
+        return True
+    return response.status_code in (301, 302, 303) and "/login?next=" in (response.location or "")
+
+
+def walk(app):
+    """Every (rule, method, variant, allowed roles) of the URL map, destructive ones last."""
+    steps, missing = [], []
+    for rule in app.url_map.iter_rules():
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            rows = rows_for(rule.endpoint, method)
+            if not rows:
+                missing.append(f"{rule.endpoint} {method}")
+            for variant, roles in rows.items():
+                steps.append((rule, method, variant, roles))
+    steps.sort(key=lambda s: (s[1] == "POST", s[0].endpoint in LAST and LAST.index(s[0].endpoint)))
+    return steps, missing
+
+
+def test_every_endpoint_is_in_the_access_table(app):
+    steps, missing = walk(app)
+    assert not missing, "endpoints missing from consult/core/access.py: " + ", ".join(missing)
+    known = {(rule.endpoint, method) for rule, method, _v, _r in steps}
+    stale = [key for key in ACCESS if (key[0].partition("[")[0], key[1]) not in known]
+    assert not stale, f"rows for endpoints that do not exist: {stale}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_endpoint_answers_each_role_as_the_table_says(app, make, login_as, client, role):
+    world = build_world(make)
+    who = client if role == "anonymous" else login_as(world.users[role])
+    token = who.csrf_token()
+    wrong = []
+    for rule, method, variant, roles in walk(app)[0]:
+        with app.test_request_context():
+            url = url_for(rule.endpoint, **url_values(world, rule, variant))
+        if method == "GET":
+            response = who.get(url)
+        else:
+            response = who.post(url, data={"csrf_token": token})
+        assert response.status_code < 500, f"{method} {url} as {role}: {response.status_code}"
+        allowed = role in roles
+        if denied(response) == allowed:
+            wrong.append(f"{method} {url} ({rule.endpoint}{'[' + variant + ']' if variant else ''}): "
+                         f"{'allowed' if allowed else 'denied'} by the table, got {response.status_code} "
+                         f"{response.location or ''}")
+    assert not wrong, f"as {role}:\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize("endpoint, parent, child", [
+    ("capture.entry_view", "meeting_id", "entry_id"),
+    ("capture.history", "meeting_id", "entry_id"),
+    ("capture.edit_entry_form", "meeting_id", "entry_id"),
+    ("capture.edit_entry", "meeting_id", "entry_id"),
+    ("capture.delete_entry", "meeting_id", "entry_id"),
+    ("consultations.plane_edit", "consultation_id", "plane_id"),
+    ("consultations.priority_edit", "consultation_id", "priority_id"),
+    ("consultations.document_remove", "consultation_id", "document_id"),
+])
+def test_an_object_of_another_consultation_is_not_reached_through_ones_own(
+        app, make, login_as, endpoint, parent, child):
+    """/meetings/<mine>/entries/<theirs>: the child must belong to the parent in the URL.
+    Pages answer 404 (or 403 where the role may not at all); a board action sent as a plain
+    form is refused with a message on the board (303 back); nothing of theirs changes."""
+    world = build_world(make)
+    own = {"meeting_id": world.a.meeting.id, "consultation_id": world.a.consultation.id}
+    foreign = {"entry_id": world.b.entry.id, "plane_id": world.b.plane.id,
+               "priority_id": world.b.priority.id, "document_id": world.b.document.id}
+    for role in ("facilitator", "admin"):
+        who = login_as(world.users[role])
+        with app.test_request_context():
+            url = url_for(endpoint, **{parent: own[parent], child: foreign[child]})
+        methods = [m for m in app.url_map._rules_by_endpoint[endpoint][0].methods if m in ("GET", "POST")]
+        for method in methods:
+            if method == "GET":
+                response = who.get(url)
+                assert response.status_code in (403, 404), f"GET {url} as {role}: {response.status_code}"
+                continue
+            response = who.post(url, data={"csrf_token": who.csrf_token(), "text": "Przejęte",
+                                            "title": "Przejęte", "code": "II.9", "version": "1"})
+            assert response.status_code in (303, 403, 404), f"POST {url} as {role}: {response.status_code}"
+            if response.status_code == 303:
+                assert "Tego wpisu nie ma w tym spotkaniu (albo został usunięty)." in flashes(
+                    who.get(response.location).get_data(as_text=True))
+    db.session.expire_all()
+    assert (world.b.entry.text, world.b.entry.deleted_at) == ("Wpis", None)
+    assert (world.b.plane.title, world.b.priority.code) == ("Płaszczyzna", "I.1")
+    assert world.b.document.deleted_at is None
+
+
+def everything() -> dict[str, int]:
+    db.session.expire_all()
+    return {table.name: db.session.scalar(sa.select(sa.func.count()).select_from(table))
+            for table in db.metadata.sorted_tables}
+
+
+@pytest.mark.parametrize("role", ["anonymous", "admin", "facilitator"])
+def test_every_state_changing_endpoint_refuses_a_request_without_a_csrf_token(app, make, login_as, client, role):
+    world = build_world(make)
+    who = client if role == "anonymous" else login_as(world.users[role])
+    before = everything()
+    posts = [(rule, variant) for rule, method, variant, _roles in walk(app)[0] if method == "POST"
+             and rule.endpoint != "auth.logout"]
+    assert len(posts) > 30
+    for rule, variant in posts:
+        with app.test_request_context():
+            url = url_for(rule.endpoint, **url_values(world, rule, variant))
+        for data in ({}, {"csrf_token": "forged-token"}):
+            response = who.post(url, data=data)
+            if rule.endpoint == "postulates.submit":  # checks its own token, keeping what was typed
+                assert response.status_code == 422 and "Formularz wygasł" in response.get_data(as_text=True)
+            elif rule.endpoint == "auth.login" and role != "anonymous":
+                assert response.status_code in (302, 400)  # already logged in: sent on
+            else:
+                assert response.status_code == 400, f"POST {url} without a token as {role}: {response.status_code}"
+    assert everything() == before
+    logout = who.post("/logout")
+    assert logout.status_code in (302, 400)
+    if role != "anonymous":
+        assert who.get("/consultations/").status_code == 200  # still logged in
