@@ -265,9 +265,42 @@ def worker(burst: bool) -> None:
     jobs.work(current_app._get_current_object(), burst=burst)
 
 
+@click.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True))
+@click.option("--format", "fmt", type=click.Choice(["auto", "json"]), default="auto",
+              help="auto: SQLite's online backup or pg_dump; json: a full export of every table.")
+def backup_command(file: str, fmt: str) -> None:
+    """Back up the whole database into FILE (safe while the app runs)."""
+    from consult.core import backup
+
+    try:
+        kind = backup.backup(Path(file), fmt)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{file}: {kind} backup, {Path(file).stat().st_size} bytes")
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask: replace everything now.")
+def restore_command(file: str, yes: bool) -> None:
+    """Replace the whole database with the backup in FILE."""
+    from consult.core import backup
+
+    if not yes:
+        click.confirm("Everything in the database is replaced by the backup. Go on?", abort=True)
+    try:
+        kind = backup.restore(Path(file))
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"restored the {kind} backup {file}")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(user_cli)
     app.cli.add_command(report_cli)
     app.cli.add_command(meeting_cli)
     app.cli.add_command(demo)
     app.cli.add_command(worker)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
