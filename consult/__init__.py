@@ -111,6 +111,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from consult.audit.views import bp as audit_bp
     from consult.auth.views import bp as auth_bp
     from consult.capture.views import bp as capture_bp
     from consult.reports.views import bp as reports_bp
@@ -126,6 +127,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports_bp)
     app.register_blueprint(public_bp)
     app.register_blueprint(postulates_bp)
+    app.register_blueprint(audit_bp)
 
     @app.get("/csrf-token")
     def csrf_token():

@@ -212,3 +212,25 @@ def test_every_state_changing_endpoint_refuses_a_request_without_a_csrf_token(ap
     assert logout.status_code in (302, 400)
     if role != "anonymous":
         assert who.get("/consultations/").status_code == 200  # still logged in
+
+
+def test_admins_browse_and_filter_the_audit_trail(app, make, login_as):
+    from tests.pages import find, parse, text
+
+    world = build_world(make)
+    editor = login_as(world.users["facilitator"])
+    editor.submit(f"/remarks/{world.postulate.id}/reject", {"reject-reason": "Nie na temat"})
+    admin = login_as(world.users["admin"])
+    page = admin.get("/admin/revisions?object_type=postulate").get_data(as_text=True)
+    rows = parse(page).select("table.revisions tbody tr")
+    assert len(rows) == 1
+    cells = [text(td) for td in rows[0].find_all("td")]
+    assert cells[1] == "Test User" and cells[2] == f"postulate #{world.postulate.id}" and cells[3] == "reject"
+    assert "status submitted → rejected" in cells[4] and "rejection_reason Nie na temat" in cells[4]
+    submitted = admin.get("/admin/revisions?object_type=submission&action=submit").get_data(as_text=True)
+    [row] = parse(submitted).select("table.revisions tbody tr")
+    assert text(row.find_all("td")[1]) == "system lub osoba z zewnątrz"  # the public, no account
+    mine = admin.get(f"/admin/revisions?user_id={world.users['facilitator'].id}").get_data(as_text=True)
+    assert {text(tr.find_all("td")[1]) for tr in parse(mine).select("table.revisions tbody tr")} == {"Test User"}
+    none = admin.get("/admin/revisions?since=2999-01-01&object_id=abc&page=-3").get_data(as_text=True)
+    assert "Żadna zmiana nie pasuje." in text(find(none, "table.revisions"))

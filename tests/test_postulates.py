@@ -642,6 +642,11 @@ def test_editors_add_documents_that_the_public_downloads(consultation, moderator
     from consult.consultations.models import ConsultationDocument
 
     assert db.session.scalar(sa.select(sa.func.count(ConsultationDocument.id))) == 2  # kept, hidden
+    detail = facilitator_client.get(f"/consultations/{consultation.id}").get_data(as_text=True)
+    restore = find(detail, "details.hidden-documents form")
+    assert "Projekt programu" in text(find(detail, "details.hidden-documents"))
+    assert facilitator_client.submit(restore["action"]).status_code == 303
+    assert client.get(links[0]).data == PDF_BYTES  # back on the public page
 
 
 @pytest.mark.parametrize("name, content, message", [

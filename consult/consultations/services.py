@@ -230,3 +230,17 @@ def remove_document(document, user: User | None) -> None:
     if document.deleted_at is None:
         document.deleted_at = utcnow()
         record_revision(document, "delete", user, {"title": document.title}, None)
+
+
+def restore_document(document, user: User | None) -> None:
+    if document.deleted_at is not None:
+        document.deleted_at = None
+        record_revision(document, "restore", user, None, {"title": document.title})
+
+
+def hidden_documents(consultation: Consultation) -> list:
+    from consult.consultations.models import ConsultationDocument
+
+    return list(db.session.scalars(sa.select(ConsultationDocument).where(
+        ConsultationDocument.consultation_id == consultation.id,
+        ConsultationDocument.deleted_at.is_not(None)).order_by(ConsultationDocument.deleted_at.desc())))

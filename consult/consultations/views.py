@@ -71,6 +71,7 @@ def _detail_page(consultation: Consultation, document_form: DocumentForm | None 
         consultation=consultation,
         can_edit_meetings=editor,
         document_form=document_form or (DocumentForm() if editor else None),
+        hidden_documents=services.hidden_documents(consultation) if editor else [],
         documents=reports.compilation_documents(consultation),
         can_publish=can_publish(current_user, consultation),
         report_versions=reports.report_documents(consultation),
@@ -223,4 +224,17 @@ def document_remove(consultation_id: int, document_id: int):
     services.remove_document(document, current_user)
     db.session.commit()
     flash(_("Document “%(title)s” removed from the public page.", title=document.title), "success")
+    return redirect(url_for(".detail", consultation_id=consultation.id, _anchor="documents"), 303)
+
+
+@bp.post("/<int:consultation_id>/documents/<int:document_id>/restore")
+@login_required
+def document_restore(consultation_id: int, document_id: int):
+    consultation = get_or_404(Consultation, consultation_id)
+    if not can_edit_meetings(current_user, consultation):
+        abort(403)
+    document = _child_or_404(ConsultationDocument, consultation, document_id)
+    services.restore_document(document, current_user)
+    db.session.commit()
+    flash(_("Document “%(title)s” is back on the public page.", title=document.title), "success")
     return redirect(url_for(".detail", consultation_id=consultation.id, _anchor="documents"), 303)

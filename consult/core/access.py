@@ -38,6 +38,7 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("auth.user_new", "POST"): ADMIN,
     ("auth.user_edit", "GET"): ADMIN,
     ("auth.user_edit", "POST"): ADMIN,
+    ("audit.revisions", "GET"): ADMIN,
     # Consultations and their framework
     ("consultations.index", "GET"): STAFF,
     ("consultations.detail", "GET"): STAFF,
@@ -57,6 +58,7 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("consultations.priority_edit", "POST"): ADMIN,
     ("consultations.document_add", "POST"): EDITORS,
     ("consultations.document_remove", "POST"): EDITORS,
+    ("consultations.document_restore", "POST"): EDITORS,
     # Meetings
     ("meetings.detail", "GET"): STAFF,
     ("meetings.new", "GET"): EDITORS,

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.extensions import db
 
@@ -66,6 +66,8 @@ class Revision(db.Model):
     action: Mapped[str] = mapped_column(sa.String(40))
     before: Mapped[Any | None] = mapped_column(sa.JSON)
     after: Mapped[Any | None] = mapped_column(sa.JSON)
+
+    user = relationship("User", lazy="joined")
 
     user = db.relationship("User", lazy="joined")
 

@@ -1,0 +1,1 @@
+"""The audit trail: every recorded change (revision), for admins to browse and filter."""

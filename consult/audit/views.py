@@ -1,0 +1,40 @@
+"""Admins browse the audit trail: who changed what, when, from what to what."""
+
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, current_app, render_template, request
+
+from consult.audit import services
+from consult.core.enums import Role
+from consult.core.permissions import roles_required
+
+bp = Blueprint("audit", __name__, url_prefix="/admin")
+
+
+def _int(name: str) -> int | None:
+    value = request.args.get(name, "").strip()
+    return int(value) if value.isdigit() and int(value) < 2**31 else None
+
+
+def _date(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.args.get(name, "").strip())
+    except ValueError:
+        return None
+
+
+@bp.get("/revisions")
+@roles_required(Role.ADMIN)
+def revisions():
+    filters = services.Filters(
+        object_type=request.args.get("object_type") or None, object_id=_int("object_id"),
+        user_id=_int("user_id"), action=request.args.get("action") or None,
+        since=_date("since"), until=_date("until"))
+    page = services.revisions(filters, max(1, _int("page") or 1),
+                              ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+    return render_template("audit/revisions.html", page=page, filters=filters,
+                           object_types=services.object_types(), actions=services.actions(),
+                           users=services.users(), changes=services.changes)
