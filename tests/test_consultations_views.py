@@ -625,3 +625,13 @@ def test_the_receipt_prefix_is_made_from_the_title_and_can_be_set(admin_client):
     assert admin_client.submit(url, edit_form(consultation, receipt_prefix="wpw-k")).status_code == 303
     db.session.refresh(consultation)
     assert consultation.receipt_prefix == "WPW-K"
+
+
+def test_a_forged_facilitator_id_beyond_integer_is_refused_with_a_message(admin_client, make):
+    """Found by tests/test_fuzz.py on PostgreSQL (integer out of range → 500)."""
+    consultation = make.consultation()
+    response = admin_client.submit(f"/consultations/{consultation.id}/facilitators",
+                                   {"facilitators": "2147483648"})
+    assert response.status_code == 422
+    assert "Przypisać można tylko konta moderatorów." in response.get_data(as_text=True)
+    assert reload(consultation).facilitators == []

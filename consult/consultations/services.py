@@ -94,10 +94,14 @@ def update_consultation(consultation: Consultation, data: dict[str, Any], user: 
 
 
 def set_facilitators(consultation: Consultation, user_ids: list[int], user: User | None) -> None:
+    from consult.core.views import MAX_ID
+
     before = sorted(u.id for u in consultation.facilitators)
+    # An id beyond INTEGER (a forged form) matches nobody; PostgreSQL would refuse the query.
+    valid = [i for i in user_ids if 0 < i <= MAX_ID]
     chosen = db.session.scalars(
-        sa.select(User).where(User.id.in_(user_ids), User.role == Role.FACILITATOR)
-    ).all()
+        sa.select(User).where(User.id.in_(valid), User.role == Role.FACILITATOR)
+    ).all() if valid else []
     if len(chosen) != len(set(user_ids)):
         raise ServiceError(_("Only facilitator accounts can be assigned."), "facilitators")
     consultation.facilitators = list(chosen)
