@@ -217,24 +217,24 @@ def document_add(consultation_id: int):
 @bp.post("/<int:consultation_id>/documents/<int:document_id>/delete")
 @login_required
 def document_remove(consultation_id: int, document_id: int):
-    consultation = get_or_404(Consultation, consultation_id)
-    if not can_edit_meetings(current_user, consultation):
-        abort(403)
-    document = _child_or_404(ConsultationDocument, consultation, document_id)
-    services.remove_document(document, current_user)
-    db.session.commit()
-    flash(_("Document “%(title)s” removed from the public page.", title=document.title), "success")
-    return redirect(url_for(".detail", consultation_id=consultation.id, _anchor="documents"), 303)
+    return _document_change(consultation_id, document_id, services.remove_document,
+                            _("Document “%(title)s” removed from the public page."))
 
 
 @bp.post("/<int:consultation_id>/documents/<int:document_id>/restore")
 @login_required
 def document_restore(consultation_id: int, document_id: int):
+    return _document_change(consultation_id, document_id, services.restore_document,
+                            _("Document “%(title)s” is back on the public page."))
+
+
+def _document_change(consultation_id: int, document_id: int, change, message: str):
+    """Hide or restore a document of the consultation (its editors only)."""
     consultation = get_or_404(Consultation, consultation_id)
     if not can_edit_meetings(current_user, consultation):
         abort(403)
     document = _child_or_404(ConsultationDocument, consultation, document_id)
-    services.restore_document(document, current_user)
+    change(document, current_user)
     db.session.commit()
-    flash(_("Document “%(title)s” is back on the public page.", title=document.title), "success")
+    flash(message % {"title": document.title}, "success")
     return redirect(url_for(".detail", consultation_id=consultation.id, _anchor="documents"), 303)
