@@ -85,7 +85,7 @@ def main() -> None:
         meetings = [("demo meeting (2018)", interchange.import_meeting(interchange.parse(json.dumps(demo))))]
         for n, size in enumerate(SIZES, start=1):
             doc = generated_meeting(demo, size, n)
-            meetings.append((f"generated meeting", interchange.import_meeting(interchange.parse(json.dumps(doc)))))
+            meetings.append(("generated meeting", interchange.import_meeting(interchange.parse(json.dumps(doc)))))
         db.session.commit()
 
         for label, meeting in meetings:

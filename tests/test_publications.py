@@ -22,7 +22,7 @@ from consult.core.models import Revision, utcnow
 from consult.extensions import db
 from consult.reports import jobs, rendering, services
 from consult.reports.models import ImmutablePublication, Publication, RenderJob
-from tests.pages import find, flashes, parse, table_row, text
+from tests.pages import find, table_row, text
 from tests.test_reports import pdf_text
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,14 +9,14 @@ from flask import Blueprint, current_app, render_template, request
 
 from consult.audit import services
 from consult.core.enums import Role
+from consult.core.models import parse_id
 from consult.core.permissions import roles_required
 
 bp = Blueprint("audit", __name__, url_prefix="/admin")
 
 
 def _int(name: str) -> int | None:
-    value = request.args.get(name, "").strip()
-    return int(value) if value.isdigit() and int(value) < 2**31 else None
+    return parse_id(request.args.get(name))
 
 
 def _date(name: str) -> date | None:

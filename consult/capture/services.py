@@ -24,7 +24,7 @@ from consult.auth.models import User
 from consult.consultations.models import Plane, Priority
 from consult.core.enums import EntryKind, EntrySource
 from consult.core.errors import ServiceError
-from consult.core.models import record_revision, snapshot, utcnow
+from consult.core.models import parse_id, record_revision, snapshot, utcnow
 from consult.extensions import db
 from consult.meetings import services as meeting_services
 from consult.meetings.models import Entry, Meeting, Part, Section
@@ -92,7 +92,7 @@ def finish(change: Change, meeting: Meeting, active_section: int | None = None) 
 
 
 def current_revision(meeting_id: int) -> int | None:
-    if _id(meeting_id) is None:
+    if parse_id(meeting_id) is None:
         return None
     return db.session.scalar(sa.select(Meeting.revision).where(Meeting.id == meeting_id))
 
@@ -100,18 +100,8 @@ def current_revision(meeting_id: int) -> int | None:
 # Loading, always fresh and always within the meeting -----------------------------------
 
 
-def _id(value: Any) -> int | None:
-    """An id as sent by a form, as a number the database can compare with its INTEGER ids
-    (PostgreSQL refuses to compare them with text); None when it cannot be one."""
-    try:
-        number = int(str(value).strip()) if value is not None else None
-    except ValueError:
-        return None
-    return number if number is not None and 0 < number < 2**31 else None
-
-
 def _section(meeting: Meeting, section_id: Any) -> Section:
-    section_id = _id(section_id)
+    section_id = parse_id(section_id)
     if section_id is None:
         raise ServiceError(_("Choose a section of this meeting."), "section_id", 404)
     section = db.session.scalar(
@@ -125,7 +115,7 @@ def _section(meeting: Meeting, section_id: Any) -> Section:
 
 def entry_of(meeting: Meeting, entry_id: Any, deleted: bool = False) -> Entry:
     """The entry ``entry_id`` of this meeting, read fresh (ServiceError 404 otherwise)."""
-    entry_id = _id(entry_id)
+    entry_id = parse_id(entry_id)
     if entry_id is None:
         raise ServiceError(_("This entry is not part of this meeting."), None, 404)
     entry = db.session.scalar(
@@ -407,8 +397,8 @@ def add_part(meeting: Meeting, user: User | None, heading: str, question: str | 
 
 def add_section(meeting: Meeting, user: User | None, part_id: Any, *, plane_id: Any = None,
                 priority_id: Any = None, topic: str | None = None, label: str | None = None) -> Change:
-    part = db.session.scalar(sa.select(Part).where(Part.id == _id(part_id), Part.meeting_id == meeting.id)) \
-        if _id(part_id) else None
+    part = db.session.scalar(sa.select(Part).where(Part.id == parse_id(part_id), Part.meeting_id == meeting.id)) \
+        if parse_id(part_id) else None
     if part is None:
         raise ServiceError(_("Choose a part of this meeting."), "part_id", 404)
     chosen = [v for v in (plane_id, priority_id, topic) if v not in (None, "")]
@@ -417,14 +407,14 @@ def add_section(meeting: Meeting, user: User | None, part_id: Any, *, plane_id: 
     plane = priority = None
     if plane_id not in (None, ""):
         plane = db.session.scalar(sa.select(Plane).where(
-            Plane.id == _id(plane_id), Plane.consultation_id == meeting.consultation_id)) \
-            if _id(plane_id) else None
+            Plane.id == parse_id(plane_id), Plane.consultation_id == meeting.consultation_id)) \
+            if parse_id(plane_id) else None
         if plane is None:
             raise ServiceError(_("Choose a plane of this consultation."), "plane_id")
     if priority_id not in (None, ""):
         priority = db.session.scalar(sa.select(Priority).where(
-            Priority.id == _id(priority_id), Priority.consultation_id == meeting.consultation_id)) \
-            if _id(priority_id) else None
+            Priority.id == parse_id(priority_id), Priority.consultation_id == meeting.consultation_id)) \
+            if parse_id(priority_id) else None
         if priority is None:
             raise ServiceError(_("Choose a priority of this consultation."), "priority_id")
     revision = begin_write(meeting)

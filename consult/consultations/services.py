@@ -11,10 +11,11 @@ from slugify import slugify
 
 from consult.auth.models import User
 from consult.consultations import codes
-from consult.consultations.models import Consultation, InvalidTransition, Plane, Priority
+from consult.consultations.models import (Consultation, ConsultationDocument, InvalidTransition,
+                                          Plane, Priority)
 from consult.core.enums import ConsultationStatus, Role
 from consult.core.errors import ServiceError
-from consult.core.models import record_revision, snapshot
+from consult.core.models import parse_id, record_revision, snapshot
 from consult.extensions import db
 
 CONSULTATION_FIELDS = (
@@ -94,11 +95,9 @@ def update_consultation(consultation: Consultation, data: dict[str, Any], user: 
 
 
 def set_facilitators(consultation: Consultation, user_ids: list[int], user: User | None) -> None:
-    from consult.core.views import MAX_ID
-
     before = sorted(u.id for u in consultation.facilitators)
     # An id beyond INTEGER (a forged form) matches nobody; PostgreSQL would refuse the query.
-    valid = [i for i in user_ids if 0 < i <= MAX_ID]
+    valid = [i for i in map(parse_id, user_ids) if i is not None]
     chosen = db.session.scalars(
         sa.select(User).where(User.id.in_(valid), User.role == Role.FACILITATOR)
     ).all() if valid else []
@@ -199,12 +198,10 @@ def _document_format(content: bytes) -> str | None:
     return None
 
 
-def add_document(consultation: Consultation, title: str, upload, user: User | None) -> "ConsultationDocument":
+def add_document(consultation: Consultation, title: str, upload, user: User | None) -> ConsultationDocument:
     import hashlib
 
     from flask import current_app
-
-    from consult.consultations.models import ConsultationDocument
 
     limit = current_app.config["DOCUMENT_MAX_BYTES"]
     content = upload.read(limit + 1)
@@ -242,9 +239,7 @@ def restore_document(document, user: User | None) -> None:
         record_revision(document, "restore", user, None, {"title": document.title})
 
 
-def hidden_documents(consultation: Consultation) -> list:
-    from consult.consultations.models import ConsultationDocument
-
+def hidden_documents(consultation: Consultation) -> list[ConsultationDocument]:
     return list(db.session.scalars(sa.select(ConsultationDocument).where(
         ConsultationDocument.consultation_id == consultation.id,
         ConsultationDocument.deleted_at.is_not(None)).order_by(ConsultationDocument.deleted_at.desc())))

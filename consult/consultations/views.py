@@ -20,7 +20,7 @@ from consult.core.permissions import admin_required, can_decide_stances, can_edi
 from consult.core.errors import ServiceError, attach_to_form
 from consult.core.views import get_or_404, handle_form
 from consult.extensions import db
-from consult.postulates.models import Postulate
+from consult.postulates import services as postulates
 from consult.reports import services as reports
 
 bp = Blueprint("consultations", __name__, url_prefix="/consultations")
@@ -76,8 +76,7 @@ def _detail_page(consultation: Consultation, document_form: DocumentForm | None 
         can_publish=can_publish(current_user, consultation),
         report_versions=reports.report_documents(consultation),
         can_publish_report=can_decide_stances(current_user, consultation),
-        remark_count=db.session.scalar(sa.select(sa.func.count(Postulate.id)).where(
-            Postulate.consultation_id == consultation.id)),
+        remark_count=postulates.remark_count(consultation),
     ), status
 
 

@@ -13,9 +13,23 @@ class ServiceError(Exception):
         self.status = status  # 422 for input the user can correct, 404 for foreign ids
 
 
+def _field(form, name: str):
+    """The field ``name`` of the form: a plain field, or one inside a list of subforms
+    named as WTForms names its controls ("remarks-0-remark")."""
+    field = getattr(form, name, None)
+    if field is not None or "-" not in name:
+        return field
+    list_name, _sep, rest = name.partition("-")
+    index, _sep, sub = rest.partition("-")
+    entries = getattr(form, list_name, None)
+    if entries is None or not index.isdigit() or int(index) >= len(entries):
+        return None
+    return _field(entries[int(index)].form, sub) if sub else None
+
+
 def attach_to_form(form, error: ServiceError) -> None:
     """Show a service error next to its field (or at the top of the form)."""
-    field = getattr(form, error.field, None) if error.field else None
+    field = _field(form, error.field) if error.field else None
     if field is not None:
         field.errors = [*field.errors, error.message]
     else:

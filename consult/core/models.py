@@ -75,6 +75,20 @@ class Revision(db.Model):
         return f"<Revision {self.action} {self.object_type}#{self.object_id}>"
 
 
+MAX_ID = 2**31 - 1  # INTEGER primary keys: a larger number matches nothing
+
+
+def parse_id(value: Any) -> int | None:
+    """An id as sent by a form or a URL, as a number the database can compare with its
+    INTEGER ids (PostgreSQL refuses text, and numbers beyond INTEGER); None when it cannot
+    be one."""
+    try:
+        number = int(str(value).strip()) if value is not None else None
+    except ValueError:
+        return None
+    return number if number is not None and 0 < number <= MAX_ID else None
+
+
 def snapshot(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
     """A JSON-safe dict of the given attributes, for revision before/after."""
     out: dict[str, Any] = {}

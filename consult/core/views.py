@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any, Callable, TypeVar
 
-from flask import abort, flash, redirect, render_template, request
+from flask import Response, abort, flash, redirect, render_template, request
+
+import sqlalchemy as sa
 
 from consult.core.errors import ServiceError, attach_to_form
+from consult.core.models import MAX_ID
 from consult.extensions import db
 
 T = TypeVar("T")
-
-
-MAX_ID = 2**31 - 1  # INTEGER primary keys: a larger number from a URL matches nothing
 
 
 def get_or_404(model: type[T], object_id: int) -> T:
@@ -50,3 +50,24 @@ def handle_form(
             return redirect(success_url(result) if callable(success_url) else success_url, 303)
     status = 422 if request.method == "POST" else 200
     return render_template(template, form=form, **context), status
+
+
+def file_response(body: bytes, file_name: str, media_type: str, **headers) -> Response:
+    """A file to download (a PDF shown in the browser when asked with ?inline=1)."""
+    inline = request.args.get("inline") and media_type == "application/pdf"
+    return Response(body, content_type=media_type, headers={
+        "Content-Disposition": f'{"inline" if inline else "attachment"}; filename="{file_name}"',
+        **headers})
+
+
+def stored_file(model, obj, *, cache_control: str, **headers) -> Response:
+    """A file kept in the database (``model.content``) with ETag = its sha256: 304 when the
+    client has it already, without reading the bytes."""
+    if request.if_none_match.contains(obj.sha256):
+        response = Response(status=304, headers=headers)
+    else:
+        body = db.session.scalar(sa.select(model.content).where(model.id == obj.id))
+        response = file_response(body, obj.file_name, obj.media_type, **headers)
+    response.set_etag(obj.sha256)
+    response.headers["Cache-Control"] = cache_control
+    return response

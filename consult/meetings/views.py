@@ -27,15 +27,16 @@ def detail(meeting_id: int):
     meeting = get_or_404(Meeting, meeting_id)
     if not can_view_consultation(current_user, meeting.consultation):
         abort(403)
+    tree = services.summary_tree(meeting)
     return render_template(
         "meetings/detail.html",
         meeting=meeting,
         consultation=meeting.consultation,
-        tree=services.summary_tree(meeting),
+        tree=tree,
         can_edit=can_edit_meetings(current_user, meeting.consultation),
         can_view_board=can_view_board(current_user, meeting.consultation),
         show_kinds=request.args.get("kinds", "1" if meeting.show_kinds else "0") != "0",
-        documents=reports.meeting_documents(meeting),
+        documents=reports.meeting_documents(meeting, tree),
         can_publish=can_publish(current_user, meeting.consultation),
     )
 

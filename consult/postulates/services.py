@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, selectinload
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -18,7 +18,7 @@ from consult.consultations.models import Consultation, Plane, Priority
 from consult.core import mail
 from consult.core.enums import LegalForm, PostulateStatus, PostulateTarget
 from consult.core.errors import ServiceError
-from consult.core.models import record_revision, utcnow
+from consult.core.models import parse_id, record_revision, snapshot, utcnow
 from consult.extensions import db
 from consult.postulates.models import Postulate, Submission
 
@@ -42,8 +42,8 @@ def _target(consultation: Consultation, value: str, field: str) -> dict[str, Any
     kind, _sep, raw_id = (value or "general").partition(":")
     if kind in ("general", "document") and not raw_id:
         return {"target": PostulateTarget(kind)}
-    model = {"plane": Plane, "priority": Priority}.get(kind)
-    found = db.session.get(model, int(raw_id)) if model and raw_id.isdigit() and int(raw_id) < 2**31 else None
+    model, number = {"plane": Plane, "priority": Priority}.get(kind), parse_id(raw_id)
+    found = db.session.get(model, number) if model and number else None
     if found is None or found.consultation_id != consultation.id:
         raise ServiceError(_("Choose what the remark concerns from the list."), field)
     return {"target": PostulateTarget(kind), f"{kind}_id": found.id}
@@ -99,13 +99,8 @@ def submit(consultation: Consultation, data: dict[str, Any], *, spam: bool = Fal
     db.session.add(submission)
     db.session.flush()
     record_revision(submission, "submit", None, None, {
-        **{name: _plain(getattr(submission, name)) for name in SUBMISSION_FIELDS},
-        "remarks": len(remarks)})
+        **snapshot(submission, SUBMISSION_FIELDS), "remarks": len(remarks)})
     return Received(submission, token)
-
-
-def _plain(value):
-    return value.value if hasattr(value, "value") else value
 
 
 def _zone():
@@ -120,7 +115,7 @@ def by_token(token: str) -> Submission | None:
     return db.session.scalar(sa.select(Submission).where(Submission.tracking_hash == token_hash(token)))
 
 
-def tracking_url(submission: Submission, token: str) -> str:
+def tracking_url(token: str) -> str:
     return url_for("postulates.track", token=token, _external=True)
 
 
@@ -136,7 +131,7 @@ def mail_receipt(received: Received) -> bool:
     with force_locale("pl"):
         body = render_template("postulates/receipt_mail.txt", submission=submission,
                                consultation=submission.consultation,
-                               tracking_url=tracking_url(submission, received.token))
+                               tracking_url=tracking_url(received.token))
         subject = _("Receipt %(number)s: your remarks to the consultation",
                     number=submission.receipt_number)
     sent = mail.send(submission.email, subject, body)
@@ -162,18 +157,36 @@ def section_name(section) -> str:
 
 POSTULATE_FIELDS = ("status", "duplicate_of_id", "rejection_reason", "entry_id", "stance",
                     "reasoning", "resulting_change")
+PUBLISHED_FIELDS = ("published_stance", "published_reasoning", "published_change")
 
 
-def _snapshot(postulate: Postulate) -> dict[str, Any]:
-    return {name: _plain(getattr(postulate, name)) for name in POSTULATE_FIELDS}
+def remark_count(consultation: Consultation) -> int:
+    return db.session.scalar(sa.select(sa.func.count(Postulate.id)).where(
+        Postulate.consultation_id == consultation.id)) or 0
+
+
+def meeting_sections(consultation: Consultation) -> list:
+    """Every section of the consultation's meetings, in board order, in one query (the
+    "also add it as an entry" choice of accepting a remark)."""
+    from consult.meetings.models import Meeting, Part, Section
+
+    return list(db.session.scalars(
+        sa.select(Section).join(Part).join(Meeting)
+        .where(Meeting.consultation_id == consultation.id)
+        .options(contains_eager(Section.part).contains_eager(Part.meeting),
+                 selectinload(Section.plane), selectinload(Section.priority))
+        .order_by(Meeting.date, Meeting.id, Part.position, Section.position)))
 
 
 def remarks(consultation: Consultation, *, status: str | None = None, spam: str | None = None,
             target: str | None = None, q: str | None = None) -> list[Postulate]:
-    """The consultation's remarks for the moderation queue, oldest first, filtered."""
+    """The consultation's remarks for the moderation queue, oldest first, filtered; with
+    what every list of them shows (target, the remark a copy was merged with) loaded at once."""
     query = (sa.select(Postulate).join(Submission)
              .where(Postulate.consultation_id == consultation.id)
-             .options(contains_eager(Postulate.submission))
+             .options(contains_eager(Postulate.submission), selectinload(Postulate.plane),
+                      selectinload(Postulate.priority),
+                      selectinload(Postulate.duplicate_of).joinedload(Postulate.submission))
              .order_by(Submission.sequence, Postulate.position))
     if status in {s.value for s in PostulateStatus}:
         query = query.where(Postulate.status == PostulateStatus(status))
@@ -191,14 +204,14 @@ def remarks(consultation: Consultation, *, status: str | None = None, spam: str 
 
 
 def _moderated(postulate: Postulate, user, status: PostulateStatus, action: str, **values) -> None:
-    before = _snapshot(postulate)
+    before = snapshot(postulate, POSTULATE_FIELDS)
     postulate.status = status
     postulate.duplicate_of_id = values.get("duplicate_of_id")
     postulate.rejection_reason = values.get("rejection_reason")
     if "entry_id" in values:
         postulate.entry_id = values["entry_id"]
     postulate.moderated_at, postulate.moderated_by_id = utcnow(), getattr(user, "id", None)
-    record_revision(postulate, action, user, before, _snapshot(postulate))
+    record_revision(postulate, action, user, before, snapshot(postulate, POSTULATE_FIELDS))
 
 
 def accept(postulate: Postulate, user, *, section_id: Any = None, kind: Any = None) -> None:
@@ -206,12 +219,12 @@ def accept(postulate: Postulate, user, *, section_id: Any = None, kind: Any = No
     (marked as coming from a postulate), on the meeting's live board like any other."""
     from consult.capture import services as capture
     from consult.core.enums import EntrySource
-    from consult.meetings.models import Part, Section
+    from consult.meetings.models import Section
 
     entry_id = postulate.entry_id
     if section_id not in (None, "") and entry_id is None:
-        section = db.session.get(Section, int(section_id)) if str(section_id).isdigit() \
-            and int(section_id) < 2**31 else None
+        number = parse_id(section_id)
+        section = db.session.get(Section, number) if number else None
         meeting = section.part.meeting if section is not None else None
         if meeting is None or meeting.consultation_id != postulate.consultation_id:
             raise ServiceError(_("Choose a section of a meeting of this consultation."), "section_id")
@@ -224,8 +237,8 @@ def accept(postulate: Postulate, user, *, section_id: Any = None, kind: Any = No
 
 def mark_duplicate(postulate: Postulate, user, other_id: Any) -> None:
     """Merge with another remark of the consultation: both are kept, linked."""
-    other = db.session.get(Postulate, int(other_id)) if str(other_id).isdigit() \
-        and int(other_id) < 2**31 else None
+    number = parse_id(other_id)
+    other = db.session.get(Postulate, number) if number else None
     if other is None or other.consultation_id != postulate.consultation_id or other.id == postulate.id:
         raise ServiceError(_("Choose another remark of this consultation."), "duplicate_of")
     seen = {postulate.id}
@@ -260,10 +273,10 @@ def set_stance(postulate: Postulate, user, stance: Any, reasoning: str | None,
     if stance.needs_reasoning and not reasoning:
         raise ServiceError(_("Give the reasoning: it is required unless the remark is accepted."),
                            "reasoning")
-    before = _snapshot(postulate)
+    before = snapshot(postulate, POSTULATE_FIELDS)
     postulate.stance, postulate.reasoning, postulate.resulting_change = stance, reasoning, resulting_change
     postulate.stance_at, postulate.stance_by_id = utcnow(), getattr(user, "id", None)
-    record_revision(postulate, "stance", user, before, _snapshot(postulate))
+    record_revision(postulate, "stance", user, before, snapshot(postulate, POSTULATE_FIELDS))
 
 
 @dataclass
@@ -298,16 +311,13 @@ def publish_stances(consultation: Consultation, user) -> list[Submission]:
     for postulate in accepted:
         if not postulate.stance_changed:
             continue
-        before = {"published_stance": _plain(postulate.published_stance),
-                  "published_reasoning": postulate.published_reasoning,
-                  "published_change": postulate.published_change}
+        before = snapshot(postulate, PUBLISHED_FIELDS)
         postulate.published_stance = postulate.stance
         postulate.published_reasoning = postulate.reasoning
         postulate.published_change = postulate.resulting_change
         postulate.stance_published_at = now
-        record_revision(postulate, "publish_stance", user, before, {
-            "published_stance": _plain(postulate.stance), "published_reasoning": postulate.reasoning,
-            "published_change": postulate.resulting_change})
+        record_revision(postulate, "publish_stance", user, before,
+                        snapshot(postulate, PUBLISHED_FIELDS))
         changed[postulate.submission_id] = postulate.submission
     if not changed:
         raise ServiceError(_("Every stance is published already; nothing has changed since."))

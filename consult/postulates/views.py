@@ -60,7 +60,7 @@ def submit(slug: str):
             received = services.submit(consultation, form.data, spam=bool(form.website.data))
         except ServiceError as exc:
             db.session.rollback()
-            attach_to_form_field(form, exc)
+            attach_to_form(form, exc)
         else:
             db.session.commit()
             services.mail_receipt(received)
@@ -85,17 +85,6 @@ def _change_remarks(form: SubmissionForm, consultation) -> None:
                 form.remarks[-1].form.target.choices = choices
 
 
-def attach_to_form_field(form: SubmissionForm, error: ServiceError) -> None:
-    """A service error names a remark's field as remarks-N-name."""
-    if error.field and error.field.startswith("remarks-"):
-        _prefix, index, name = error.field.split("-", 2)
-        if index.isdigit() and int(index) < len(form.remarks):
-            field = form.remarks[int(index)].form[name]
-            field.errors = [*field.errors, error.message]
-            return
-    attach_to_form(form, error)
-
-
 @bp.get("/public/tracking/<token>")
 def track(token: str):
     """The receipt, and later the fate of each remark; only the link's holder sees it."""
@@ -105,7 +94,7 @@ def track(token: str):
     response = current_app.make_response(render_template(
         "postulates/track.html", submission=submission, consultation=submission.consultation,
         received=request.args.get("received") == "1",
-        tracking_url=services.tracking_url(submission, token)))
+        tracking_url=services.tracking_url(token)))
     # A private page: never cached, never indexed.
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Robots-Tag"] = "noindex"
@@ -148,9 +137,9 @@ def _forms(postulate: Postulate) -> dict:
     consultation = postulate.submission.consultation
     accept = AcceptForm(prefix="accept")
     accept.section_id.choices = [("", _("— do not add to a meeting —"))] + [
-        (str(section.id), f"{meeting.title} ({meeting.date.isoformat()}) › {part.heading}"
-         f" › {services.section_name(section)}")
-        for meeting in consultation.meetings for part in meeting.parts for section in part.sections]
+        (str(section.id), f"{section.part.meeting.title} ({section.part.meeting.date.isoformat()})"
+         f" › {section.part.heading} › {services.section_name(section)}")
+        for section in services.meeting_sections(consultation)]
     accept.kind.choices = [("", _("— as the section suggests —"))] + [(k.value, k.label) for k in EntryKind]
     duplicate = DuplicateForm(prefix="duplicate")
     duplicate.duplicate_of.choices = [("", _("— choose —"))] + [

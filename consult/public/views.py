@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from consult.consultations.models import Consultation, ConsultationDocument
 from consult.core.enums import ConsultationStatus
-from consult.core.views import get_or_404
+from consult.core.views import get_or_404, stored_file
 from consult.extensions import db
 from consult.reports import services as reports
 
@@ -54,13 +54,5 @@ def document(slug: str, document_id: int, file_name: str):
         abort(404)
     if file_name != found.file_name:
         return redirect(url_for(".document", slug=slug, document_id=found.id, file_name=found.file_name), 308)
-    if request.if_none_match.contains(found.sha256):
-        response = Response(status=304)
-    else:
-        body = db.session.scalar(sa.select(ConsultationDocument.content)
-                                 .where(ConsultationDocument.id == found.id))
-        response = Response(body, content_type=found.media_type, headers={
-            "Content-Disposition": f'attachment; filename="{found.file_name}"'})
-    response.set_etag(found.sha256)
-    response.headers["Cache-Control"] = ("public" if consultation.is_public else "private") + ", no-cache"
-    return response
+    return stored_file(ConsultationDocument, found, cache_control=(
+        "public" if consultation.is_public else "private") + ", no-cache")

@@ -85,14 +85,15 @@ def compilation_title(consultation: Consultation) -> str:
         return f"{_('Summaries of the consultation meetings')} – {consultation.title}"
 
 
-def summary_html(meeting: Meeting, *, for_pdf: bool) -> str:
-    """Always in Polish: summaries stay in the language the consultation is held in."""
+def summary_html(meeting: Meeting, *, for_pdf: bool, tree=None) -> str:
+    """Always in Polish: summaries stay in the language the consultation is held in.
+    ``tree``: the meeting's summary tree when the caller has built it already."""
     with force_locale("pl"):
         return render_template(
             "reports/summary.html",
             meeting=meeting,
             consultation=meeting.consultation,
-            tree=summary_tree(meeting),
+            tree=summary_tree(meeting) if tree is None else tree,
             title=summary_title(meeting),
             meeting_audience=audience,
             for_pdf=for_pdf,
@@ -124,27 +125,42 @@ def report_title(consultation: Consultation) -> str:
         return f"{_('Consultation report')} – {consultation.title}"
 
 
-def report_html(consultation: Consultation, *, for_pdf: bool, today: date | None = None) -> str:
+def report_html(consultation: Consultation, *, for_pdf: bool, today: date | None = None,
+                data=None) -> str:
     """The consultation report: how it ran, remarks by stance, the table of remarks."""
     from consult.core.models import utcnow
     from consult.postulates.services import report_data
 
     with force_locale("pl"):
         return render_template(
-            "reports/report.html", consultation=consultation, data=report_data(consultation),
-            title=report_title(consultation), today=today or utcnow().date(), for_pdf=for_pdf)
+            "reports/report.html", consultation=consultation,
+            data=data or report_data(consultation), title=report_title(consultation),
+            today=today or utcnow().date(), for_pdf=for_pdf)
 
 
-def report_outputs(consultation: Consultation, today: date | None = None) -> dict[str, bytes]:
-    """The report's DOCX and CSV (its PDF is rendered from :func:`report_html`)."""
+def report_export(consultation: Consultation, fmt: str, today: date | None = None,
+                  data=None) -> bytes:
+    """The report as DOCX or CSV (its PDF is rendered from :func:`report_html`)."""
     from consult.core.models import utcnow
     from consult.postulates.services import report_data
     from consult.reports import exports
 
     with force_locale("pl"):
+        data = data or report_data(consultation)
+        if fmt == "csv":
+            return exports.report_csv(data)
+        return exports.report_docx(data, report_title(consultation), today or utcnow().date())
+
+
+def report_files(consultation: Consultation) -> tuple[str, dict[str, bytes]]:
+    """What publishing the report needs — the HTML of its PDF, its DOCX and CSV — from one
+    reading of the data."""
+    from consult.postulates.services import report_data
+
+    with force_locale("pl"):
         data = report_data(consultation)
-        return {"docx": exports.report_docx(data, report_title(consultation), today or utcnow().date()),
-                "csv": exports.report_csv(data)}
+        return (report_html(consultation, for_pdf=True, data=data),
+                {fmt: report_export(consultation, fmt, data=data) for fmt in ("docx", "csv")})
 
 
 def source_sha256(html: str) -> str:

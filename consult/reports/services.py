@@ -2,7 +2,7 @@
 
 A publication is made by a background job (:func:`start_job` → a runner → :func:`run_job`),
 never inside a web request: rendering a consultation with thousands of entries takes many
-seconds. Small drafts may be rendered in the request (:func:`renders_inline`).
+seconds. Small drafts may be rendered in the request (up to ``REPORT_INLINE_MAX_ENTRIES``).
 """
 
 from __future__ import annotations
@@ -87,10 +87,11 @@ class Documents:
         return self.versions[0] if self.versions else None
 
 
-def meeting_documents(meeting: Meeting) -> Documents:
+def meeting_documents(meeting: Meeting, tree=None) -> Documents:
+    """``tree``: the meeting page's summary tree, not built twice."""
     found = versions(meeting_series(meeting))
     changed = bool(found) and found[0].source_sha256 != rendering.source_sha256(
-        rendering.summary_html(meeting, for_pdf=True))
+        rendering.summary_html(meeting, for_pdf=True, tree=tree))
     return Documents(found, changed)
 
 
@@ -102,13 +103,6 @@ def compilation_documents(consultation: Consultation) -> Documents:
 def report_documents(consultation: Consultation) -> dict[str, list[Publication]]:
     """The report's published versions by format (pdf, docx, csv), newest first."""
     return {fmt: versions(report_series(consultation, fmt)) for fmt in REPORT_FORMATS}
-
-
-def remark_count(consultation: Consultation) -> int:
-    from consult.postulates.models import Postulate
-
-    return db.session.scalar(sa.select(sa.func.count(Postulate.id)).where(
-        Postulate.consultation_id == consultation.id)) or 0
 
 
 # How much there is to render -------------------------------------------------------------
@@ -123,11 +117,6 @@ def entry_count(*, meeting: Meeting | None = None, consultation: Consultation | 
         query = query.join(Meeting, Part.meeting_id == Meeting.id).where(
             Meeting.consultation_id == consultation.id)
     return db.session.scalar(query) or 0
-
-
-def renders_inline(**subject) -> bool:
-    """Small enough to render a draft inside the request (about a second at most)."""
-    return entry_count(**subject) <= current_app.config["REPORT_INLINE_MAX_ENTRIES"]
 
 
 # Jobs ----------------------------------------------------------------------------------------
@@ -245,7 +234,10 @@ def run_job(job_id: int) -> None:
     job = db.session.get(RenderJob, job_id)
     try:
         with current_app.test_request_context():
-            html = _job_html(job)
+            if job.kind == JobKind.PUBLISH_REPORT:  # the DOCX and CSV go out with the PDF
+                html, other_formats = rendering.report_files(job.consultation)
+            else:
+                html, other_formats = _job_html(job), {}
         estimate = rendering.estimate_pages(html)
         db.session.execute(sa.update(RenderJob).where(RenderJob.id == job_id)
                            .values(pages_estimate=estimate)
@@ -259,11 +251,8 @@ def run_job(job_id: int) -> None:
         job = db.session.get(RenderJob, job_id)
         user = db.session.get(User, job.requested_by_id) if job.requested_by_id else None
         if job.kind.publishes:
-            files = {"pdf": (pdf.content, pdf.pages)}
-            if job.kind.document == PublicationKind.REPORT:
-                with current_app.test_request_context():
-                    files.update({fmt: (content, None) for fmt, content
-                                  in rendering.report_outputs(job.consultation).items()})
+            files = {"pdf": (pdf.content, pdf.pages),
+                     **{fmt: (content, None) for fmt, content in other_formats.items()}}
             job.publication = publish(job, files, rendering.source_sha256(html), user)
         else:
             job.result = pdf.content

@@ -7,7 +7,7 @@ sha256 as ETag; a request carrying it gets 304 without the bytes being read.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template,
                    request, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -17,9 +17,10 @@ from consult.consultations.models import Consultation
 from consult.core.enums import JobKind, PublicationKind
 from consult.core.permissions import (can_decide_stances, can_download, can_publish,
                                       can_view_consultation)
-from consult.core.views import get_or_404
+from consult.core.views import file_response, get_or_404, stored_file
 from consult.extensions import db, htmx
 from consult.meetings.models import Meeting
+from consult.postulates.services import remark_count
 from consult.reports import rendering, services
 from consult.reports.models import Publication, RenderJob
 
@@ -44,12 +45,6 @@ def _consultation(consultation_id: int, publish: bool = False) -> Consultation:
     return consultation
 
 
-def _pdf_response(body: bytes, file_name: str, media_type: str = PDF, **headers) -> Response:
-    disposition = "inline" if request.args.get("inline") and media_type == PDF else "attachment"
-    return Response(body, content_type=media_type, headers={
-        "Content-Disposition": f'{disposition}; filename="{file_name}"', **headers})
-
-
 def _to_job(job: RenderJob):
     return redirect(url_for(".job", job_id=job.id), 303)
 
@@ -70,19 +65,17 @@ def pdf(meeting_id: int):
     """A draft PDF of the summary as it is now; a large one is prepared in the background."""
     meeting = _meeting(meeting_id)
     return _draft_pdf(
-        {"meeting": meeting}, meeting.title, url_for(".draft", meeting_id=meeting.id),
+        services.entry_count(meeting=meeting), meeting.title, url_for(".draft", meeting_id=meeting.id),
         url_for("meetings.detail", meeting_id=meeting.id),
         lambda: rendering.summary_html(meeting, for_pdf=True), rendering.summary_file_name(meeting))
 
 
-def _draft_pdf(subject: dict, title: str, draft_url: str, back_url: str, html, file_name: str,
-               entries: int | None = None):
+def _draft_pdf(entries: int, title: str, draft_url: str, back_url: str, html, file_name: str):
     """Render a small draft now; for a large one, a page that starts it as a background job."""
-    entries = services.entry_count(**subject) if entries is None else entries
     if entries > current_app.config["REPORT_INLINE_MAX_ENTRIES"]:
         return render_template("reports/prepare.html", subject=title, entries=entries,
                                action=draft_url, back=back_url)
-    return _pdf_response(rendering.render_pdf(html()).content, file_name,
+    return file_response(rendering.render_pdf(html()).content, file_name, PDF,
                          **{"Cache-Control": "no-store"})
 
 
@@ -122,7 +115,7 @@ def compilation(consultation_id: int):
 def compilation_pdf(consultation_id: int):
     consultation = _consultation(consultation_id)
     return _draft_pdf(
-        {"consultation": consultation}, consultation.title,
+        services.entry_count(consultation=consultation), consultation.title,
         url_for(".compilation_draft", consultation_id=consultation.id),
         url_for("consultations.detail", consultation_id=consultation.id),
         lambda: rendering.compilation_html(consultation, for_pdf=True),
@@ -167,11 +160,11 @@ def report(consultation_id: int):
 def report_pdf(consultation_id: int):
     consultation = _consultation(consultation_id)
     return _draft_pdf(
-        {"consultation": consultation}, consultation.title,
+        remark_count(consultation), consultation.title,
         url_for(".report_draft", consultation_id=consultation.id),
         url_for("consultations.detail", consultation_id=consultation.id),
         lambda: rendering.report_html(consultation, for_pdf=True),
-        rendering.report_file_name(consultation), entries=services.remark_count(consultation))
+        rendering.report_file_name(consultation))
 
 
 @bp.get("/consultations/<int:consultation_id>/report.<any(docx, csv):fmt>")
@@ -179,8 +172,8 @@ def report_pdf(consultation_id: int):
 def report_export(consultation_id: int, fmt: str):
     """A draft of the report's table of remarks as DOCX or CSV (quick: made in the request)."""
     consultation = _consultation(consultation_id)
-    body = rendering.report_outputs(consultation)[fmt]
-    return _pdf_response(body, rendering.report_file_name(consultation, fmt=fmt),
+    body = rendering.report_export(consultation, fmt)
+    return file_response(body, rendering.report_file_name(consultation, fmt=fmt),
                          services.MEDIA_TYPES[fmt], **{"Cache-Control": "no-store"})
 
 
@@ -256,7 +249,7 @@ def job_result(job_id: int):
     if body is None:
         flash(_("This draft is no longer kept. Prepare it again."), "info")
         return redirect(url_for(".job", job_id=job.id), 303)
-    return _pdf_response(body, job.result_name, **{"Cache-Control": "no-store"})
+    return file_response(body, job.result_name, PDF, **{"Cache-Control": "no-store"})
 
 
 # Published versions --------------------------------------------------------------------------
@@ -297,16 +290,10 @@ def _send(publication: Publication | None, consultation: Consultation, latest: b
     else:  # a version never changes
         cache = "max-age=31536000, immutable"
     cache = ("public, " if consultation.is_public else "private, ") + cache
-    if request.if_none_match.contains(publication.sha256):
-        response = Response(status=304)
-    else:
-        body = db.session.scalar(
-            sa.select(Publication.content).where(Publication.id == publication.id))
-        response = _pdf_response(body, publication.file_name, publication.media_type)
-    response.set_etag(publication.sha256)
-    response.headers["Cache-Control"] = cache
-    response.last_modified = publication.published_at
+    headers = {}
     if latest:
-        response.headers["Content-Location"] = url_for(
+        headers["Content-Location"] = url_for(
             ".download", publication_id=publication.id, file_name=publication.file_name)
+    response = stored_file(Publication, publication, cache_control=cache, **headers)
+    response.last_modified = publication.published_at
     return response
