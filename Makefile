@@ -14,12 +14,13 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 HTMX := static/vendor/htmx.min.js
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard consult/translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test setup db demo messages lock clean help capture-timing render-timing
+.PHONY: run test soak setup db demo messages lock clean help capture-timing render-timing
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make run    - set up, migrate instance/consult.sqlite3, load the 2018 demo, serve on http://127.0.0.1:$(PORT)"
 	@echo "make test   - set up and run the tests (TEST_DATABASE_URL=postgresql+psycopg://... for PostgreSQL)"
+	@echo "make soak   - the load-and-fault test for 10 minutes (SOAK_SECONDS=...; TEST_DATABASE_URL for PostgreSQL)"
 	@echo "make messages - extract UI strings and update the catalogs"
 	@echo "make lock   - re-pin requirements*.txt from pyproject.toml"
 	@echo "make capture-timing - server time of the board's add-entry and nothing-changed refresh"
@@ -60,6 +61,14 @@ run: demo
 
 test: setup
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# The load-and-fault test of `make test`, longer: gunicorn with 4 workers, 8 NGO submitters and
+# 6 facilitators, a worker killed with SIGKILL about every 45 s; then every acknowledged write
+# is checked in the database.
+SOAK_SECONDS ?= 600
+soak: setup
+	LOAD_SECONDS=$(SOAK_SECONDS) LOAD_KILLS=$$(( $(SOAK_SECONDS) / 45 + 1 )) LOAD_WORKERS=4 \
+	LOAD_SUBMITTERS=8 LOAD_FACILITATORS=6 $(VENV)/bin/pytest tests/test_load.py -s -q
 
 capture-timing: setup
 	$(PY) scripts/capture_timing.py

@@ -6,6 +6,7 @@ that overrides the environment-driven defaults of :mod:`consult.config`.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def create_app(config: Mapping[str, Any] | None = None, instance_path: str | None = None) -> Flask:
     app = Flask(
         __name__,
-        instance_path=instance_path,
+        # Where the SQLite database, the secret key and the mail outbox live by default.
+        instance_path=instance_path or os.environ.get("CONSULT_INSTANCE_PATH") or None,
         instance_relative_config=True,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),

@@ -8,6 +8,7 @@ import email.policy
 import http.cookiejar
 import re
 import threading
+import urllib.error
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -18,6 +19,7 @@ import pytest
 import sqlalchemy as sa
 from werkzeug.serving import make_server
 
+from consult.consultations.models import Consultation
 from consult.core.enums import ConsultationStatus, PostulateStatus, PostulateTarget
 from consult.core.models import utcnow
 from consult.extensions import db
@@ -139,6 +141,52 @@ def test_a_submission_gets_a_receipt_a_tracking_link_and_an_email(app, client, c
     assert text(find(later, "h1")) == f"Twoje uwagi: {number}"
     assert client.get("/public/tracking/not-a-real-token").status_code == 404
     assert client.get("/public/tracking/" + "x" * 500).status_code == 404
+
+
+def form_key(page) -> str:
+    key = find(page.get_data(as_text=True), "input[name=form_key]")
+    assert key["type"] == "hidden" and len(key["value"]) >= 16
+    return key["value"]
+
+
+def test_the_same_form_sent_again_makes_one_submission_and_shows_its_receipt(app, client, consultation):
+    """A retry after a lost answer (a timeout, a crashed server process) or a double click
+    sends the same form again: one submission, one e-mail, the same receipt and link."""
+    page = client.get(form_url(consultation))
+    assert page.headers["Cache-Control"] == "private, no-cache"  # a cached copy would share the key
+    data = valid(consultation, form_key=form_key(page))
+    first = client.submit(form_url(consultation), data)
+    again = client.submit(form_url(consultation), data)
+    assert first.status_code == again.status_code == 303
+    assert again.location == first.location
+    receipt = client.get(again.location).get_data(as_text=True)
+    assert "Ten formularz został już przyjęty: oto jego potwierdzenie." in text(receipt)
+    assert stored() == 1 and len(outbox(app)) == 1
+    assert db.session.scalar(sa.select(sa.func.count(Postulate.id))) == 1
+
+    # Another visitor's form (another key) with the same text is another submission.
+    other = client.submit(form_url(consultation), valid(consultation, form_key=form_key(
+        client.get(form_url(consultation)))))
+    assert other.status_code == 303 and other.location != first.location and stored() == 2
+    # The same key with other content (a page copied or cached somewhere) is not a retry.
+    changed = client.submit(form_url(consultation), {**data, "organisation": "Fundacja Inna"})
+    assert changed.status_code == 303 and changed.location != first.location and stored() == 3
+    # A malformed key is ignored, not refused: the submission is kept.
+    odd = client.submit(form_url(consultation), {**data, "form_key": "<script>", "organisation": "X"})
+    assert odd.status_code == 303 and stored() == 4
+    numbers = sorted(db.session.scalars(sa.select(Submission.sequence)))
+    assert numbers == [1, 2, 3, 4]
+
+
+def test_the_form_key_is_kept_while_remarks_are_added_and_errors_shown(client, consultation):
+    page = client.get(form_url(consultation))
+    key = form_key(page)
+    added = client.submit(form_url(consultation), valid(consultation, form_key=key, add_remark="1"))
+    assert form_key(added) == key
+    refused = client.submit(form_url(consultation), valid(consultation, form_key=key, organisation=""))
+    assert refused.status_code == 422 and form_key(refused) == key
+    assert client.get(form_url(consultation)).status_code == 200
+    assert form_key(client.get(form_url(consultation))) != key  # each showing of the form has its own
 
 
 def test_receipt_numbers_count_up_per_consultation(client, consultation, make):
@@ -320,6 +368,48 @@ def test_fifty_simultaneous_submissions_get_fifty_distinct_receipts(app, consult
     assert db.session.scalar(sa.select(sa.func.count(Postulate.id))) == 50
     organisations = set(db.session.scalars(sa.select(Submission.organisation)))
     assert organisations == {f"Stowarzyszenie nr {n}" for n in range(50)}
+
+
+def test_the_same_form_sent_twenty_times_at_once_makes_one_submission(app, consultation):
+    """Twenty copies of one form (same key, same content) racing: one wins, the others find
+    its submission (on PostgreSQL they wait on the receipt counter's row lock)."""
+    app.config["SUBMISSION_RATE_LIMIT"] = "1000 per minute"
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}" + form_url(consultation)
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    page = opener.open(url, timeout=60).read().decode()
+    fields = {name: re.search(rf'name="{name}"[^>]*value="([^"]+)"', page).group(1)
+              for name in ("csrf_token", "form_key")}
+    body = urllib.parse.urlencode({**valid(consultation), **fields}).encode()
+    barrier = threading.Barrier(20, timeout=60)
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None  # the 303 itself is the answer looked at
+
+    jar = next(h.cookiejar for h in opener.handlers if isinstance(h, urllib.request.HTTPCookieProcessor))
+    sender = urllib.request.build_opener(NoRedirect(), urllib.request.HTTPCookieProcessor(jar))
+
+    def one(_n: int) -> str:
+        barrier.wait()
+        try:
+            response = sender.open(url, data=body, timeout=120)
+        except urllib.error.HTTPError as exc:  # an unfollowed 303 surfaces as HTTPError
+            assert exc.code == 303, exc.read().decode()[:500]
+            return exc.headers["Location"]
+        raise AssertionError(f"expected 303, got {response.status}")
+
+    try:
+        with ThreadPoolExecutor(max_workers=20) as pool:
+            locations = list(pool.map(one, range(20)))
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert len(set(locations)) == 1
+    assert stored() == 1
+    assert db.session.scalar(sa.select(Consultation.receipt_counter).where(
+        Consultation.id == consultation.id)) == 1
 
 
 # Moderation and stances -----------------------------------------------------------------------

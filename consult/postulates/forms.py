@@ -6,7 +6,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, FieldList, FormField, SelectField, StringField
+from wtforms import BooleanField, FieldList, FormField, HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
@@ -70,6 +70,9 @@ class SubmissionForm(FlaskForm):
     clause = BooleanField(
         _l("I have read the information clause on the processing of personal data."),
         validators=[InputRequired(_l("Confirm that you have read the information clause."))])
+    # Chosen when the form is first shown and kept while it is edited: sending the same
+    # form again (a retry, a double click) makes no second submission.
+    form_key = HiddenField()
     # Honeypot: hidden from people (and from assistive technology); bots fill it in.
     website = StringField(_l("Leave this field empty"), filters=[none_if_empty],
                           render_kw={"autocomplete": "off", "tabindex": "-1"})

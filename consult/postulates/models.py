@@ -38,6 +38,9 @@ class Submission(db.Model):
     sequence: Mapped[int] = mapped_column()
     receipt_number: Mapped[str] = mapped_column(sa.String(40))
     tracking_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # The same form sent again (a retry after a lost answer, a double click) finds this
+    # submission instead of making a second one: an HMAC of the form's key and its content.
+    idempotency_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     organisation: Mapped[str] = mapped_column(sa.String(ORGANISATION_MAX))
     legal_form: Mapped[LegalForm] = mapped_column(enum_column_type(LegalForm, "legal_form"))
     krs: Mapped[str | None] = mapped_column(sa.String(10))

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
+import json
+import re
 import secrets
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale
@@ -67,13 +72,59 @@ def next_sequence(consultation_id: int) -> int:
 @dataclass
 class Received:
     submission: Submission
-    token: str  # shown once, in the receipt and the e-mail; only its hash is stored
+    token: str  # shown in the receipt and the e-mail; only its hash is stored
+    repeated: bool = False  # the same form came again: this is the submission it made first
 
 
-def submit(consultation: Consultation, data: dict[str, Any], *, spam: bool = False) -> Received:
-    """Store a submission with its remarks (flushed, not committed)."""
+FORM_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+def new_form_key() -> str:
+    """The key a form carries from the moment it is shown (hidden field)."""
+    return secrets.token_urlsafe(24)
+
+
+def _form_keys(form_key: str | None, data: dict[str, Any]) -> tuple[str | None, str]:
+    """(idempotency key, tracking token) of a form sent with ``form_key``.
+
+    Both are HMACs under the app's secret of the form's key *and* its content: sending the
+    same form again (a retry after the answer was lost, a double click) gives the same pair,
+    so it finds the submission it made instead of making another; a form whose key repeats
+    with other content (a copy of a page cached somewhere) is a new submission. Without a
+    well-formed key there is no idempotency and the token is random.
+    """
+    if not form_key or not FORM_KEY.fullmatch(form_key):
+        return None, secrets.token_urlsafe(24)
+    content = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+    secret = current_app.config["SECRET_KEY"].encode()
+
+    def mac(purpose: str) -> bytes:
+        message = f"{purpose}\n{form_key}\n{content}".encode("utf-8", "surrogatepass")
+        return hmac.new(secret, message, hashlib.sha256).digest()
+
+    return mac("submission").hex(), base64.urlsafe_b64encode(mac("tracking")[:24]).decode()
+
+
+def _by_idempotency_key(key: str | None) -> Submission | None:
+    if key is None:
+        return None
+    return db.session.scalar(sa.select(Submission).where(Submission.idempotency_key == key))
+
+
+def submit(consultation: Consultation, data: dict[str, Any], *, spam: bool = False,
+           form_key: str | None = None) -> Received:
+    """Store a submission with its remarks (flushed, not committed).
+
+    The same form sent again returns the submission it made (``repeated``), also when both
+    arrive at once: the loser of that race rolls back and finds the winner's.
+    """
     if not consultation.accepts_submissions():
         raise ServiceError(_("This consultation does not accept remarks now."))
+    data = {name: value for name, value in data.items() if name not in ("csrf_token", "form_key")}
+    idempotency_key, token = _form_keys(form_key, {"consultation": consultation.id, **data})
+    existing = _by_idempotency_key(idempotency_key)
+    if existing is not None:
+        return Received(existing, token, repeated=True)
     remarks = []
     for index, remark in enumerate(data["remarks"]):
         target = _target(consultation, remark.get("target"), f"remarks-{index}-target")
@@ -84,20 +135,28 @@ def submit(consultation: Consultation, data: dict[str, Any], *, spam: bool = Fal
             consultation_id=consultation.id, position=index + 1, remark=remark["remark"],
             document_ref=remark.get("document_ref"), proposed_wording=remark.get("proposed_wording"),
             justification=remark.get("justification"), **target))
-    token = secrets.token_urlsafe(24)
     now = utcnow()
     sequence = next_sequence(consultation.id)
     year = now.astimezone(_zone()).year
     submission = Submission(
         consultation_id=consultation.id, sequence=sequence,
         receipt_number=f"{consultation.receipt_prefix}/{year}/{sequence:04d}",
-        tracking_hash=token_hash(token), organisation=data["organisation"],
+        tracking_hash=token_hash(token), idempotency_key=idempotency_key,
+        organisation=data["organisation"],
         legal_form=LegalForm(data["legal_form"]), krs=data.get("krs"),
         other_register=data.get("other_register"), address=data["address"],
         contact_person=data["contact_person"], email=data.get("email"), phone=data.get("phone"),
         clause_acknowledged_at=now, submitted_at=now, spam=spam, postulates=remarks)
     db.session.add(submission)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # The same form, sent twice at once, was stored by the other request first.
+        db.session.rollback()
+        existing = _by_idempotency_key(idempotency_key)
+        if existing is None:
+            raise
+        return Received(existing, token, repeated=True)
     record_revision(submission, "submit", None, None, {
         **snapshot(submission, SUBMISSION_FIELDS), "remarks": len(remarks)})
     return Received(submission, token)
@@ -128,6 +187,8 @@ def mail_receipt(received: Received) -> bool:
     submission = received.submission
     if not submission.email or submission.spam:
         return False
+    if received.repeated and submission.receipt_mailed_at is not None:
+        return False  # sent when the form first came
     with force_locale("pl"):
         body = render_template("postulates/receipt_mail.txt", submission=submission,
                                consultation=submission.consultation,

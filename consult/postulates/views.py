@@ -43,13 +43,16 @@ def submit(slug: str):
     consultation = public_consultation(slug)
 
     def page(form, status=200, **extra):
+        # Never from a shared cache: the page carries this visitor's CSRF token and form key.
         return render_template("postulates/form.html", consultation=consultation, form=form,
-                               max_remarks=MAX_REMARKS, **extra), status
+                               max_remarks=MAX_REMARKS, **extra), status, {
+            "Cache-Control": "private, no-cache"}
 
     if not consultation.accepts_submissions():
         return page(None, 403 if request.method == "POST" else 200)
     form = _form(consultation)
     if request.method == "GET":
+        form.form_key.data = services.new_form_key()
         return page(form)
     if "add_remark" in request.form or "remove_remark" in request.form:
         _change_remarks(form, consultation)
@@ -57,13 +60,17 @@ def submit(slug: str):
         return page(form, focus=focus)
     if form.validate():
         try:
-            received = services.submit(consultation, form.data, spam=bool(form.website.data))
+            received = services.submit(consultation, form.data, spam=bool(form.website.data),
+                                       form_key=form.form_key.data)
         except ServiceError as exc:
             db.session.rollback()
             attach_to_form(form, exc)
         else:
             db.session.commit()
             services.mail_receipt(received)
+            if received.repeated:
+                flash(_("This form had already been received: here is its receipt. "
+                        "Nothing was submitted twice."), "info")
             return redirect(url_for(".track", token=received.token, received=1), 303)
     return page(form, 422, expired=bool(form.csrf_token.errors))
 

@@ -1,0 +1,33 @@
+"""Gunicorn settings for serving consult in production.
+
+    gunicorn -c python:consult.gunicorn_conf "consult:create_app()"
+
+Environment: ``BIND`` (default 127.0.0.1:8000, for a TLS proxy on the same host),
+``WEB_CONCURRENCY`` (worker processes, default 2 × cores + 1), ``GUNICORN_THREADS``
+(threads per worker, default 4). Anything here can be overridden on the command line.
+State lives only in the database (and Redis when set), so workers can die and be
+replaced at any moment: the master starts a new one, and a request the dead one was
+answering is rolled back by the database (tests/test_load.py kills one mid-run).
+"""
+
+from __future__ import annotations
+
+import os
+
+bind = os.environ.get("BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1) + 1))
+worker_class = "gthread"  # a slow client or a polling board does not hold a whole process
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# A draft PDF of up to REPORT_INLINE_MAX_ENTRIES entries renders inside its request (~1 s
+# for 250 entries); everything longer runs as a background job.
+timeout = 60
+graceful_timeout = 30
+keepalive = 5
+# Workers are replaced now and then, which bounds slow growth of their memory.
+max_requests = 5000
+max_requests_jitter = 500
+accesslog = "-"
+errorlog = "-"
+# gunicorn 24+ opens a control socket in ~/.gunicorn by default, one path shared by every
+# instance of the same user; consult does not use it.
+control_socket_disable = True
