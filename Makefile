@@ -59,8 +59,10 @@ run: demo
 	@echo "Serving consult on http://127.0.0.1:$(PORT) (Ctrl+C to stop). Log in with an account above."
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
+# One test process per core (pytest-xdist); TEST_WORKERS=0 runs them in this process.
+TEST_WORKERS ?= auto
 test: setup
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # The load-and-fault test of `make test`, longer: gunicorn with 4 workers, 8 NGO submitters and
 # 6 facilitators, a worker killed with SIGKILL about every 45 s; then every acknowledged write
@@ -68,7 +70,7 @@ test: setup
 SOAK_SECONDS ?= 600
 soak: setup
 	LOAD_SECONDS=$(SOAK_SECONDS) LOAD_KILLS=$$(( $(SOAK_SECONDS) / 45 + 1 )) LOAD_WORKERS=4 \
-	LOAD_SUBMITTERS=8 LOAD_FACILITATORS=6 $(VENV)/bin/pytest tests/test_load.py -s -q
+	LOAD_SUBMITTERS=8 LOAD_FACILITATORS=6 $(VENV)/bin/pytest -p no:xdist tests/test_load.py -s -q
 
 capture-timing: setup
 	$(PY) scripts/capture_timing.py
@@ -80,6 +82,7 @@ messages: setup
 	$(VENV)/bin/pybabel extract -F babel.cfg -k lazy_gettext -k _l --no-location --sort-output \
 		--project consult -o consult/translations/messages.pot .
 	$(VENV)/bin/pybabel update -i consult/translations/messages.pot -d consult/translations --width 100 --ignore-obsolete
+	$(PY) scripts/english_catalog.py
 
 lock:
 	rm -rf .lockvenv && $(PYTHON) -m venv .lockvenv

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, redirect, render_template, request, session, url_for
+from flask import Flask, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
@@ -50,9 +50,15 @@ def create_app(config: Mapping[str, Any] | None = None, instance_path: str | Non
 def _select_locale() -> str:
     from flask import current_app, has_request_context
 
-    lang = session.get("lang") if has_request_context() else None
-    if lang in current_app.config["LANGUAGES"]:
-        return lang
+    languages = current_app.config["LANGUAGES"]
+    if has_request_context():
+        # The switch in the header (a cookie), else what the browser asks for.
+        chosen = request.cookies.get("lang")
+        if chosen in languages:
+            return chosen
+        asked = request.accept_languages.best_match(languages)
+        if asked:
+            return asked
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
@@ -121,6 +127,7 @@ def _register_blueprints(app: Flask) -> None:
     from consult.meetings.views import bp as meetings_bp
     from consult.postulates.views import bp as postulates_bp
     from consult.public.views import bp as public_bp
+    from consult.site.views import bp as site_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(consultations_bp)
@@ -130,6 +137,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(public_bp)
     app.register_blueprint(postulates_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(site_bp)
 
     @app.get("/csrf-token")
     def csrf_token():

@@ -83,6 +83,18 @@ def load_config(instance_path: Path) -> dict:
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "consult <no-reply@consult.invalid>"),
+        # Who runs this site: named in the accessibility statement and the personal data page.
+        "SITE_OWNER": os.environ.get("SITE_OWNER", "Urząd Miasta Krakowa"),
+        "SITE_OWNER_ADDRESS": os.environ.get("SITE_OWNER_ADDRESS",
+                                             "pl. Wszystkich Świętych 3-4, 31-004 Kraków"),
+        "DATA_PROTECTION_OFFICER": os.environ.get("DATA_PROTECTION_OFFICER") or None,  # e-mail
+        # The accessibility statement (ustawa o dostępności cyfrowej): who answers for it, and
+        # when the site was published and the statement last reviewed (YYYY-MM-DD).
+        "ACCESSIBILITY_CONTACT": os.environ.get("ACCESSIBILITY_CONTACT") or None,  # a name
+        "ACCESSIBILITY_EMAIL": os.environ.get("ACCESSIBILITY_EMAIL") or None,
+        "ACCESSIBILITY_PHONE": os.environ.get("ACCESSIBILITY_PHONE") or None,
+        "ACCESSIBILITY_PUBLISHED": os.environ.get("ACCESSIBILITY_PUBLISHED", "2026-11-23"),
+        "ACCESSIBILITY_REVIEWED": os.environ.get("ACCESSIBILITY_REVIEWED", "2026-11-23"),
         # Rate limits (Flask-Limiter): counted in Redis when there is one, so that every
         # web worker counts together; in memory (per process) otherwise.
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",

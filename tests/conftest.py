@@ -40,11 +40,29 @@ def reset_postgres(url: str) -> None:
     engine.dispose()
 
 
+def worker_database(url: str) -> str:
+    """Under pytest-xdist (``make test`` runs one worker per core) each worker has a
+    PostgreSQL database of its own, ``<name>_gw0`` etc., made when missing (the user of
+    ``TEST_DATABASE_URL`` needs CREATEDB). Without xdist, the database named in the URL."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    parsed = sa.make_url(url)
+    name = f"{parsed.database}_{worker}"
+    engine = sa.create_engine(parsed, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        if not conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}):
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
     if TEST_DATABASE_URL:
-        reset_postgres(TEST_DATABASE_URL)
-        return TEST_DATABASE_URL
+        url = worker_database(TEST_DATABASE_URL)
+        reset_postgres(url)
+        return url
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
 
 

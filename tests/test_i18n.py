@@ -1,6 +1,8 @@
-"""Every UI string is marked for translation and translated into Polish."""
+"""Every UI string is marked for translation and is in the Polish and English catalogs; the\nlanguage follows the switch or the browser; dates and plurals follow the language."""
 
 from pathlib import Path
+
+import pytest
 
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
@@ -21,9 +23,10 @@ def extracted_ids() -> set[str]:
     return ids
 
 
-def test_every_ui_string_has_a_polish_translation():
-    with open(ROOT / "consult/translations/pl/LC_MESSAGES/messages.po", "rb") as fh:
-        catalog = read_po(fh, locale="pl")
+@pytest.mark.parametrize("locale", ["pl", "en"])
+def test_every_ui_string_is_in_both_catalogs(locale):
+    with open(ROOT / f"consult/translations/{locale}/LC_MESSAGES/messages.po", "rb") as fh:
+        catalog = read_po(fh, locale=locale)
     translated = {
         (m.id[0] if isinstance(m.id, tuple) else m.id)
         for m in catalog
@@ -32,7 +35,7 @@ def test_every_ui_string_has_a_polish_translation():
     ids = extracted_ids()
     assert len(ids) > 100
     missing = sorted(ids - translated)
-    assert missing == [], f"untranslated (run `make messages` and translate): {missing}"
+    assert missing == [], f"untranslated in {locale} (run `make messages` and translate): {missing}"
 
 
 def test_polish_plural_forms_have_three_forms():
@@ -41,3 +44,11 @@ def test_polish_plural_forms_have_three_forms():
     assert catalog.num_plurals == 3
     plurals = [m for m in catalog if m.pluralizable and m.id]
     assert plurals and all(len(m.string) == 3 and all(m.string) for m in plurals)
+
+
+def test_english_plural_forms_have_two_forms():
+    with open(ROOT / "consult/translations/en/LC_MESSAGES/messages.po", "rb") as fh:
+        catalog = read_po(fh, locale="en")
+    assert catalog.num_plurals == 2
+    plurals = [m for m in catalog if m.pluralizable and m.id]
+    assert plurals and all(len(m.string) == 2 and all(m.string) for m in plurals)

@@ -7,7 +7,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from consult.extensions import db
-from tests.conftest import TEST_DATABASE_URL, empty_all_tables, make_app
+from tests.conftest import empty_all_tables, make_app
 
 
 def test_models_match_migrations(app):
@@ -17,8 +17,9 @@ def test_models_match_migrations(app):
     assert diff == []
 
 
-def test_upgrade_downgrade_upgrade(app, tmp_path):
-    url = TEST_DATABASE_URL or f"sqlite:///{tmp_path / 'roundtrip.sqlite3'}"
+def test_upgrade_downgrade_upgrade(app, tmp_path, migrated):
+    postgres = sa.make_url(migrated).get_backend_name() == "postgresql"
+    url = migrated if postgres else f"sqlite:///{tmp_path / 'roundtrip.sqlite3'}"
     db.session.remove()
     db.engine.dispose()
     other = make_app(url, tmp_path / "instance2")

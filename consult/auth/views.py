@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -12,24 +11,14 @@ from consult.auth import services
 from consult.auth.forms import LoginForm, UserForm
 from consult.auth.models import User
 from consult.core.permissions import admin_required
-from consult.core.views import get_or_404, handle_form
+from consult.core.views import get_or_404, handle_form, safe_next
 from consult.extensions import db, limiter
 
 bp = Blueprint("auth", __name__)
 
 
 def _safe_next(target: str | None) -> str:
-    """Only local paths, so that the login page cannot send people elsewhere.
-
-    Control characters and spaces are refused outright: browsers and URL parsers drop
-    tabs and newlines, so "/<TAB>/evil.example" would become "//evil.example".
-    """
-    if (target and target.startswith("/") and not target.startswith("//") and "\\" not in target
-            and not any(ch <= " " or ch == "\x7f" for ch in target)):
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
-            return target
-    return url_for("consultations.index")
+    return safe_next(target, url_for("consultations.index"))
 
 
 def _login_account() -> str:

@@ -110,6 +110,11 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("public.index", "GET"): EVERYONE,
     ("public.consultation", "GET"): EVERYONE,
     ("public.document", "GET"): EVERYONE,
+    ("public.privacy", "GET"): EVERYONE,
+    # The site: language, accessibility statement, personal data
+    ("site.language", "POST"): EVERYONE,
+    ("site.accessibility", "GET"): EVERYONE,
+    ("site.privacy", "GET"): EVERYONE,
     ("postulates.submit", "GET"): EVERYONE,
     ("postulates.submit", "POST"): EVERYONE,
     ("postulates.track", "GET"): EVERYONE,  # whoever holds the link

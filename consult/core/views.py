@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any, Callable, TypeVar
+from urllib.parse import urlsplit
 
 from flask import Response, abort, flash, redirect, render_template, request
 
@@ -13,6 +14,21 @@ from consult.core.models import MAX_ID
 from consult.extensions import db
 
 T = TypeVar("T")
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """``target`` when it is a local path, else ``default``: a "next" parameter must not
+    send people to another site.
+
+    Control characters and spaces are refused outright: browsers and URL parsers drop
+    tabs and newlines, so "/<TAB>/evil.example" would become "//evil.example".
+    """
+    if (target and target.startswith("/") and not target.startswith("//") and "\\" not in target
+            and not any(ch <= " " or ch == "\x7f" for ch in target)):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
+    return default
 
 
 def get_or_404(model: type[T], object_id: int) -> T:

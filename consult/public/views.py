@@ -56,3 +56,10 @@ def document(slug: str, document_id: int, file_name: str):
         return redirect(url_for(".document", slug=slug, document_id=found.id, file_name=found.file_name), 308)
     return stored_file(ConsultationDocument, found, cache_control=(
         "public" if consultation.is_public else "private") + ", no-cache")
+
+
+@bp.get("/<slug>/privacy")
+def privacy(slug: str):
+    """The information clause (art. 13 RODO) of this consultation's forms: its organiser is
+    the controller of what the forms collect. Linked from every public form."""
+    return render_template("site/privacy.html", consultation=public_consultation(slug))

@@ -1,0 +1,132 @@
+"""The language switch (remembered; else the browser's Accept-Language), `<html lang>`, dates
+and plurals by language, the accessibility statement and the personal data pages."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from flask_babel import force_locale, ngettext
+
+from consult.core.enums import ConsultationStatus
+from consult.core.models import utcnow
+from tests.pages import find, parse, text
+
+
+def lang(page) -> str:
+    return find(page.get_data(as_text=True), "html")["lang"]
+
+
+def switch_to(client, code: str, next_url: str = "/public/"):
+    return client.submit("/language", {"lang": code, "next": next_url})
+
+
+def test_polish_by_default_english_when_the_browser_asks(client):
+    page = client.get("/public/")
+    assert lang(page) == "pl" and text(find(page.get_data(as_text=True), "h1")) == "Konsultacje publiczne"
+    asked = client.get("/public/", headers={"Accept-Language": "en-GB,en;q=0.9,pl;q=0.5"})
+    assert lang(asked) == "en" and text(find(asked.get_data(as_text=True), "h1")) == "Public consultations"
+    assert lang(client.get("/public/", headers={"Accept-Language": "de-DE"})) == "pl"
+
+
+def test_the_switch_changes_the_language_and_remembers_it(client):
+    page = client.get("/public/").get_data(as_text=True)
+    switch = find(page, "form.language-switch")
+    button = find(switch, "button[name=lang]")
+    assert (button["value"], button["lang"], text(button)) == ("en", "en", "English")
+    assert text(find(switch, "[aria-current]")) == "Polski"
+
+    answer = switch_to(client, "en", "/public/?x=1")
+    assert answer.status_code == 303 and answer.location == "/public/?x=1"
+    cookie = answer.headers["Set-Cookie"]
+    assert cookie.startswith("lang=en;") and "Max-Age=31536000" in cookie and "HttpOnly" in cookie
+    english = client.get("/public/", headers={"Accept-Language": "pl"})  # the choice beats the browser
+    assert lang(english) == "en" and "Staff login" in text(english.get_data(as_text=True))
+    assert text(find(english.get_data(as_text=True), "form.language-switch button")) == "Polski"
+
+    assert lang(switch_to(client, "pl") and client.get("/public/")) == "pl"
+
+
+def test_the_switch_refuses_other_languages_sites_and_forged_requests(client):
+    before = client.get("/public/")
+    odd = switch_to(client, "xx", "https://evil.example/")
+    assert odd.status_code == 303 and odd.location == "/" and "Set-Cookie" not in odd.headers
+    assert lang(client.get("/public/")) == lang(before) == "pl"
+    assert client.post("/language", data={"lang": "en"}).status_code == 400  # no CSRF token
+
+
+def test_dates_and_plurals_follow_the_language(client, app):
+    app.config["ACCESSIBILITY_PUBLISHED"] = "2026-11-23"
+    polish = text(client.get("/accessibility").get_data(as_text=True))
+    assert "Data publikacji strony internetowej: 23 listopada 2026 r." in polish
+    switch_to(client, "en")
+    english = text(client.get("/accessibility").get_data(as_text=True))
+    assert "Publication date of the website: 23 November 2026" in english
+    with app.test_request_context(), force_locale("pl"):
+        assert [ngettext("%(num)d meeting", "%(num)d meetings", n) for n in (1, 3, 5, 22)] == [
+            "1 spotkanie", "3 spotkania", "5 spotkań", "22 spotkania"]
+    with app.test_request_context(), force_locale("en"):
+        assert [ngettext("%(num)d meeting", "%(num)d meetings", n) for n in (1, 5)] == ["1 meeting", "5 meetings"]
+
+
+def test_summaries_stay_in_the_consultations_language_whatever_the_interface(client, admin_client, make):
+    meeting = make.demo_meeting()
+    admin_client.set_cookie("lang", "en")
+    page = admin_client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert lang_of(page) == "en"
+    assert "Back to the consultation" in text(page) or "Consultations" in text(page)
+    preview = admin_client.get(f"/meetings/{meeting.id}/summary").get_data(as_text=True)
+    assert lang_of(preview) == "pl"
+    summary = text(preview)
+    assert summary.startswith("Podsumowanie spotkania konsultacyjnego") and "25 maja 2018 r." in summary
+    assert "Opracowanie: Ewa Chromniak" in summary
+
+
+def lang_of(html: str) -> str:
+    return find(html, "html")["lang"]
+
+
+def test_the_accessibility_statement_has_the_sections_public_bodies_publish(client, app):
+    app.config.update(ACCESSIBILITY_CONTACT="Jan Kowalski", ACCESSIBILITY_EMAIL="dostepnosc@example.org",
+                      ACCESSIBILITY_PHONE="12 616 12 34", SITE_OWNER="Urząd Miasta Krakowa")
+    home = client.get("/public/").get_data(as_text=True)
+    link = find(find(home, "footer"), "a[href='/accessibility']")
+    assert text(link) == "Deklaracja dostępności"
+    page = client.get("/accessibility").get_data(as_text=True)
+    headings = [text(h) for h in parse(page).select("main h1, main h2")]
+    assert headings == ["Deklaracja dostępności", "Stan dostępności cyfrowej",
+                        "Przygotowanie deklaracji dostępności", "Udogodnienia",
+                        "Informacje zwrotne i dane kontaktowe",
+                        "Obsługa wniosków i skarg związanych z dostępnością",
+                        "Dostępność architektoniczna", "Aplikacje mobilne"]
+    body = text(find(page, "main"))
+    assert body.startswith("Deklaracja dostępności Urząd Miasta Krakowa zobowiązuje się zapewnić dostępność")
+    assert "ustawą z dnia 4 kwietnia 2019 r. o dostępności cyfrowej" in body
+    assert "Osobą kontaktową jest Jan Kowalski." in body and "12 616 12 34" in body
+    assert find(page, "#a11y-email")["href"] == "mailto:dostepnosc@example.org"
+    assert "nie później niż w ciągu 7 dni" in body and "Rzecznika Praw Obywatelskich" in body
+
+
+@pytest.fixture
+def open_consultation(make):
+    return make.consultation(
+        title="Konsultacje programu współpracy", organizer="Wydział Kultury UMK",
+        status=ConsultationStatus.OPEN, submissions_open_at=utcnow() - timedelta(days=1),
+        submissions_close_at=utcnow() + timedelta(days=1))
+
+
+def test_every_public_form_links_to_its_personal_data_page(client, app, open_consultation):
+    app.config["DATA_PROTECTION_OFFICER"] = "iod@example.org"
+    form = client.get(f"/public/{open_consultation.slug}/remarks").get_data(as_text=True)
+    link = find(find(form, "main form"), f"a[href='/public/{open_consultation.slug}/privacy']")
+    assert text(link) == "Pełna informacja o przetwarzaniu danych osobowych"
+    page = client.get(link["href"]).get_data(as_text=True)
+    body = text(find(page, "main"))
+    assert text(find(page, "h1")) == "Informacja o przetwarzaniu danych osobowych"
+    assert "Administratorem Pani/Pana danych osobowych jest Wydział Kultury UMK" in body
+    assert "iod@example.org" in body and "Prezesa Urzędu Ochrony Danych Osobowych" in body
+    site = text(find(client.get("/privacy").get_data(as_text=True), "main"))
+    assert "Administratorem Pani/Pana danych osobowych jest Urząd Miasta Krakowa" in site
+    assert "Ciasteczka: tylko niezbędne" in site
+    draft = client.get("/public/no-such-consultation/privacy")
+    assert draft.status_code == 404
