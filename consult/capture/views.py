@@ -145,7 +145,8 @@ def board(meeting_id: int):
 @login_required
 def projector(meeting_id: int):
     meeting = _meeting(meeting_id, edit=False)
-    return render_template("capture/projector.html", **board_context(meeting, editable=False))
+    theme = "light" if request.args.get("theme") == "light" else "dark"
+    return render_template("capture/projector.html", theme=theme, **board_context(meeting, editable=False))
 
 
 @bp.get("/board/changes")

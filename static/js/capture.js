@@ -27,6 +27,9 @@
 
   let csrfToken = (document.querySelector('input[name="csrf_token"]') || {}).value || "";
   let deferred = false; // an update was held back this round (someone is editing)
+  // The element whose own request's answer is being swapped in right now (an editor's save
+  // may replace its own list; nothing else may while the editor is open or saving).
+  let answering = null;
   let onPollOk = () => {}; // the outbox (editable boards) hooks in here
 
   // ----------------------------------------------------------------------------------
@@ -83,11 +86,13 @@
   document.body.addEventListener("htmx:oobBeforeSwap", (event) => {
     const target = event.detail.target;
     const fragment = event.detail.fragment;
-    // Never replace a list in which someone has an editor open (unless it is saving). A
-    // conflict view holds such an editor too: it blocks updates until its text is saved.
+    // Never replace a list in which someone has an editor open, also while it is saving:
+    // only the save's own answer may (a poll landing first would take the editor away and
+    // with it the conflict view a 409 brings). A conflict view holds such an editor too: it
+    // blocks updates until its text is saved.
     if (target.matches && target.matches("ol.board-entries")) {
-      const editor = target.querySelector(".entry-editor:not([data-saving])");
-      if (editor) {
+      const editor = target.querySelector(".entry-editor");
+      if (editor && !(answering && editor.contains(answering))) {
         event.detail.shouldSwap = false;
         deferred = true;
         return;
@@ -121,6 +126,7 @@
     showPendingDrafts();
   });
   document.body.addEventListener("htmx:afterSwap", () => { restoreFocus(); showPendingDrafts(); });
+  document.body.addEventListener("htmx:beforeSwap", (event) => { answering = event.detail.elt; });
 
   // The entry that had the focus (or the editor in it), once a swap has replaced it: the
   // focus goes to ``to()`` (the same entry anew, or where a deletion sends it), unless the
@@ -154,6 +160,7 @@
     if (editor) editor.dataset.saving = "1";
   });
   document.body.addEventListener("htmx:afterRequest", (event) => {
+    answering = null;
     const editor = event.detail.elt.closest && event.detail.elt.closest(".entry-editor");
     if (editor) delete editor.dataset.saving;
     const status = event.detail.xhr ? event.detail.xhr.status : 0;

@@ -373,7 +373,15 @@ def test_the_whole_capture_works_by_keyboard_only(meeting, facilitators, logged_
     sid = section.id
     kb = page.keyboard
     field = page.locator(f"#add-text-{sid}")
-    field.focus()  # the one step that is not a key: where the test starts
+    # From the top of the page: the skip link, then Tab until the section's input.
+    kb.press("Tab")
+    expect(page.locator("a.skip-link")).to_be_focused()
+    kb.press("Enter")
+    for _ in range(400):
+        kb.press("Tab")
+        if page.evaluate(f"document.activeElement && document.activeElement.id === 'add-text-{sid}'"):
+            break
+    expect(field).to_be_focused()
     S, W, I = EntryKind.STRENGTH, EntryKind.WEAKNESS, EntryKind.IDEA
 
     def shows(*texts):

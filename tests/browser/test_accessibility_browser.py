@@ -1,0 +1,164 @@
+"""WCAG 2.1 AA with axe-core in Chromium: every page each role can reach from its start
+pages with the demo data (`flask demo`, plus one NGO submission), and the states a person
+meets on the way (a form sent with errors). Zero violations of wcag2a, wcag2aa, wcag21a and
+wcag21aa.
+
+The crawl follows every same-site link of each page; addresses that differ only in their
+numbers (/meetings/1/entries/7/history, …/8/history) count as one page, so that a long
+meeting does not make the sweep long. Downloads (PDF, DOCX, CSV) are not pages.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import deque
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+import sqlalchemy as sa
+
+from consult.consultations.models import Consultation
+from consult.core.enums import ConsultationStatus
+from consult.core.models import utcnow
+from consult.extensions import db
+from tests.browser.conftest import log_in
+
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+DOWNLOAD = re.compile(r"\.(pdf|docx|csv|json|eml)$|/documents/\d+/|/result$")
+MAX_PAGES = 120  # per role; the demo has about 40 distinct pages
+
+
+@pytest.fixture
+def demo(app, runner):
+    """`flask demo` (accounts, the 2018 meeting, its published summary), the consultation
+    opened for remarks, and one submission with its tracking link."""
+    from consult.postulates import services
+
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    from consult.reports import jobs
+
+    jobs.drain(app)  # the demo summary is published by a background job
+    accounts = json.loads((Path(app.instance_path) / "demo-accounts.json").read_text())
+    consultation = db.session.scalars(sa.select(Consultation)).one()
+    consultation.status = ConsultationStatus.OPEN
+    consultation.submissions_open_at = utcnow() - timedelta(days=1)
+    consultation.submissions_close_at = utcnow() + timedelta(days=13)
+    with app.test_request_context():
+        received = services.submit(consultation, {
+            "organisation": "Fundacja Kultura Razem", "legal_form": "foundation", "krs": "0000123456",
+            "address": "ul. Floriańska 1, Kraków", "contact_person": "Anna Nowak",
+            "email": "anna@example.org", "phone": None,
+            "remarks": [{"target": "general", "remark": "Więcej spotkań w dzielnicach.",
+                         "document_ref": None, "proposed_wording": None, "justification": None}]})
+    db.session.commit()
+    return {"accounts": accounts, "slug": consultation.slug,
+            "tracking": f"/public/tracking/{received.token}"}
+
+
+def page_key(url: str) -> str:
+    parts = urlsplit(url)  # the path and the query (?theme=light is another page)
+    return re.sub(r"\d+", "N", parts.path + ("?" + parts.query if parts.query else ""))
+
+
+def violations_of(page, axe) -> list[str]:
+    results = axe.run(page, options={"runOnly": {"type": "tag", "values": TAGS},
+                                     "resultTypes": ["violations"]})
+    found = []
+    for violation in results.response["violations"]:
+        targets = [", ".join(node["target"]) for node in violation["nodes"]][:5]
+        found.append(f"{violation['id']} ({violation['impact']}): {violation['help']} — {targets}")
+    return found
+
+
+def sweep(page, base: str, starts: list[str], axe) -> tuple[list[str], dict[str, list[str]]]:
+    """Visit every page reachable from ``starts``; return (pages checked, violations by page)."""
+    queue, seen, checked, problems = deque(starts), set(), [], {}
+    while queue and len(checked) < MAX_PAGES:
+        url = urldefrag(queue.popleft())[0]
+        key = page_key(url)
+        if key in seen or DOWNLOAD.search(urlsplit(url).path):
+            continue
+        seen.add(key)
+        response = page.goto(url if url.startswith("http") else base + url)
+        if response is None or "text/html" not in response.headers.get("content-type", ""):
+            continue
+        checked.append(urlsplit(page.url).path)
+        found = violations_of(page, axe)
+        if found:
+            problems[urlsplit(page.url).path] = found
+        for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)"):
+            if href.startswith(base) and page_key(urldefrag(href)[0]) not in seen:
+                queue.append(href)
+    return checked, problems
+
+
+@pytest.fixture
+def axe():
+    from axe_playwright_python.sync_playwright import Axe
+
+    return Axe()
+
+
+@pytest.mark.parametrize("role, language", [
+    ("anonymous", "pl"), ("official", "pl"), ("facilitator", "pl"), ("admin", "pl"),
+    ("anonymous", "en"), ("admin", "en")])
+def test_every_page_a_role_reaches_has_no_wcag_violation(role, language, demo, new_context,
+                                                         live_server, axe):
+    context = new_context()
+    context.add_cookies([{"name": "lang", "value": language, "url": live_server}])
+    if role == "anonymous":
+        page = context.new_page()
+        starts = ["/", "/public/", f"/public/{demo['slug']}", f"/public/{demo['slug']}/remarks",
+                  demo["tracking"], "/login", "/accessibility", "/privacy"]
+    else:
+        email = f"{role}@consult.example"
+        page = log_in(context, email, demo["accounts"][email])
+        starts = ["/", "/consultations/", "/documents/", "/public/"]
+    assert page.goto(live_server + "/public/") and page.locator("html").get_attribute("lang") == language
+    checked, problems = sweep(page, live_server, starts, axe)
+    assert len(checked) >= 8, checked
+    print(f"\n{role} ({language}): {len(checked)} pages checked: {checked}")
+    assert problems == {}, "WCAG 2.1 AA violations:\n" + "\n".join(
+        f"{url}\n  " + "\n  ".join(found) for url, found in problems.items())
+
+
+def test_forms_with_errors_have_no_wcag_violation(demo, new_context, live_server, axe):
+    page = new_context().new_page()
+    page.goto("/login")
+    page.fill("#email", "nobody@example.org")
+    page.fill("#password", "wrong password")
+    with page.expect_navigation():
+        page.press("#password", "Enter")
+    assert page.locator(".error-summary, .flash--error, .error").count() > 0
+    problems = {"/login (error)": violations_of(page, axe)}
+    page.goto(f"/public/{demo['slug']}/remarks")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Wyślij uwagi").click()
+    assert page.locator(".error-summary").count() == 1
+    problems["remarks form (errors)"] = violations_of(page, axe)
+    assert {k: v for k, v in problems.items() if v} == {}
+
+
+@pytest.mark.parametrize("theme", ["dark", "light"])
+def test_the_projector_has_enough_contrast_in_both_themes(theme, demo, new_context, live_server, axe):
+    """Both themes, with a section highlighted as being written (its own colours)."""
+    from consult.meetings.models import Meeting, Part, Section
+
+    meeting = db.session.scalars(sa.select(Meeting)).one()
+    meeting.active_section_id = db.session.scalars(
+        sa.select(Section.id).join(Part).where(Part.meeting_id == meeting.id).order_by(Part.position)).first()
+    db.session.commit()
+    email = "official@consult.example"
+    page = log_in(new_context(), email, demo["accounts"][email])
+    page.goto(f"/meetings/{meeting.id}/projector" + ("?theme=light" if theme == "light" else ""))
+    body = page.locator("body")
+    assert ("projector-body--light" in body.get_attribute("class")) == (theme == "light")
+    assert page.locator(".board-section.is-active").count() == 1
+    colours = page.evaluate("[getComputedStyle(document.body).backgroundColor, getComputedStyle(document.body).color]")
+    assert colours == (["rgb(255, 255, 255)", "rgb(0, 0, 0)"] if theme == "light"
+                       else ["rgb(0, 0, 0)", "rgb(255, 255, 255)"])
+    assert violations_of(page, axe) == []
