@@ -65,8 +65,8 @@ test: setup
 	$(VENV)/bin/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # The load-and-fault test of `make test`, longer: gunicorn with 4 workers, 8 NGO submitters and
-# 6 facilitators, a worker killed with SIGKILL about every 45 s; then every acknowledged write
-# is checked in the database.
+# 6 facilitators, one SIGKILL per 45 s of run time (spread over its middle 60 %); then every
+# acknowledged write is checked in the database.
 SOAK_SECONDS ?= 600
 soak: setup
 	LOAD_SECONDS=$(SOAK_SECONDS) LOAD_KILLS=$$(( $(SOAK_SECONDS) / 45 + 1 )) LOAD_WORKERS=4 \

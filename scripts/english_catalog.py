@@ -1,4 +1,4 @@
-"""Fill the English catalog's new entries with their source text (msgids are English).
+"""Fill the English catalog's new and fuzzy entries with their source text (msgids are English).
 
 `make messages` runs this after `pybabel update`, so that English is complete by default;
 an entry edited in consult/translations/en/LC_MESSAGES/messages.po keeps its wording.
@@ -20,14 +20,12 @@ def main() -> None:
     for message in catalog:
         if not message.id:
             continue
-        if message.pluralizable:
-            if not all(message.string):
-                message.string = (message.id[0], message.id[1])
-                filled += 1
-        elif not message.string:
-            message.string = message.id
+        # New (empty) entries, and fuzzy ones: pybabel's guess from a similar message is
+        # another message's text, never what to show.
+        if message.fuzzy or not all(message.string if message.pluralizable else [message.string]):
+            message.string = (message.id[0], message.id[1]) if message.pluralizable else message.id
+            message.flags.discard("fuzzy")
             filled += 1
-        message.flags.discard("fuzzy")
     with CATALOG.open("wb") as fh:
         write_po(fh, catalog, width=100, omit_header=False)
     print(f"English catalog: {filled} entries filled from their source text")

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import itertools
 import os
-import re
+import threading
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from flask.testing import FlaskClient
 from consult import create_app
 from consult.core.enums import EntryKind, Role
 from consult.extensions import db
+from tests.pages import control_value
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 PASSWORD = "correct horse battery"
@@ -114,6 +116,23 @@ def app(migrated, tmp_path):
         ctx.pop()
 
 
+@contextmanager
+def serving(app, **options):
+    """The app on a free loopback port, served by werkzeug threads in the background (for
+    tests with real concurrent clients or a browser); yields the base URL."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True, **options)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
 class Client(FlaskClient):
     """A test client whose every request runs in its own application context."""
 
@@ -127,10 +146,8 @@ class Client(FlaskClient):
                 db.session.expire_all()  # the test's own session sees what the request wrote
 
     def csrf_token(self) -> str:
-        page = self.get("/login", follow_redirects=True).get_data(as_text=True)
-        match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
-        assert match, "no CSRF token on the page"
-        return match.group(1)
+        return control_value(self.get("/login", follow_redirects=True).get_data(as_text=True),
+                             "csrf_token")
 
     def submit(self, url: str, data: dict | None = None, **kwargs):
         """POST a form the way a browser does: with the CSRF token of the session."""

@@ -26,10 +26,10 @@ from pathlib import Path
 
 import requests
 
+from tests.pages import control_value
+
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).parent / "gunicorn"
-TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-FORM_KEY = re.compile(r'name="form_key"[^>]*value="([^"]+)"')
 REVISION = re.compile(r'id="board-state"[^>]*data-rev="(\d+)"')
 RECEIPT = re.compile(r"[A-Z]{1,10}/\d{4}/\d{4}")
 TIMEOUT = (5, 30)  # connect, read (seconds)
@@ -186,7 +186,7 @@ class Submitter(Client):
             n += 1
             organisation = f"{self.name} nr {n}"
             page = self.request("GET", f"/public/{self.slug}/remarks").text
-            data = {"csrf_token": TOKEN.search(page).group(1), "form_key": FORM_KEY.search(page).group(1),
+            data = {"csrf_token": control_value(page, "csrf_token"), "form_key": control_value(page, "form_key"),
                     "organisation": organisation, "legal_form": "association", "krs": "0000123456",
                     "address": "ul. Floriańska 1, Kraków", "contact_person": "Anna Nowak",
                     "email": "anna@example.org" if n % 2 else "", "phone": "" if n % 2 else "12 345 67 89",
@@ -215,13 +215,13 @@ class Facilitator(Client):
     def login(self) -> None:
         page = self.request("GET", "/login").text
         answer = self.request("POST", "/login", data={
-            "csrf_token": TOKEN.search(page).group(1), "email": self.email, "password": self.password})
+            "csrf_token": control_value(page, "csrf_token"), "email": self.email, "password": self.password})
         assert answer.status_code == 303, f"login of {self.email}: {answer.status_code}"
 
     def run(self) -> None:
         self.login()
         board = self.request("GET", f"/meetings/{self.meeting_id}/board").text
-        token = TOKEN.search(board).group(1)
+        token = control_value(board, "csrf_token")
         revision = int(REVISION.search(board).group(1))
         htmx = {"HX-Request": "true"}
         base = f"/meetings/{self.meeting_id}"

@@ -1,5 +1,8 @@
-"""Every UI string is marked for translation and is in the Polish and English catalogs; the\nlanguage follows the switch or the browser; dates and plurals follow the language."""
+"""Every UI string is marked for translation and is in the Polish and English catalogs,
+with three plural forms in Polish and two in English, and each translation keeps the
+placeholders of its source text."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -23,13 +26,16 @@ def extracted_ids() -> set[str]:
     return ids
 
 
+def catalog_of(locale: str):
+    with open(ROOT / f"consult/translations/{locale}/LC_MESSAGES/messages.po", "rb") as fh:
+        return read_po(fh, locale=locale)
+
+
 @pytest.mark.parametrize("locale", ["pl", "en"])
 def test_every_ui_string_is_in_both_catalogs(locale):
-    with open(ROOT / f"consult/translations/{locale}/LC_MESSAGES/messages.po", "rb") as fh:
-        catalog = read_po(fh, locale=locale)
     translated = {
         (m.id[0] if isinstance(m.id, tuple) else m.id)
-        for m in catalog
+        for m in catalog_of(locale)
         if m.id and not m.fuzzy and all(m.string if isinstance(m.string, tuple) else [m.string])
     }
     ids = extracted_ids()
@@ -38,17 +44,26 @@ def test_every_ui_string_is_in_both_catalogs(locale):
     assert missing == [], f"untranslated in {locale} (run `make messages` and translate): {missing}"
 
 
-def test_polish_plural_forms_have_three_forms():
-    with open(ROOT / "consult/translations/pl/LC_MESSAGES/messages.po", "rb") as fh:
-        catalog = read_po(fh, locale="pl")
-    assert catalog.num_plurals == 3
+@pytest.mark.parametrize("locale, forms", [("pl", 3), ("en", 2)])
+def test_plural_forms_have_as_many_forms_as_the_language(locale, forms):
+    """Polish: 1 spotkanie, 3 spotkania, 5 spotkań; English: 1 meeting, 5 meetings."""
+    catalog = catalog_of(locale)
+    assert catalog.num_plurals == forms
     plurals = [m for m in catalog if m.pluralizable and m.id]
-    assert plurals and all(len(m.string) == 3 and all(m.string) for m in plurals)
+    assert plurals and all(len(m.string) == forms and all(m.string) for m in plurals)
 
 
-def test_english_plural_forms_have_two_forms():
-    with open(ROOT / "consult/translations/en/LC_MESSAGES/messages.po", "rb") as fh:
-        catalog = read_po(fh, locale="en")
-    assert catalog.num_plurals == 2
-    plurals = [m for m in catalog if m.pluralizable and m.id]
-    assert plurals and all(len(m.string) == 2 and all(m.string) for m in plurals)
+@pytest.mark.parametrize("locale", ["pl", "en"])
+def test_translations_keep_the_placeholders_of_their_source(locale):
+    """A translation with other placeholders is another message's text (what pybabel's fuzzy
+    matching proposes) or would fail when formatted."""
+    placeholder = re.compile(r"%\((\w+)\)[sd]")
+    wrong = []
+    for m in catalog_of(locale):
+        if not m.id:
+            continue
+        ids = m.id if m.pluralizable else (m.id,)
+        strings = m.string if m.pluralizable else (m.string,)
+        expected = set(placeholder.findall(ids[-1]))
+        wrong += [(ids[0], s) for s in strings if set(placeholder.findall(s)) != expected]
+    assert wrong == []

@@ -5,8 +5,8 @@ write the server acknowledged is in the database exactly once, nothing is duplic
 receipt numbers have no gaps, the audit trail matches, and the server still answers.
 
 Bounded here (about 15 s of load); ``make soak`` runs it for 10 minutes with more clients
-and a kill every ~45 s (LOAD_SECONDS, LOAD_KILLS, LOAD_SUBMITTERS, LOAD_FACILITATORS,
-LOAD_WORKERS).
+and one kill per 45 s of run time, spread over its middle 60 % (LOAD_SECONDS, LOAD_KILLS,
+LOAD_SUBMITTERS, LOAD_FACILITATORS, LOAD_WORKERS).
 """
 
 from __future__ import annotations

@@ -17,14 +17,15 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from werkzeug.serving import make_server
 
 from consult.consultations.models import Consultation
 from consult.core.enums import ConsultationStatus, PostulateStatus, PostulateTarget
 from consult.core.models import utcnow
 from consult.extensions import db
 from consult.postulates.models import Postulate, Submission
-from tests.pages import error_summary, facts, field_error, find, form_values, parse, text
+from tests.conftest import serving
+from tests.pages import (control_value, error_summary, facts, field_error, find, form_values, parse,
+                         text)
 
 RECEIPT = re.compile(r"^KWP/\d{4}/(\d{4})$")
 
@@ -338,30 +339,21 @@ def test_submissions_are_rate_limited_per_address(app, client, consultation):
 
 def test_fifty_simultaneous_submissions_get_fifty_distinct_receipts(app, consultation):
     app.config["SUBMISSION_RATE_LIMIT"] = "1000 per minute"
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{server.server_port}"
-    url = base + form_url(consultation)
     data = valid(consultation)
     barrier = threading.Barrier(50, timeout=60)
 
     def one(n: int) -> str:
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
         page = opener.open(url, timeout=60).read().decode()
-        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-        body = urllib.parse.urlencode({**data, "csrf_token": token,
+        body = urllib.parse.urlencode({**data, "csrf_token": control_value(page, "csrf_token"),
                                        "organisation": f"Stowarzyszenie nr {n}"}).encode()
         barrier.wait()  # all fifty POSTs leave together
         receipt = opener.open(url, data=body, timeout=120).read().decode()
         return re.search(r"KWP/\d{4}/\d{4}", receipt).group(0)
 
-    try:
-        with ThreadPoolExecutor(max_workers=50) as pool:
-            numbers = list(pool.map(one, range(50)))
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(app) as base, ThreadPoolExecutor(max_workers=50) as pool:
+        url = base + form_url(consultation)
+        numbers = list(pool.map(one, range(50)))
     assert len(set(numbers)) == 50
     assert sorted(int(n[-4:]) for n in numbers) == list(range(1, 51))
     assert stored() == 50
@@ -374,22 +366,13 @@ def test_the_same_form_sent_twenty_times_at_once_makes_one_submission(app, consu
     """Twenty copies of one form (same key, same content) racing: one wins, the others find
     its submission (on PostgreSQL they wait on the receipt counter's row lock)."""
     app.config["SUBMISSION_RATE_LIMIT"] = "1000 per minute"
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_port}" + form_url(consultation)
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-    page = opener.open(url, timeout=60).read().decode()
-    fields = {name: re.search(rf'name="{name}"[^>]*value="([^"]+)"', page).group(1)
-              for name in ("csrf_token", "form_key")}
-    body = urllib.parse.urlencode({**valid(consultation), **fields}).encode()
     barrier = threading.Barrier(20, timeout=60)
 
     class NoRedirect(urllib.request.HTTPRedirectHandler):
         def redirect_request(self, *args, **kwargs):
             return None  # the 303 itself is the answer looked at
 
-    jar = next(h.cookiejar for h in opener.handlers if isinstance(h, urllib.request.HTTPCookieProcessor))
-    sender = urllib.request.build_opener(NoRedirect(), urllib.request.HTTPCookieProcessor(jar))
+    sender = urllib.request.build_opener(NoRedirect(), urllib.request.HTTPCookieProcessor())
 
     def one(_n: int) -> str:
         barrier.wait()
@@ -400,12 +383,12 @@ def test_the_same_form_sent_twenty_times_at_once_makes_one_submission(app, consu
             return exc.headers["Location"]
         raise AssertionError(f"expected 303, got {response.status}")
 
-    try:
-        with ThreadPoolExecutor(max_workers=20) as pool:
-            locations = list(pool.map(one, range(20)))
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(app) as base, ThreadPoolExecutor(max_workers=20) as pool:
+        url = base + form_url(consultation)
+        page = sender.open(url, timeout=60).read().decode()
+        body = urllib.parse.urlencode({**valid(consultation), **{
+            name: control_value(page, name) for name in ("csrf_token", "form_key")}}).encode()
+        locations = list(pool.map(one, range(20)))
     assert len(set(locations)) == 1
     assert stored() == 1
     assert db.session.scalar(sa.select(Consultation.receipt_counter).where(

@@ -14,7 +14,9 @@ from tests.pages import find, parse, text
 
 
 def lang(page) -> str:
-    return find(page.get_data(as_text=True), "html")["lang"]
+    """The page's <html lang> (a response or its HTML)."""
+    html = page if isinstance(page, str) else page.get_data(as_text=True)
+    return find(html, "html")["lang"]
 
 
 def switch_to(client, code: str, next_url: str = "/public/"):
@@ -44,7 +46,8 @@ def test_the_switch_changes_the_language_and_remembers_it(client):
     assert lang(english) == "en" and "Staff login" in text(english.get_data(as_text=True))
     assert text(find(english.get_data(as_text=True), "form.language-switch button")) == "Polski"
 
-    assert lang(switch_to(client, "pl") and client.get("/public/")) == "pl"
+    switch_to(client, "pl")
+    assert lang(client.get("/public/")) == "pl"
 
 
 def test_the_switch_refuses_other_languages_sites_and_forged_requests(client):
@@ -73,17 +76,13 @@ def test_summaries_stay_in_the_consultations_language_whatever_the_interface(cli
     meeting = make.demo_meeting()
     admin_client.set_cookie("lang", "en")
     page = admin_client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
-    assert lang_of(page) == "en"
-    assert "Back to the consultation" in text(page) or "Consultations" in text(page)
+    assert lang(page) == "en"
+    assert "Course of the meeting" in [text(h) for h in parse(page).select("main h2")]
     preview = admin_client.get(f"/meetings/{meeting.id}/summary").get_data(as_text=True)
-    assert lang_of(preview) == "pl"
+    assert lang(preview) == "pl"
     summary = text(preview)
     assert summary.startswith("Podsumowanie spotkania konsultacyjnego") and "25 maja 2018 r." in summary
     assert "Opracowanie: Ewa Chromniak" in summary
-
-
-def lang_of(html: str) -> str:
-    return find(html, "html")["lang"]
 
 
 def test_the_accessibility_statement_has_the_sections_public_bodies_publish(client, app):
@@ -105,6 +104,13 @@ def test_the_accessibility_statement_has_the_sections_public_bodies_publish(clie
     assert "Osobą kontaktową jest Jan Kowalski." in body and "12 616 12 34" in body
     assert find(page, "#a11y-email")["href"] == "mailto:dostepnosc@example.org"
     assert "nie później niż w ciągu 7 dni" in body and "Rzecznika Praw Obywatelskich" in body
+    client.set_cookie("lang", "en")
+    english = client.get("/accessibility").get_data(as_text=True)
+    assert [text(h) for h in parse(english).select("main h1, main h2")] == [
+        "Accessibility statement", "Compliance status", "Preparation of the statement",
+        "Accessibility features", "Feedback and contact details", "Requests and complaints",
+        "Architectural accessibility", "Mobile applications"]
+    assert "The contact person is Jan Kowalski." in text(find(english, "main"))
 
 
 @pytest.fixture
@@ -125,6 +131,14 @@ def test_every_public_form_links_to_its_personal_data_page(client, app, open_con
     assert text(find(page, "h1")) == "Informacja o przetwarzaniu danych osobowych"
     assert "Administratorem Pani/Pana danych osobowych jest Wydział Kultury UMK" in body
     assert "iod@example.org" in body and "Prezesa Urzędu Ochrony Danych Osobowych" in body
+    assert "organizator tych konsultacji" in body and "Urząd Miasta Krakowa" in body
+    client.set_cookie("lang", "en")
+    english = client.get(link["href"]).get_data(as_text=True)
+    assert [text(h) for h in parse(english).select("main h1, main h2")] == [
+        "Information on the processing of personal data", "Controller", "Data protection officer",
+        "What data, for what purpose, on what legal basis", "Who receives the data", "How long",
+        "Your rights", "Voluntary, and no automated decisions"]
+    client.set_cookie("lang", "pl")
     site = text(find(client.get("/privacy").get_data(as_text=True), "main"))
     assert "Administratorem Pani/Pana danych osobowych jest Urząd Miasta Krakowa" in site
     assert "Ciasteczka: tylko niezbędne" in site

@@ -111,15 +111,16 @@ def _by_idempotency_key(key: str | None) -> Submission | None:
     return db.session.scalar(sa.select(Submission).where(Submission.idempotency_key == key))
 
 
-def submit(consultation: Consultation, data: dict[str, Any], *, spam: bool = False,
-           form_key: str | None = None) -> Received:
+def submit(consultation: Consultation, data: dict[str, Any], *, spam: bool = False) -> Received:
     """Store a submission with its remarks (flushed, not committed).
 
-    The same form sent again returns the submission it made (``repeated``), also when both
-    arrive at once: the loser of that race rolls back and finds the winner's.
+    The same form (``data["form_key"]``) sent again returns the submission it made
+    (``repeated``), also when both arrive at once: the loser of that race rolls back and
+    finds the winner's.
     """
     if not consultation.accepts_submissions():
         raise ServiceError(_("This consultation does not accept remarks now."))
+    form_key = data.get("form_key")
     data = {name: value for name, value in data.items() if name not in ("csrf_token", "form_key")}
     idempotency_key, token = _form_keys(form_key, {"consultation": consultation.id, **data})
     existing = _by_idempotency_key(idempotency_key)

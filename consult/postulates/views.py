@@ -60,8 +60,7 @@ def submit(slug: str):
         return page(form, focus=focus)
     if form.validate():
         try:
-            received = services.submit(consultation, form.data, spam=bool(form.website.data),
-                                       form_key=form.form_key.data)
+            received = services.submit(consultation, form.data, spam=bool(form.website.data))
         except ServiceError as exc:
             db.session.rollback()
             attach_to_form(form, exc)

@@ -156,13 +156,9 @@
       event.detail.parameters.since = revision();
       event.detail.parameters.csrf_token = csrfToken;
     }
-    const editor = event.detail.elt.closest && event.detail.elt.closest(".entry-editor");
-    if (editor) editor.dataset.saving = "1";
   });
   document.body.addEventListener("htmx:afterRequest", (event) => {
     answering = null;
-    const editor = event.detail.elt.closest && event.detail.elt.closest(".entry-editor");
-    if (editor) delete editor.dataset.saving;
     const status = event.detail.xhr ? event.detail.xhr.status : 0;
     if (status === 401) setStatus("login");
     else if (status === 0) setStatus("offline");

@@ -12,13 +12,12 @@ the reason in pytest's summary.
 from __future__ import annotations
 
 import os
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import WSGIRequestHandler, make_server
+from werkzeug.serving import WSGIRequestHandler
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, serving
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -54,15 +53,8 @@ class _QuietHandler(WSGIRequestHandler):
 @pytest.fixture
 def live_server(app):
     """The app on http://127.0.0.1:<free port>; yields the base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serving(app, request_handler=_QuietHandler) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -25,6 +25,7 @@ from consult.core.enums import ConsultationStatus
 from consult.core.models import utcnow
 from consult.extensions import db
 from tests.browser.conftest import log_in
+from tests.test_postulates import received
 
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 DOWNLOAD = re.compile(r"\.(pdf|docx|csv|json|eml)$|/documents/\d+/|/result$")
@@ -35,28 +36,19 @@ MAX_PAGES = 120  # per role; the demo has about 40 distinct pages
 def demo(app, runner):
     """`flask demo` (accounts, the 2018 meeting, its published summary), the consultation
     opened for remarks, and one submission with its tracking link."""
-    from consult.postulates import services
+    from consult.reports import jobs
 
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
-    from consult.reports import jobs
-
     jobs.drain(app)  # the demo summary is published by a background job
     accounts = json.loads((Path(app.instance_path) / "demo-accounts.json").read_text())
     consultation = db.session.scalars(sa.select(Consultation)).one()
     consultation.status = ConsultationStatus.OPEN
     consultation.submissions_open_at = utcnow() - timedelta(days=1)
     consultation.submissions_close_at = utcnow() + timedelta(days=13)
-    with app.test_request_context():
-        received = services.submit(consultation, {
-            "organisation": "Fundacja Kultura Razem", "legal_form": "foundation", "krs": "0000123456",
-            "address": "ul. Floriańska 1, Kraków", "contact_person": "Anna Nowak",
-            "email": "anna@example.org", "phone": None,
-            "remarks": [{"target": "general", "remark": "Więcej spotkań w dzielnicach.",
-                         "document_ref": None, "proposed_wording": None, "justification": None}]})
-    db.session.commit()
+    _submission, token = received(consultation, remarks=("Więcej spotkań w dzielnicach.",))
     return {"accounts": accounts, "slug": consultation.slug,
-            "tracking": f"/public/tracking/{received.token}"}
+            "tracking": f"/public/tracking/{token}"}
 
 
 def page_key(url: str) -> str:
