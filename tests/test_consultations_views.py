@@ -314,6 +314,29 @@ def test_slug_conflict_on_edit_gets_a_message(admin_client, make):
     assert consultation.title == "Druga"
 
 
+def test_the_language_of_the_consultation_is_chosen_and_shown(admin_client):
+    response = admin_client.submit("/consultations/new", consultation_form(language="en"))
+    assert response.status_code == 303
+    consultation = db.session.scalar(sa.select(Consultation))
+    assert consultation.language == "en"
+    page = admin_client.get(response.location).get_data(as_text=True)
+    assert dict(facts(page))["Język konsultacji"] == "angielski"
+    form = admin_client.get(f"/consultations/{consultation.id}/edit").get_data(as_text=True)
+    assert options(form, "language") == ["pl", "en"]
+    assert find(form, "#language option[selected]")["value"] == "en"
+
+
+def test_a_language_without_a_catalog_is_refused(admin_client, make):
+    consultation = make.consultation(title="Zostaje")
+    response = admin_client.submit(f"/consultations/{consultation.id}/edit",
+                                   edit_form(consultation, language="de", title="Nowy tytuł"))
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Wybierz język z listy." in field_error(page, "language")
+    assert field_value(page, "title") == "Nowy tytuł"
+    assert (reload(consultation).language, consultation.title) == ("pl", "Zostaje")
+
+
 def test_edit_saves_typed_values(admin_client, make):
     consultation = make.consultation(title="Stary tytuł")
     response = admin_client.submit(f"/consultations/{consultation.id}/edit", edit_form(

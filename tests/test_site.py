@@ -8,8 +8,15 @@ from datetime import timedelta
 import pytest
 from flask_babel import force_locale, ngettext
 
+import io
+from pathlib import Path
+
+import sqlalchemy as sa
+from pypdf import PdfReader
+
 from consult.core.enums import ConsultationStatus
 from consult.core.models import utcnow
+from consult.extensions import db
 from tests.pages import find, parse, text
 
 
@@ -80,9 +87,82 @@ def test_summaries_stay_in_the_consultations_language_whatever_the_interface(cli
     assert "Course of the meeting" in [text(h) for h in parse(page).select("main h2")]
     preview = admin_client.get(f"/meetings/{meeting.id}/summary").get_data(as_text=True)
     assert lang(preview) == "pl"
-    summary = text(preview)
+    summary = text(find(preview, "main"))
     assert summary.startswith("Podsumowanie spotkania konsultacyjnego") and "25 maja 2018 r." in summary
     assert "Opracowanie: Ewa Chromniak" in summary
+    # The preview's own navigation speaks the reader's language, and says so.
+    nav = find(preview, "nav.preview-bar")
+    assert (nav["lang"], nav["aria-label"]) == ("en", "Document")
+    assert text(nav) == "Back to the meeting · Download draft PDF"
+
+
+def english_consultation(make):
+    """The demo meeting in a consultation held in English (a partner city's, say)."""
+    meeting = make.demo_meeting()
+    meeting.consultation.language = "en"
+    meeting.title = "Consultation meeting for cultural NGOs"
+    db.session.commit()
+    return meeting
+
+
+def test_a_consultation_held_in_english_has_english_documents_under_a_polish_interface(
+        admin_client, make):
+    meeting = english_consultation(make)
+    page = admin_client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert lang(page) == "pl"  # the interface is the reader's
+    preview = admin_client.get(f"/meetings/{meeting.id}/summary").get_data(as_text=True)
+    assert lang(preview) == "en"
+    assert find(preview, "title").get_text() == (
+        "Summary of the consultation meeting for cultural NGOs – 25 May 2018")
+    summary = text(find(preview, "main"))
+    assert summary.startswith("Summary of the consultation meeting for cultural NGOs 25 May 2018")
+    assert "Goal of the meeting:" in summary and "Number of participants: 10" in summary
+    assert "1. Plane – Tworzenie polityk publicznych" in summary  # user text stays as typed
+    assert "Prepared by: Ewa Chromniak" in summary and "Opracowanie" not in summary
+    nav = find(preview, "nav.preview-bar")
+    assert nav["lang"] == "pl" and text(nav) == "Wróć do spotkania · Pobierz roboczy PDF"
+
+    pdf = admin_client.get(f"/meetings/{meeting.id}/summary.pdf")
+    assert pdf.status_code == 200
+    assert "summary-2018-05-25-for-cultural-ngos.pdf" in pdf.headers["Content-Disposition"]
+    reader = PdfReader(io.BytesIO(pdf.data))
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+    assert "Summary of the consultation meeting for cultural NGOs" in " ".join(reader.pages[0].extract_text().split())
+
+
+def test_the_report_and_the_mails_of_an_english_consultation_are_in_english(
+        app, admin_client, official, make):
+    from consult.postulates import services as postulates
+    from consult.postulates.models import Postulate
+    from tests.test_postulates import received
+
+    meeting = english_consultation(make)
+    consultation = meeting.consultation
+    consultation.status = ConsultationStatus.OPEN
+    db.session.commit()
+    submission, token = received(consultation, remarks=("More meetings in the districts.",))
+    with app.test_request_context():
+        assert postulates.mail_receipt(postulates.Received(submission, token, repeated=False))
+    mail = sorted((Path(app.instance_path) / "outbox").glob("*.eml"))[-1].read_text()
+    assert "Thank you for your remarks to the consultation:" in mail
+    postulate = db.session.scalars(sa.select(Postulate)).one()
+    postulates.accept(postulate, official)
+    postulates.set_stance(postulate, official, "partly", "Two more meetings a year.", None)
+    submissions = postulates.publish_stances(consultation, official)
+    db.session.commit()
+    with app.test_request_context():
+        assert postulates.mail_stances(submissions) == 1
+    mail = sorted((Path(app.instance_path) / "outbox").glob("*.eml"))[-1].read_text()
+    assert "the answer to your remarks" in mail
+    admin_client.set_cookie("lang", "pl")
+    report = text(find(admin_client.get(f"/consultations/{consultation.id}/report").get_data(as_text=True), "main"))
+    assert report.startswith("Consultation report")
+    assert "Remarks by how they were handled" in report
+    assert "partly accepted Two more meetings a year." in report
+    assert "uwzględniona" not in report
+    csv_file = admin_client.get(f"/consultations/{consultation.id}/report.csv")
+    assert csv_file.data.decode("utf-8-sig").startswith("No.,Remark number,Submitting organisation")
+    assert "consultation-report-" in csv_file.headers["Content-Disposition"]
 
 
 def test_the_accessibility_statement_has_the_sections_public_bodies_publish(client, app):

@@ -119,6 +119,11 @@ def _js_strings() -> dict[str, str]:
         "not_saved_login": _("not saved – log in again"),
         "refused": _("not saved:"),
         "saved": _("Entry saved."),
+        # Changes made by others, announced politely (%(n)s: the entry's text and section).
+        "announce_new": _("New entry: %(n)s."),
+        "announce_changed": _("Entry changed: %(n)s."),
+        "announce_removed": _("Entries removed: %(n)s."),
+        "announce_many": _("The board was updated by another facilitator."),
         "subpoint_of": _("(sub-point of entry %(n)s)"),
     }
 
@@ -146,7 +151,8 @@ def board(meeting_id: int):
 def projector(meeting_id: int):
     meeting = _meeting(meeting_id, edit=False)
     theme = "light" if request.args.get("theme") == "light" else "dark"
-    return render_template("capture/projector.html", theme=theme, **board_context(meeting, editable=False))
+    return render_template("capture/projector.html", theme=theme, js_strings=_js_strings(),
+                           **board_context(meeting, editable=False))
 
 
 @bp.get("/board/changes")

@@ -10,6 +10,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from consult.consultations import codes
 from consult.core.enums import ConsultationStatus
+from consult.core.i18n import DOCUMENT_LANGUAGES
 from consult.core.forms import text
 
 
@@ -32,6 +33,11 @@ class ConsultationForm(FlaskForm):
                                          "e.g. KWP/2026/0007. Made from the title when left empty."),
                           validators_extra=[Regexp(r"^[A-Za-z0-9-]*$", message=_l(
                               "Use letters A–Z, digits and hyphens only."))])
+    language = SelectField(
+        _l("Language of the consultation"), default="pl", validate_choice=False,
+        choices=[SelectChoice(code, name) for code, name in DOCUMENT_LANGUAGES.items()],
+        description=_l("Its summaries, its report and the e-mails to organisations are written "
+                       "in this language, whatever language the interface is shown in."))
     status = SelectField(_l("Status"), choices=[SelectChoice(s.value, s.label) for s in ConsultationStatus])
 
 

@@ -65,6 +65,9 @@ class Consultation(TimestampMixin, db.Model):
         sa.String(12), default=lambda context: default_receipt_prefix(
             context.get_current_parameters().get("title") or ""), server_default="KONS")
     receipt_counter: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The language the consultation is held in: its summaries, report and the e-mails to
+    # organisations are written in it, whatever language each person's interface uses.
+    language: Mapped[str] = mapped_column(sa.String(8), default="pl", server_default="pl")
 
     planes: Mapped[list[Plane]] = relationship(
         back_populates="consultation", order_by="Plane.number", cascade="all, delete-orphan"

@@ -15,12 +15,13 @@ from consult.consultations.models import (Consultation, ConsultationDocument, In
                                           Plane, Priority)
 from consult.core.enums import ConsultationStatus, Role
 from consult.core.errors import ServiceError
+from consult.core.i18n import DOCUMENT_LANGUAGES
 from consult.core.models import parse_id, record_revision, snapshot
 from consult.extensions import db
 
 CONSULTATION_FIELDS = (
     "title", "slug", "organizer", "partner_short", "program", "description",
-    "submissions_open_at", "submissions_close_at", "status", "receipt_prefix",
+    "submissions_open_at", "submissions_close_at", "status", "receipt_prefix", "language",
 )
 
 
@@ -41,8 +42,15 @@ def _check_window(opens: datetime | None, closes: datetime | None) -> None:
         raise ServiceError(_("The window must close after it opens."), "submissions_close_at")
 
 
+def _check_language(language: str | None) -> str:
+    if language in DOCUMENT_LANGUAGES:
+        return language
+    raise ServiceError(_("Choose the language from the list."), "language")
+
+
 def create_consultation(data: dict[str, Any], user: User | None) -> Consultation:
     _check_window(data.get("submissions_open_at"), data.get("submissions_close_at"))
+    language = _check_language(data.get("language") or "pl")
     consultation = Consultation(
         title=data["title"],
         organizer=data.get("organizer"),
@@ -52,6 +60,7 @@ def create_consultation(data: dict[str, Any], user: User | None) -> Consultation
         submissions_open_at=data.get("submissions_open_at"),
         submissions_close_at=data.get("submissions_close_at"),
         status=ConsultationStatus.DRAFT,
+        language=language,
     )
     if data.get("receipt_prefix"):  # else made from the title (the column's default)
         consultation.receipt_prefix = data["receipt_prefix"].upper()
@@ -84,6 +93,8 @@ def update_consultation(consultation: Consultation, data: dict[str, Any], user: 
             setattr(consultation, name, data[name])
     if data.get("receipt_prefix"):
         consultation.receipt_prefix = data["receipt_prefix"].upper()
+    if data.get("language"):
+        consultation.language = _check_language(data["language"])
     if data.get("slug") and data["slug"] != consultation.slug:
         slug = slugify(data["slug"], max_length=100)
         if unique_slug(slug, exclude_id=consultation.id) != slug:

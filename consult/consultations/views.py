@@ -18,6 +18,7 @@ from consult.consultations.models import Consultation, ConsultationDocument, Pla
 from consult.core.enums import ConsultationStatus, Role
 from consult.core.permissions import admin_required, can_decide_stances, can_edit_meetings, can_publish
 from consult.core.errors import ServiceError, attach_to_form
+from consult.core.i18n import DOCUMENT_LANGUAGES
 from consult.core.views import get_or_404, handle_form
 from consult.extensions import db
 from consult.postulates import services as postulates
@@ -77,6 +78,7 @@ def _detail_page(consultation: Consultation, document_form: DocumentForm | None 
         report_versions=reports.report_documents(consultation),
         can_publish_report=can_decide_stances(current_user, consultation),
         remark_count=postulates.remark_count(consultation),
+        document_languages=DOCUMENT_LANGUAGES,
     ), status
 
 

@@ -180,7 +180,7 @@ def tracking_url(token: str) -> str:
 
 
 def mail_receipt(received: Received) -> bool:
-    """E-mail the receipt (in the consultation's language, Polish) when an address was given.
+    """E-mail the receipt (in the consultation's language) when an address was given.
 
     Called after the commit: a mail server that is down loses nothing; the receipt page
     says whether the e-mail went out.
@@ -190,7 +190,7 @@ def mail_receipt(received: Received) -> bool:
         return False
     if received.repeated and submission.receipt_mailed_at is not None:
         return False  # sent when the form first came
-    with force_locale("pl"):
+    with force_locale(submission.consultation.language):
         body = render_template("postulates/receipt_mail.txt", submission=submission,
                                consultation=submission.consultation,
                                tracking_url=tracking_url(received.token))
@@ -394,7 +394,7 @@ def mail_stances(submissions: list[Submission]) -> int:
     for submission in submissions:
         if not submission.email or submission.spam:
             continue
-        with force_locale("pl"):
+        with force_locale(submission.consultation.language):
             body = render_template("postulates/stances_mail.txt", submission=submission,
                                    consultation=submission.consultation,
                                    public_url=url_for("public.consultation",

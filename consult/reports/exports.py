@@ -1,6 +1,6 @@
 """The consultation report as DOCX (python-docx) and CSV, from the same data as its PDF.
 
-Both are made in Polish, like the PDF. The CSV is UTF-8 with a byte-order mark (spreadsheet
+Both are made in the consultation's language, like the PDF (the caller sets the locale). The CSV is UTF-8 with a byte-order mark (spreadsheet
 programs then read Polish letters right); cells that a spreadsheet would take for a formula
 (=, +, -, @ first) get a leading apostrophe, so that an NGO's text can never run as one.
 """
@@ -14,6 +14,7 @@ import re
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.shared import Cm, Pt
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from consult.core.formatting import long_date, local_datetime
@@ -56,14 +57,14 @@ def report_docx(data: ReportData, title: str, as_of) -> bytes:
     consultation = data.consultation
     document = Document()
     document.core_properties.title = title
-    document.core_properties.language = "pl-PL"
+    document.core_properties.language = {"pl": "pl-PL", "en": "en-GB"}.get(str(get_locale()), "pl-PL")
     document.core_properties.author = consultation.organizer or ""
     style = document.styles["Normal"]
     style.font.name, style.font.size = "DejaVu Sans", Pt(10)
 
     document.add_heading(_("Consultation report"), level=0)
     document.add_paragraph(_NOT_XML.sub("", consultation.title))
-    document.add_paragraph(f"{_('As of')}: {long_date(as_of, 'pl')}")
+    document.add_paragraph(f"{_('As of')}: {long_date(as_of)}")
 
     document.add_heading(_("How the consultation ran"), level=1)
     if consultation.organizer:
@@ -77,7 +78,7 @@ def report_docx(data: ReportData, title: str, as_of) -> bytes:
     if data.meetings:
         document.add_paragraph(_("Consultation meetings") + ":")
         for meeting in data.meetings:
-            line = f"{long_date(meeting.date, 'pl')} – {meeting.title}"
+            line = f"{long_date(meeting.date)} – {meeting.title}"
             if meeting.participants is not None:
                 line += f" ({_('participants')}: {meeting.participants})"
             document.add_paragraph(line, style="List Bullet")

@@ -24,11 +24,15 @@ from urllib.parse import unquote, urlsplit
 
 from flask import current_app, render_template
 from flask_babel import force_locale
+from flask_babel import gettext as _
+from markupsafe import Markup
 from slugify import slugify
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from consult.consultations.models import Consultation
+from consult.core.formatting import long_date
+from consult.core.i18n import DOCUMENT_LANGUAGES
 from consult.meetings.models import Meeting
 from consult.meetings.services import summary_tree
 
@@ -36,7 +40,6 @@ from consult.meetings.services import summary_tree
 # StaticOnlyFetcher answers from the static folder on disk.
 BASE_URL = "https://consult.invalid/"
 PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}
-AUDIENCE_PREFIX = "spotkanie konsultacyjne "
 
 
 class RefusedResource(ValueError):
@@ -60,44 +63,67 @@ class StaticOnlyFetcher(URLFetcher):
 
 
 # Documents ------------------------------------------------------------------------------
+# A document is written in the language its consultation is held in (Consultation.language),
+# whatever language the interface of the person who renders it shows. Only the preview's
+# navigation bar follows the interface (it is rendered apart, and marked with its language).
+
+# "Summary of the consultation meeting" + the audience part of the meeting's title.
+AUDIENCE_PREFIXES = {"pl": "spotkanie konsultacyjne ", "en": "consultation meeting "}
+FILE_NAMES = {
+    "pl": {"summary": "podsumowanie", "meeting": "spotkanie", "report": "raport-z-konsultacji",
+           "compilation": "podsumowania-spotkan", "consultation": "konsultacje"},
+    "en": {"summary": "summary", "meeting": "meeting", "report": "consultation-report",
+           "compilation": "meeting-summaries", "consultation": "consultation"},
+}
+
+
+def language_of(consultation: Consultation) -> str:
+    """The language of the consultation's documents."""
+    return consultation.language if consultation.language in DOCUMENT_LANGUAGES else "pl"
 
 
 def audience(meeting: Meeting) -> str:
     """"dla organizacji …" of "Spotkanie konsultacyjne dla organizacji …" (else the title)."""
-    if meeting.title.lower().startswith(AUDIENCE_PREFIX):
-        return meeting.title[len(AUDIENCE_PREFIX):]
+    prefix = AUDIENCE_PREFIXES[language_of(meeting.consultation)]
+    if meeting.title.lower().startswith(prefix):
+        return meeting.title[len(prefix):]
     return meeting.title
 
 
 def summary_title(meeting: Meeting) -> str:
-    from consult.core.formatting import long_date
-
-    with force_locale("pl"):
-        from flask_babel import gettext as _
-
-        return f"{_('Summary of the consultation meeting')} {audience(meeting)} – {long_date(meeting.date, 'pl')}"
+    language = language_of(meeting.consultation)
+    with force_locale(language):
+        heading = _("Summary of the consultation meeting")
+    return f"{heading} {audience(meeting)} – {long_date(meeting.date, language)}"
 
 
 def compilation_title(consultation: Consultation) -> str:
-    with force_locale("pl"):
-        from flask_babel import gettext as _
-
+    with force_locale(language_of(consultation)):
         return f"{_('Summaries of the consultation meetings')} – {consultation.title}"
 
 
+def report_title(consultation: Consultation) -> str:
+    with force_locale(language_of(consultation)):
+        return f"{_('Consultation report')} – {consultation.title}"
+
+
+def _document(template: str, consultation: Consultation, *, for_pdf: bool, nav: str, **context) -> str:
+    """Render a document in its consultation's language; the preview (not the PDF) gets its
+    navigation bar in the reader's interface language."""
+    preview_nav = None if for_pdf else Markup(render_template(nav, consultation=consultation, **context))
+    language = language_of(consultation)
+    with force_locale(language):
+        return render_template(template, consultation=consultation, for_pdf=for_pdf,
+                               document_language=language, preview_nav=preview_nav, **context)
+
+
 def summary_html(meeting: Meeting, *, for_pdf: bool, tree=None) -> str:
-    """Always in Polish: summaries stay in the language the consultation is held in.
-    ``tree``: the meeting's summary tree when the caller has built it already."""
-    with force_locale("pl"):
-        return render_template(
-            "reports/summary.html",
-            meeting=meeting,
-            consultation=meeting.consultation,
-            tree=summary_tree(meeting) if tree is None else tree,
-            title=summary_title(meeting),
-            meeting_audience=audience,
-            for_pdf=for_pdf,
-        )
+    """``tree``: the meeting's summary tree when the caller has built it already."""
+    return _document(
+        "reports/summary.html", meeting.consultation, for_pdf=for_pdf,
+        nav="reports/_summary_nav.html", meeting=meeting,
+        tree=summary_tree(meeting) if tree is None else tree,
+        title=summary_title(meeting), meeting_audience=audience)
 
 
 def compilation_html(consultation: Consultation, *, for_pdf: bool, today: date | None = None) -> str:
@@ -105,24 +131,13 @@ def compilation_html(consultation: Consultation, *, for_pdf: bool, today: date |
     from consult.core.models import utcnow
 
     meetings = list(consultation.meetings)
-    with force_locale("pl"):
-        return render_template(
-            "reports/compilation.html",
-            consultation=consultation,
-            meetings=[(m, summary_tree(m)) for m in meetings],
-            title=compilation_title(consultation),
-            authors=sorted({m.prepared_by for m in meetings if m.prepared_by}),
-            today=today or utcnow().date(),
-            meeting_audience=audience,
-            for_pdf=for_pdf,
-        )
-
-
-def report_title(consultation: Consultation) -> str:
-    with force_locale("pl"):
-        from flask_babel import gettext as _
-
-        return f"{_('Consultation report')} – {consultation.title}"
+    return _document(
+        "reports/compilation.html", consultation, for_pdf=for_pdf,
+        nav="reports/_compilation_nav.html",
+        meetings=[(m, summary_tree(m)) for m in meetings],
+        title=compilation_title(consultation),
+        authors=sorted({m.prepared_by for m in meetings if m.prepared_by}),
+        today=today or utcnow().date(), meeting_audience=audience)
 
 
 def report_html(consultation: Consultation, *, for_pdf: bool, today: date | None = None,
@@ -131,11 +146,11 @@ def report_html(consultation: Consultation, *, for_pdf: bool, today: date | None
     from consult.core.models import utcnow
     from consult.postulates.services import report_data
 
-    with force_locale("pl"):
-        return render_template(
-            "reports/report.html", consultation=consultation,
-            data=data or report_data(consultation), title=report_title(consultation),
-            today=today or utcnow().date(), for_pdf=for_pdf)
+    with force_locale(language_of(consultation)):  # the data's labels, too
+        data = data or report_data(consultation)
+    return _document(
+        "reports/report.html", consultation, for_pdf=for_pdf, nav="reports/_report_nav.html",
+        data=data, title=report_title(consultation), today=today or utcnow().date())
 
 
 def report_export(consultation: Consultation, fmt: str, today: date | None = None,
@@ -145,7 +160,7 @@ def report_export(consultation: Consultation, fmt: str, today: date | None = Non
     from consult.postulates.services import report_data
     from consult.reports import exports
 
-    with force_locale("pl"):
+    with force_locale(language_of(consultation)):
         data = data or report_data(consultation)
         if fmt == "csv":
             return exports.report_csv(data)
@@ -157,32 +172,41 @@ def report_files(consultation: Consultation) -> tuple[str, dict[str, bytes]]:
     reading of the data."""
     from consult.postulates.services import report_data
 
-    with force_locale("pl"):
+    with force_locale(language_of(consultation)):
         data = report_data(consultation)
-        return (report_html(consultation, for_pdf=True, data=data),
-                {fmt: report_export(consultation, fmt, data=data) for fmt in ("docx", "csv")})
+    return (report_html(consultation, for_pdf=True, data=data),
+            {fmt: report_export(consultation, fmt, data=data) for fmt in ("docx", "csv")})
 
 
 def source_sha256(html: str) -> str:
     return hashlib.sha256(html.encode("utf-8")).hexdigest()
 
 
-def summary_file_name(meeting: Meeting, version: int | None = None) -> str:
-    name = slugify(audience(meeting), max_length=80, word_boundary=True) or "spotkanie"
+def _file_name(consultation: Consultation, kind: str, name: str, version: int | None,
+               fmt: str = "pdf") -> str:
+    words = FILE_NAMES[language_of(consultation)]
     suffix = f"-v{version}" if version else ""
-    return f"podsumowanie-{meeting.date.isoformat()}-{name}{suffix}.pdf"
+    return f"{words[kind]}-{name}{suffix}.{fmt}"
+
+
+def summary_file_name(meeting: Meeting, version: int | None = None) -> str:
+    name = slugify(audience(meeting), max_length=80, word_boundary=True)
+    words = FILE_NAMES[language_of(meeting.consultation)]
+    return _file_name(meeting.consultation, "summary",
+                      f"{meeting.date.isoformat()}-{name or words['meeting']}", version)
+
+
+def _consultation_name(consultation: Consultation) -> str:
+    name = slugify(consultation.slug or consultation.title, max_length=80, word_boundary=True)
+    return name or FILE_NAMES[language_of(consultation)]["consultation"]
 
 
 def report_file_name(consultation: Consultation, version: int | None = None, fmt: str = "pdf") -> str:
-    name = slugify(consultation.slug or consultation.title, max_length=80, word_boundary=True)
-    suffix = f"-v{version}" if version else ""
-    return f"raport-z-konsultacji-{name or 'konsultacje'}{suffix}.{fmt}"
+    return _file_name(consultation, "report", _consultation_name(consultation), version, fmt)
 
 
 def compilation_file_name(consultation: Consultation, version: int | None = None) -> str:
-    name = slugify(consultation.slug or consultation.title, max_length=80, word_boundary=True)
-    suffix = f"-v{version}" if version else ""
-    return f"podsumowania-spotkan-{name or 'konsultacje'}{suffix}.pdf"
+    return _file_name(consultation, "compilation", _consultation_name(consultation), version)
 
 
 # Rendering with progress ----------------------------------------------------------------

@@ -78,9 +78,51 @@
   const state = () => document.getElementById("board-state");
   const revision = () => state().dataset.rev;
 
+  // What others changed is announced politely to screen readers: each new or changed entry
+  // with its section (three at most; more are summed up as "the board was updated").
+  function announce(text) {
+    const box = document.getElementById("board-announcer");
+    if (box) { box.textContent = ""; setTimeout(() => { box.textContent = text; }, 50); }
+  }
+
+  function entriesShown() {
+    const shown = new Map();
+    document.querySelectorAll("li[data-entry]").forEach((li) => {
+      shown.set(li.dataset.entry, li.dataset.version);
+    });
+    return shown;
+  }
+
+  function describe(li) {
+    const text = li.querySelector(":scope > .entry__body .entry__text");
+    const section = li.closest(".board-section");
+    const head = section && document.getElementById("section-head-" + section.dataset.section);
+    const where = head ? head.textContent.replace(/\s+/g, " ").trim() : "";
+    return (text ? text.textContent.trim() : "") + (where ? " (" + where + ")" : "");
+  }
+
+  function announceChanges(before) {
+    const added = [];
+    const changed = [];
+    let removed = 0;
+    const after = entriesShown();
+    after.forEach((version, id) => {
+      if (!before.has(id)) added.push(id);
+      else if (before.get(id) !== version) changed.push(id);
+    });
+    before.forEach((_version, id) => { if (!after.has(id)) removed += 1; });
+    const lines = added.map((id) => t("announce_new", describe(document.getElementById("entry-" + id))))
+      .concat(changed.map((id) => t("announce_changed", describe(document.getElementById("entry-" + id)))));
+    if (removed) lines.push(t("announce_removed", removed));
+    if (lines.length > 3) announce(t("announce_many"));
+    else if (lines.length) announce(lines.join(" "));
+  }
+
   function applyUpdates(html) {
     deferred = false;
+    const before = entriesShown();
     htmx.swap(document.body, html, { swapStyle: "none" });
+    announceChanges(before);
   }
 
   document.body.addEventListener("htmx:oobBeforeSwap", (event) => {
@@ -160,6 +202,12 @@
   document.body.addEventListener("htmx:afterRequest", (event) => {
     answering = null;
     const status = event.detail.xhr ? event.detail.xhr.status : 0;
+    // A part or section added: its form is empty again for the next one (without JavaScript
+    // the redirect shows a fresh form); a refused one keeps what was typed.
+    const form = event.detail.elt;
+    if (event.detail.successful && form instanceof HTMLFormElement && form.closest(".add-part, .add-section")) {
+      form.reset();
+    }
     if (status === 401) setStatus("login");
     else if (status === 0) setStatus("offline");
     if (deferred) poll();
@@ -370,11 +418,6 @@
       flush();
     }
   };
-
-  function announce(text) {
-    const box = document.getElementById("board-announcer");
-    if (box) { box.textContent = ""; setTimeout(() => { box.textContent = text; }, 50); }
-  }
 
   // ----------------------------------------------------------------------------------
   // The add forms

@@ -139,6 +139,11 @@ def test_entry_typed_by_one_facilitator_appears_numbered_at_the_other_within_2_s
     assert elapsed < LIVE_MS / 1000
     assert shown_number(at_b) == before + 1
     expect(top_items(b, section.id)).to_have_count(before + 1)
+    # B's screen reader says what came, and where (politely: after what it is reading).
+    heading = " ".join(b.locator(f"#section-head-{section.id}").inner_text().split())
+    expect(b.locator("#board-announcer[aria-live=polite]")).to_have_text(
+        f"Nowy wpis: Więcej spotkań w dzielnicach ({heading}).")
+    expect(a.locator("#board-announcer")).not_to_contain_text("Nowy wpis")  # A knows
     # A: the entry is in place with its number; the input is empty and ready for the next one.
     assert shown_number(item(a, section.id, "Więcej spotkań w dzielnicach")) == before + 1
     expect(field).to_have_value("")
