@@ -14,7 +14,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 HTMX := static/vendor/htmx.min.js
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard consult/translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test soak setup db demo messages lock clean help capture-timing render-timing
+.PHONY: run test soak setup db demo messages lock clean help capture-timing render-timing bench
 .DEFAULT_GOAL := help
 
 help:
@@ -25,6 +25,7 @@ help:
 	@echo "make lock   - re-pin requirements*.txt from pyproject.toml"
 	@echo "make capture-timing - server time of the board's add-entry and nothing-changed refresh"
 	@echo "make render-timing  - summary render time (demo, ENTRIES=600) next to raw WeasyPrint"
+	@echo "make bench  - gunicorn + load generator: the benchmark table next to bare Flask baselines (DATABASE_URL=postgresql+psycopg://... for PostgreSQL; BENCH_SECONDS=...)"
 
 $(PY):
 	@test -n "$(PYTHON)" || { echo "consult needs Python 3.11 or newer (python3.11, python3.12, ...) on PATH." >&2; exit 1; }
@@ -77,6 +78,12 @@ capture-timing: setup
 
 render-timing: setup
 	$(PY) scripts/render_timing.py
+
+# Seeds a fresh database (SQLite in a temporary folder, or DATABASE_URL's PostgreSQL, whose
+# public schema is emptied), serves consult and bare baselines under gunicorn, prints one table
+# and writes bench-results/bench-<database>.json. Options: see scripts/bench/run.py.
+bench: setup
+	$(PY) -m scripts.bench
 
 messages: setup
 	$(VENV)/bin/pybabel extract -F babel.cfg -k lazy_gettext -k _l --no-location --sort-output \

@@ -1,0 +1,128 @@
+"""gunicorn processes of the benchmark: started on free loopback ports, logs in the temp
+folder, a bounded wait until every worker answers, always stopped, workers' memory read
+from /proc."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+GUNICORN = Path(sys.executable).parent / "gunicorn"
+
+
+class HarnessError(RuntimeError):
+    """The benchmark could not measure (a server did not start or died, a client broke)."""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def children(pid: int) -> list[int]:
+    """Live processes whose parent is ``pid`` (gunicorn's workers), read from /proc."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()  # "pid (comm) state ppid …"
+        if fields[0] != "Z" and int(fields[1]) == pid:
+            found.append(int(entry.name))
+    return found
+
+
+def memory_kib(pid: int) -> dict[str, int]:
+    """VmHWM (peak resident set) and VmRSS of a process, in KiB ({} once it is gone)."""
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError:
+        return {}
+    values = {}
+    for line in lines:
+        key, _, rest = line.partition(":")
+        if key in ("VmHWM", "VmRSS"):
+            values[key] = int(rest.split()[0])
+    return values
+
+
+class Gunicorn:
+    """One gunicorn master with its workers, on 127.0.0.1:<free port>."""
+
+    def __init__(self, name: str, args: list[str], env: dict[str, str], logdir: Path, workers: int):
+        self.name, self.workers = name, workers
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = logdir / f"gunicorn-{name}.log"
+        self.peaks: dict[int, dict[str, int]] = {}  # worker pid → last VmHWM/VmRSS seen
+        self.booted: dict[int, dict[str, int]] = {}  # worker pid → VmHWM/VmRSS once ready
+        self._log = self.log_path.open("wb")
+        env = {**env, "BIND": f"127.0.0.1:{self.port}", "WEB_CONCURRENCY": str(workers),
+               "PYTHONUNBUFFERED": "1"}
+        self.command = [str(GUNICORN), *args]
+        self.process = subprocess.Popen(
+            self.command, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, start_new_session=True)  # Ctrl+C reaches us, not it
+
+    def worker_pids(self) -> list[int]:
+        return children(self.process.pid)
+
+    def wait_ready(self, path: str, timeout: float = 90) -> None:
+        """Until ``path`` answers 200 and every worker is up (bounded)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.check_alive()
+            try:
+                with urllib.request.urlopen(self.url + path, timeout=5) as response:
+                    if response.status == 200 and len(self.worker_pids()) == self.workers:
+                        self.sample_memory()
+                        self.booted = dict(self.peaks)
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(0.2)
+        raise HarnessError(f"gunicorn ({self.name}) did not come up in {timeout:.0f} s:\n{self.tail()}")
+
+    def check_alive(self) -> None:
+        if self.process.poll() is not None:
+            raise HarnessError(f"gunicorn ({self.name}) exited with {self.process.returncode}:\n"
+                               f"{self.tail()}")
+
+    def sample_memory(self) -> None:
+        for pid in self.worker_pids():
+            values = memory_kib(pid)
+            if values:
+                self.peaks[pid] = values
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+        self._log.close()
+
+    def tail(self, lines: int = 40) -> str:
+        if not self._log.closed:
+            self._log.flush()
+        text = self.log_path.read_text(errors="replace").splitlines()
+        return "\n".join(text[-lines:])
+
+    def log_text(self) -> str:
+        if not self._log.closed:
+            self._log.flush()
+        return self.log_path.read_text(errors="replace")
