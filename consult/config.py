@@ -74,6 +74,8 @@ def load_config(instance_path: Path) -> dict:
         # Drafts of meetings up to this many entries render inside the request (≈ 1 s);
         # larger ones, and every publication, render as background jobs.
         "REPORT_INLINE_MAX_ENTRIES": int(os.environ.get("REPORT_INLINE_MAX_ENTRIES", "250")),
+        # Published files kept in memory per process after their first download (MB).
+        "PUBLICATION_CACHE_MB": int(os.environ.get("PUBLICATION_CACHE_MB", "32")),
         # E-mail (receipts of NGO submissions): SMTP when MAIL_SERVER is set, else files in
         # instance/outbox/.
         "MAIL_SERVER": os.environ.get("MAIL_SERVER") or None,

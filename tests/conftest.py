@@ -17,6 +17,7 @@ import threading
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 
 import flask_migrate
 import pytest
@@ -316,3 +317,39 @@ def htmx_client(admin_client) -> Client:
     """The admin's client, sending requests the way htmx does (HX-Request: true)."""
     admin_client.environ_base["HTTP_HX_REQUEST"] = "true"
     return admin_client
+
+
+# The capture board of the board tests ------------------------------------------------------
+
+
+@pytest.fixture
+def board(make, facilitator):
+    """A meeting with a plane, a priority and a topic section (one part each) whose
+    consultation ``facilitator`` works on; another meeting of the same consultation; and
+    a plane and a priority of another consultation."""
+    consultation = make.consultation(facilitators=[facilitator])
+    plane_1 = make.plane(consultation, 1, "Tworzenie polityk publicznych")
+    plane_2 = make.plane(consultation, 2, "Współpraca finansowa")
+    priority = make.priority(consultation, "I.1", "Dostęp do kultury")
+    meeting = make.meeting(consultation, title="Spotkanie w Nowej Hucie")
+    other_meeting = make.meeting(consultation, title="Inne spotkanie")
+    other_section = make.section(other_meeting, heading="Inna część", topic="Temat innego spotkania")
+    foreign = make.consultation()
+    return SimpleNamespace(
+        meeting=meeting, consultation=consultation, facilitator=facilitator,
+        plane_1=plane_1, plane_2=plane_2, priority=priority,
+        plane_section=make.section(meeting, heading="Opinie i postulaty", plane=plane_1, label="Wnioski"),
+        priority_section=make.section(meeting, heading="Z Programu Rozwoju Kultury", priority=priority),
+        topic_section=make.section(meeting, heading="Nowe pomysły", topic="Pomysły na współpracę"),
+        other_meeting=other_meeting, other_section=other_section,
+        other_entry=make.entry(other_section, "Wpis innego spotkania"),
+        foreign_plane=make.plane(foreign, 1, "Cudza płaszczyzna"),
+        foreign_priority=make.priority(foreign, "I.1", "Cudzy priorytet"),
+        url=f"/meetings/{meeting.id}",
+    )
+
+
+@pytest.fixture
+def editor(board, login_as):
+    """The facilitator of the board's consultation, logged in."""
+    return login_as(board.facilitator)

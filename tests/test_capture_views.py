@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import threading
-from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -28,40 +27,8 @@ HX = {"HX-Request": "true"}
 KIND = {"strength": "mocna strona", "weakness": "słaba strona", "conclusion": "wniosek", "idea": "pomysł"}
 
 
-# The board of these tests ----------------------------------------------------------------
-
-
-@pytest.fixture
-def board(make, facilitator):
-    """A meeting with a plane, a priority and a topic section (one part each) whose
-    consultation ``facilitator`` works on; another meeting of the same consultation; and
-    a plane and a priority of another consultation."""
-    consultation = make.consultation(facilitators=[facilitator])
-    plane_1 = make.plane(consultation, 1, "Tworzenie polityk publicznych")
-    plane_2 = make.plane(consultation, 2, "Współpraca finansowa")
-    priority = make.priority(consultation, "I.1", "Dostęp do kultury")
-    meeting = make.meeting(consultation, title="Spotkanie w Nowej Hucie")
-    other_meeting = make.meeting(consultation, title="Inne spotkanie")
-    other_section = make.section(other_meeting, heading="Inna część", topic="Temat innego spotkania")
-    foreign = make.consultation()
-    return SimpleNamespace(
-        meeting=meeting, consultation=consultation, facilitator=facilitator,
-        plane_1=plane_1, plane_2=plane_2, priority=priority,
-        plane_section=make.section(meeting, heading="Opinie i postulaty", plane=plane_1, label="Wnioski"),
-        priority_section=make.section(meeting, heading="Z Programu Rozwoju Kultury", priority=priority),
-        topic_section=make.section(meeting, heading="Nowe pomysły", topic="Pomysły na współpracę"),
-        other_meeting=other_meeting, other_section=other_section,
-        other_entry=make.entry(other_section, "Wpis innego spotkania"),
-        foreign_plane=make.plane(foreign, 1, "Cudza płaszczyzna"),
-        foreign_priority=make.priority(foreign, "I.1", "Cudzy priorytet"),
-        url=f"/meetings/{meeting.id}",
-    )
-
-
-@pytest.fixture
-def editor(board, login_as):
-    """The facilitator of the board's consultation, logged in."""
-    return login_as(board.facilitator)
+# The board of these tests is the `board` fixture of tests/conftest.py; `editor` is its
+# facilitator, logged in.
 
 
 # Requests --------------------------------------------------------------------------------
@@ -124,6 +91,34 @@ def html(response) -> Tag:
     swaps them in."""
     body = response if isinstance(response, str) else response.get_data(as_text=True)
     return parse(re.sub(r"</?template>", "", body))
+
+
+def applied(page: Tag, *answers) -> Tag:
+    """The page as the browser shows it once htmx has swapped in each answer's out-of-band
+    updates (as capture.js lets it: an entry the page has already is not added again)."""
+    page = parse(str(page))
+    for answer in answers:
+        updates = [u for u in html(answer).find_all(attrs={"hx-swap-oob": True})
+                   if u.find_parent(attrs={"hx-swap-oob": True}) is None]
+        for update in updates:
+            how = update["hx-swap-oob"]
+            del update["hx-swap-oob"]
+            if how == "true":
+                find(page, f"#{update['id']}").replace_with(update)
+                continue
+            style, selector = how.split(":", 1)
+            assert style == "beforeend", how
+            target = find(page, selector)
+            for child in list(update.children):
+                if not (isinstance(child, Tag) and child.get("id") and page.find(id=child["id"])):
+                    target.append(child)
+    return page
+
+
+def appended(answer, selector: str) -> list[Tag]:
+    """The items an answer adds at the end of the list ``selector`` (not the list whole)."""
+    return [li for update in html(answer).select(f"[hx-swap-oob='beforeend:{selector}']")
+            for li in update.find_all("li", recursive=False)]
 
 
 def get_page(client, url: str, status: int = 200, **kwargs) -> Tag:
@@ -271,16 +266,21 @@ def test_sub_points_nest_under_their_entry_down_to_depth_3(board, editor):
     assert first.select_one(":scope > form [data-action=outdent]") is None
 
 
-def test_an_htmx_add_answers_with_the_new_list_out_of_band_and_the_new_revision(board, editor):
+def test_an_htmx_add_answers_with_the_new_entry_out_of_band_and_the_new_revision(board, editor, make):
+    make.entry(board.plane_section, "Był wcześniej", kind=EntryKind.CONCLUSION)
+    page = board_page(editor, board)
     seen = revision(board.meeting)
     response = hx(editor, f"{board.url}/board/entries",
                   add_form(board.plane_section, "Nowy wniosek", client_key="key-1"), since=seen)
     assert response.status_code == 200
     answer = html(response)
-    assert entry_lists(answer) == [f"entries-{board.plane_section.id}"]
-    new_list = find(answer, f"ol#entries-{board.plane_section.id}")
-    assert new_list["hx-swap-oob"] == "true"
-    assert outline(answer, board.plane_section) == ["1. Nowy wniosek"]
+    # Only the new entry travels, added at the end of the list the page has (not the list
+    # whole: a long section would be sent again after every entry).
+    assert entry_lists(answer) == []
+    [new] = appended(response, f"#entries-{board.plane_section.id}")
+    assert text(new.find(class_="entry__text")) == "Nowy wniosek"
+    assert new.select_one("[data-action=up]")["aria-label"] == "Przesuń wpis 2 w górę"
+    assert outline(applied(page, response), board.plane_section) == ["1. Był wcześniej", "2. Nowy wniosek"]
     assert (state(answer)["data-rev"], state(answer)["hx-swap-oob"]) == (str(seen + 1), "true")
     assert state(answer)["data-active"] == str(board.plane_section.id)
     assert revision(board.meeting) == seen + 1
@@ -288,13 +288,14 @@ def test_an_htmx_add_answers_with_the_new_list_out_of_band_and_the_new_revision(
 
 def test_an_htmx_answer_also_brings_what_others_changed_since_the_revision_seen(board, editor,
                                                                                admin_client):
+    page = board_page(editor, board)
     seen = revision(board.meeting)
     admin_client.submit(f"{board.url}/board/entries", add_form(board.topic_section, "Od kogoś innego"))
     response = hx(editor, f"{board.url}/board/entries", add_form(board.plane_section, "Mój"), since=seen)
     answer = html(response)
-    assert sorted(entry_lists(answer)) == sorted([f"entries-{board.plane_section.id}",
-                                                  f"entries-{board.topic_section.id}"])
-    assert outline(answer, board.topic_section) == ["1. Od kogoś innego"]
+    shown = applied(page, response)
+    assert outline(shown, board.topic_section) == ["1. Od kogoś innego"]
+    assert outline(shown, board.plane_section) == ["1. Mój"]
     assert state(answer)["data-rev"] == str(seen + 2)
 
 
@@ -302,8 +303,72 @@ def test_without_since_the_answer_has_only_this_change_and_no_revision(board, ed
     admin_client.submit(f"{board.url}/board/entries", add_form(board.topic_section, "Od kogoś innego"))
     response = hx(editor, f"{board.url}/board/entries", add_form(board.plane_section, "Mój"), since=None)
     answer = html(response)
-    assert entry_lists(answer) == [f"entries-{board.plane_section.id}"]
+    assert [text(li.find(class_="entry__text")) for li in appended(response, f"#entries-{board.plane_section.id}")] == ["Mój"]
+    assert appended(response, f"#entries-{board.topic_section.id}") == [] and entry_lists(answer) == []
     assert state(answer)["data-rev"] == ""  # the page keeps its revision; its next poll catches up
+
+
+def test_sub_points_added_go_to_the_end_of_their_entrys_list_or_bring_the_list_whole(board, editor, make):
+    parent = make.entry(board.topic_section, "Z podpunktami")
+    make.entry(board.topic_section, "Pierwszy podpunkt", parent=parent)
+    bare = make.entry(board.topic_section, "Bez podpunktów")
+    page = board_page(editor, board)
+    response = hx(editor, f"{board.url}/board/entries",
+                  add_form(board.topic_section, "Drugi podpunkt", parent_id=parent.id))
+    [new] = appended(response, f"#entry-{parent.id} > ul.subpoints")
+    assert new.select_one("[data-action=outdent]") is not None  # a sub-point's own controls
+    assert entry_lists(html(response)) == []
+    page = applied(page, response)
+    assert outline(page, board.topic_section) == [
+        "1. Z podpunktami", "  – Pierwszy podpunkt", "  – Drugi podpunkt", "2. Bez podpunktów"]
+    # The first sub-point of an entry needs a list the page does not have: the list comes whole.
+    response = hx(editor, f"{board.url}/board/entries",
+                  add_form(board.topic_section, "Nowy podpunkt", parent_id=bare.id))
+    assert entry_lists(html(response)) == [f"entries-{board.topic_section.id}"]
+    assert outline(applied(page, response), board.topic_section)[-2:] == [
+        "2. Bez podpunktów", "  – Nowy podpunkt"]
+
+
+@pytest.mark.parametrize("then", ["delete", "edit", "move"])
+def test_after_any_other_change_than_an_addition_the_list_comes_whole(board, editor, make, then):
+    first = make.entry(board.topic_section, "Pierwszy")
+    second = make.entry(board.topic_section, "Drugi")
+    page = board_page(editor, board)
+    seen = revision(board.meeting)
+    hx(editor, f"{board.url}/board/entries", add_form(board.topic_section, "Trzeci"))
+    if then == "delete":
+        hx(editor, f"{board.url}/entries/{first.id}/delete")
+        expected = ["1. Drugi", "2. Trzeci"]
+    elif then == "edit":
+        form = get_page(editor, f"{board.url}/entries/{second.id}/edit", headers=HX)
+        assert hx(editor, find(form, "form")["hx-post"],
+                  editor_form_fields(form, text="Drugi, poprawiony")).status_code == 200
+        expected = ["1. Pierwszy", "2. Drugi, poprawiony", "3. Trzeci"]
+    else:
+        hx(editor, f"{board.url}/entries/{second.id}/move", {"direction": "up"})
+        expected = ["1. Drugi", "2. Pierwszy", "3. Trzeci"]
+    response = editor.get(f"{board.url}/board/changes?since={seen}", headers=HX)
+    assert entry_lists(html(response)) == [f"entries-{board.topic_section.id}"]
+    assert appended(response, f"#entries-{board.topic_section.id}") == []
+    assert outline(applied(page, response), board.topic_section) == expected
+    # A page that saw the change gets only what is added after it.
+    caught_up = applied(page, response)
+    seen = revision(board.meeting)
+    hx(editor, f"{board.url}/board/entries", add_form(board.topic_section, "Czwarty"))
+    response = editor.get(f"{board.url}/board/changes?since={seen}", headers=HX)
+    assert entry_lists(html(response)) == []
+    assert outline(applied(caught_up, response), board.topic_section) == expected + [f"{len(expected) + 1}. Czwarty"]
+
+
+def test_two_answers_bringing_the_same_new_entry_show_it_once(board, editor, admin_client):
+    page = board_page(editor, board)
+    seen = revision(board.meeting)
+    admin_client.submit(f"{board.url}/board/entries", add_form(board.topic_section, "Raz"))
+    poll = editor.get(f"{board.url}/board/changes?since={seen}", headers=HX)
+    write = hx(editor, f"{board.url}/board/entries", add_form(board.plane_section, "Mój"), since=seen)
+    shown = applied(page, poll, write)
+    assert outline(shown, board.topic_section) == ["1. Raz"]
+    assert outline(shown, board.plane_section) == ["1. Mój"]
 
 
 def test_a_retried_save_with_the_same_client_key_makes_one_entry(board, editor):
@@ -321,14 +386,15 @@ def test_a_retried_save_with_the_same_client_key_makes_one_entry(board, editor):
 def test_the_same_save_sent_at_once_by_two_clients_makes_one_entry(board, login_as, monkeypatch):
     """Both requests are inside "add entry" before either writes (a barrier holds them)."""
     clients = [login_as(board.facilitator), login_as(board.facilitator)]
+    page = board_page(clients[0], board)
     seen = revision(board.meeting)
     data = add_form(board.topic_section, "Wysłany dwa razy", client_key="4d1f-concurrent")
     barrier = threading.Barrier(2, timeout=30)
     begin_write = services.begin_write
 
-    def both_at_once(meeting):
+    def both_at_once(meeting, **kwargs):
         barrier.wait()
-        return begin_write(meeting)
+        return begin_write(meeting, **kwargs)
 
     monkeypatch.setattr(services, "begin_write", both_at_once)
     results: list = []
@@ -347,7 +413,7 @@ def test_the_same_save_sent_at_once_by_two_clients_makes_one_entry(board, login_
         thread.join(timeout=60)
     assert [status for status, _ in results] == [200, 200]
     for _, answer in results:
-        assert outline(html(answer), board.topic_section) == ["1. Wysłany dwa razy"]
+        assert outline(applied(page, answer), board.topic_section) == ["1. Wysłany dwa razy"]
     db.session.expire_all()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Entry)
                              .where(Entry.text == "Wysłany dwa razy")) == 1
@@ -860,14 +926,16 @@ def test_nothing_changed_is_an_empty_204(board, editor):
 
 def test_a_poll_brings_only_the_sections_that_changed(board, editor, admin_client, make):
     make.entry(board.plane_section, "Bez zmian", kind=EntryKind.CONCLUSION)
+    page = board_page(editor, board)
     seen = revision(board.meeting)
     admin_client.submit(f"{board.url}/board/entries", add_form(board.topic_section, "Nowy pomysł"))
     response = editor.get(f"{board.url}/board/changes?since={seen}", headers=HX)
     assert response.status_code == 200
     answer = html(response)
-    assert entry_lists(answer) == [f"entries-{board.topic_section.id}"]
-    assert outline(answer, board.topic_section) == ["1. Nowy pomysł"]
-    assert find(answer, f"ol#entries-{board.topic_section.id}")["hx-swap-oob"] == "true"
+    assert entry_lists(answer) == []  # no list is sent whole
+    assert len(appended(response, f"#entries-{board.topic_section.id}")) == 1
+    assert appended(response, f"#entries-{board.plane_section.id}") == []
+    assert outline(applied(page, response), board.topic_section) == ["1. Nowy pomysł"]
     assert state(answer)["data-rev"] == str(seen + 1)
     assert answer.select("form.entry__actions")  # the board gets its controls
     # the reader now at seen + 1 gets nothing again
@@ -887,6 +955,7 @@ def test_a_page_with_a_missing_or_impossible_revision_is_told_to_reload(board, e
 
 
 def test_the_projector_poll_brings_no_controls(board, editor, official_client, make):
+    page = board_page(official_client, board)
     seen = revision(board.meeting)
     hx(editor, f"{board.url}/board/entries", add_form(board.topic_section, "Dla rzutnika"))
     hx(editor, f"{board.url}/board/details", details_form(goal="Nowy cel"))
@@ -895,7 +964,7 @@ def test_the_projector_poll_brings_no_controls(board, editor, official_client, m
         response = client.get(f"{board.url}/board/changes?since={seen}{query}", headers=HX)
         assert response.status_code == 200
         answer = html(response)
-        assert outline(answer, board.topic_section) == ["1. Dla rzutnika"]
+        assert outline(applied(page, response), board.topic_section) == ["1. Dla rzutnika"]
         for control in ("form", "button", "input", "textarea", "[hx-post]"):
             assert answer.select(control) == [], (query, control)
     projector = html(editor.get(f"{board.url}/board/changes?since={seen}&view=projector", headers=HX))
@@ -1204,10 +1273,11 @@ def test_bad_input_gets_a_clear_message_and_changes_nothing_in_either_meeting(bo
 
 
 def test_nul_characters_are_dropped_from_text_that_is_saved(board, editor):
+    page = board_page(editor, board)
     response = hx(editor, f"{board.url}/board/entries", add_form(board.topic_section, "Bez\x00 zera",
                                                                 client_key="key\x00nul"))
     assert response.status_code == 200
-    assert outline(html(response), board.topic_section) == ["1. Bez zera"]
+    assert outline(applied(page, response), board.topic_section) == ["1. Bez zera"]
 
 
 @pytest.mark.parametrize("method, path", [

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from flask import g
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from consult.capture.forms import KIND_CHOICES
@@ -14,18 +14,22 @@ from consult.capture.services import Change, current_revision
 from consult.core.enums import EntryKind
 from consult.core.permissions import can_edit_meetings
 from consult.extensions import db
-from consult.meetings.models import Meeting, Part, Section
+from consult.meetings.models import Entry, Meeting, Part, Section
 from consult.meetings.services import EntryNode, entry_nodes, load_parts, topic_numbers
 
 
-def entry_labels() -> dict[str, Any]:
-    """The labels of the entry controls, translated once per request.
+_LABELS: dict[str, dict[str, Any]] = {}  # per language: the catalogs do not change while running
 
-    A section may hold hundreds of entries and its list is re-sent after every change;
-    ``%(n)d`` is left in for the template to fill in with the entry's number.
+
+def entry_labels() -> dict[str, Any]:
+    """The labels of the entry controls, translated once per language.
+
+    A section may hold hundreds of entries and the board asks for its controls after every
+    change; ``%(n)d`` is left in for the template to fill in with the entry's number.
     """
-    if "entry_labels" not in g:
-        g.entry_labels = {
+    locale = str(get_locale())
+    if locale not in _LABELS:
+        _LABELS[locale] = {
             "kinds": {kind.value: str(kind.label) for kind in EntryKind},
             "edit": _("Edit"), "entry": _("entry"),
             "up": _("Move entry %(n)d up"), "up_title": _("Move up (Alt+↑)"),
@@ -36,7 +40,16 @@ def entry_labels() -> dict[str, Any]:
             "move": _("Move to…"), "history": _("History"), "of_entry": _("of entry"),
             "delete": _("Delete entry %(n)d"), "delete_title": _("Delete (Delete key)"),
         }
-    return g.entry_labels
+    return _LABELS[locale]
+
+
+@dataclass
+class Appended:
+    """Entries added at the end of one list the browser has: the section's numbered list
+    (``parent_id`` None) or the sub-points of entry ``parent_id``."""
+
+    parent_id: int | None
+    nodes: list[EntryNode]
 
 
 @dataclass
@@ -47,6 +60,50 @@ class SectionView:
     is_new: bool = False
 
 
+def appended_entries(section_ids: set[int], after: int) -> dict[int, list[Appended] | None]:
+    """What was added to these sections after revision ``after``, as additions to the lists
+    a browser that has seen ``after`` shows (None for a section where they cannot be: its
+    list must be sent whole). Two small queries, whatever the size of the sections.
+
+    Only for sections whose every change since ``after`` added entries at their lists' ends
+    (``Section.reset_rev <= after``): a list is then what the browser has, followed by the
+    new entries, numbered after the live ones it had; a new entry's sub-points are new too
+    and travel inside it. The first sub-point of an entry needs a list the browser does not
+    have yet: None.
+    """
+    new = list(db.session.scalars(
+        sa.select(Entry).where(Entry.section_id.in_(section_ids), Entry.created_rev > after,
+                               Entry.deleted_at.is_(None))
+        .order_by(Entry.position, Entry.id)))
+    result: dict[int, list[Appended] | None] = {sid: [] for sid in section_ids}
+    if not new:
+        return result
+    had = dict(((r.section_id, r.parent_id), r.n) for r in db.session.execute(
+        sa.select(Entry.section_id, Entry.parent_id, sa.func.count().label("n"))
+        .where(Entry.section_id.in_({e.section_id for e in new}), Entry.created_rev <= after,
+               Entry.deleted_at.is_(None))
+        .group_by(Entry.section_id, Entry.parent_id)))
+    nodes = {entry.id: EntryNode(entry, 0) for entry in new}
+    groups: dict[tuple[int, int | None], Appended] = {}
+    for entry in new:  # in position order: siblings in the order they are shown
+        node = nodes[entry.id]
+        if entry.parent_id in nodes:  # a sub-point of a new entry: inside it
+            siblings = nodes[entry.parent_id].children
+            node.number = len(siblings) + 1
+            siblings.append(node)
+            continue
+        key = (entry.section_id, entry.parent_id)
+        if entry.parent_id is not None and not had.get(key):
+            result[entry.section_id] = None  # its entry's first sub-point
+        group = groups.setdefault(key, Appended(entry.parent_id, []))
+        node.number = had.get(key, 0) + len(group.nodes) + 1
+        group.nodes.append(node)
+    for (section_id, _parent), group in groups.items():
+        if result[section_id] is not None:
+            result[section_id].append(group)
+    return result
+
+
 @dataclass
 class PartView:
     part: Part
@@ -54,8 +111,10 @@ class PartView:
     is_new: bool = False
 
 
-def _views(meeting_id: int, parts: list[Part], section_ids: set[int] | None) -> list[PartView]:
-    entries = entry_nodes(meeting_id, section_ids)
+def _views(meeting_id: int, parts: list[Part], section_ids: set[int] | None,
+           entries: dict[int, list[EntryNode]] | None = None) -> list[PartView]:
+    if entries is None:
+        entries = entry_nodes(meeting_id, section_ids)
     views = []
     for part in parts:
         numbers = topic_numbers(part)
@@ -90,36 +149,49 @@ def changes_context(meeting: Meeting, since: int | None, user, *, change: Change
     a write names are always sent back to its writer, even when it changed nothing (an
     editor saved unchanged closes only when its list comes back).
     """
-    revision = current_revision(meeting.id)
+    db.session.expire(meeting)  # read afresh, the revision first: never newer than the content
+    revision = meeting.revision
     after = since if since is not None else (change.revision - 1 if change else revision)
     changed = Section.changed_rev > after
     if change is not None and change.sections:
         changed = sa.or_(changed, Section.id.in_(change.sections))
     rows = db.session.execute(
-        sa.select(Section.id, Section.part_id, Section.created_rev).join(Part)
+        sa.select(Section.id, Section.part_id, Section.created_rev, Section.reset_rev).join(Part)
         .where(Part.meeting_id == meeting.id, changed)).all()
     changed_parts = set(db.session.scalars(
         sa.select(Part.id).where(Part.meeting_id == meeting.id, Part.changed_rev > after)))
-    section_ids = {r.id for r in rows}
-    parts = load_parts(meeting.id, changed_parts | {r.part_id for r in rows}) \
-        if rows or changed_parts else []
-    views = _views(meeting.id, parts, section_ids)
+    # A section changed only by additions since `after` gets them alone; any other gets its
+    # list whole: a new one, one changed otherwise, and the sections a write changed in
+    # place (even when it changed nothing: an editor saved unchanged closes when its list
+    # comes back).
+    in_place = change.sections if change is not None and not change.appended else set()
+    whole = {r.id for r in rows if r.created_rev > after or r.reset_rev > after or r.id in in_place}
+    additions = appended_entries({r.id for r in rows} - whole, after) if len(rows) > len(whole) else {}
+    whole |= {sid for sid, added in additions.items() if added is None}
+    # Parts and sections are read (and re-rendered) only where more than entries were added.
+    entries = entry_nodes(meeting.id, whole) if whole else {}
+    part_ids = changed_parts | {r.part_id for r in rows if r.id in whole}
+    parts = load_parts(meeting.id, part_ids) if part_ids else []
+    views = _views(meeting.id, parts, whole, entries)
     for part_view in views:
         part_view.is_new = part_view.part.created_rev > after
         for section_view in part_view.sections:
             section_view.is_new = section_view.section.created_rev > after
-    db.session.refresh(meeting)
     if editable is None:
         editable = can_edit_meetings(user, meeting.consultation)
+    new_parts = any(part_view.is_new for part_view in views)
     return {
         "meeting": meeting,
         "parts": views,
         "changed_parts": changed_parts,
+        # Sections that only gained entries: {section id: [Appended, …]}
+        "additions": {sid: added for sid, added in additions.items() if added},
         "meta": meeting.meta_rev > after,
         "revision": revision if since is not None else None,
         "editable": editable and view == "board",
         "view": view,
-        "planes": meeting.consultation.planes,
-        "priorities": meeting.consultation.sorted_priorities,
+        # The add-section form of a part that is new to the page lists these.
+        "planes": meeting.consultation.planes if new_parts else [],
+        "priorities": meeting.consultation.sorted_priorities if new_parts else [],
         "kind_choices": KIND_CHOICES,  # the add form of a section that is new to the page
     }

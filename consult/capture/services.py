@@ -14,6 +14,7 @@ from a version that someone else has changed meanwhile. The caller commits.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any, Callable
 
 import sqlalchemy as sa
@@ -21,10 +22,12 @@ from flask_babel import gettext as _
 from sqlalchemy.orm.attributes import set_committed_value
 
 from consult.auth.models import User
-from consult.consultations.models import Plane, Priority
+from consult.auth.services import parse_session_token
+from consult.consultations.models import Plane, Priority, consultation_facilitator
 from consult.core.enums import EntryKind, EntrySource
 from consult.core.errors import ServiceError
 from consult.core.models import parse_id, record_revision, snapshot, utcnow
+from consult.core.permissions import board_viewer_rule
 from consult.extensions import db
 from consult.meetings import services as meeting_services
 from consult.meetings.models import Entry, Meeting, Part, Section
@@ -52,17 +55,24 @@ class Change:
     parts: set[int] = field(default_factory=set)
     meta: bool = False
     entry: Entry | None = None
+    # Only entries added at the end of their sections (their lists need not be sent whole).
+    appended: bool = False
 
 
 # Revision bookkeeping ------------------------------------------------------------------
 
 
-def begin_write(meeting: Meeting) -> int:
-    """Bump the meeting's revision (and lock its row); returns the new revision."""
+def begin_write(meeting: Meeting, active_section: int | None = None) -> int:
+    """Bump the meeting's revision (and lock its row); returns the new revision. The writes
+    of one meeting queue here, so what follows until the commit should be short.
+    ``active_section``: the section being written in (highlighted on the projector)."""
+    values: dict[str, Any] = {"revision": Meeting.revision + 1}
+    if active_section is not None:
+        values["active_section_id"] = active_section
     revision = db.session.execute(
         sa.update(Meeting)
         .where(Meeting.id == meeting.id)
-        .values(revision=Meeting.revision + 1)
+        .values(**values)
         .returning(Meeting.revision)
         .execution_options(synchronize_session=False)
     ).scalar_one()
@@ -72,9 +82,12 @@ def begin_write(meeting: Meeting) -> int:
 def finish(change: Change, meeting: Meeting, active_section: int | None = None) -> Change:
     """Stamp what changed with the change's revision."""
     if change.sections:
+        stamps = {"changed_rev": change.revision}
+        if not change.appended:
+            stamps["reset_rev"] = change.revision
         db.session.execute(
             sa.update(Section).where(Section.id.in_(change.sections))
-            .values(changed_rev=change.revision).execution_options(synchronize_session=False))
+            .values(**stamps).execution_options(synchronize_session=False))
     if change.parts:
         db.session.execute(
             sa.update(Part).where(Part.id.in_(change.parts))
@@ -89,6 +102,30 @@ def finish(change: Change, meeting: Meeting, active_section: int | None = None) 
                            .execution_options(synchronize_session=False))
     db.session.expire(meeting)
     return change
+
+
+# The board's poll, built once: the meeting's revision, the logged-in account, and whether
+# it is assigned to the meeting's consultation, in one statement.
+_POLL = sa.select(
+    Meeting.revision, User.role, User.active, User.session_version,
+    sa.exists().where(consultation_facilitator.c.consultation_id == Meeting.consultation_id,
+                      consultation_facilitator.c.user_id == User.id).label("assigned"),
+).select_from(Meeting).join(User, User.id == sa.bindparam("user_id")).where(
+    Meeting.id == sa.bindparam("meeting_id"))
+
+
+def nothing_changed(meeting_id: int, session_token: Any, since: int) -> bool:
+    """True when the board is still at revision ``since`` and the session's account may read
+    it: what the board asks every second, answered with one statement. Anything else (no
+    login, a changed board, no access) is False: the full answer sorts it out."""
+    login = parse_session_token(session_token) if session_token else None
+    if login is None or parse_id(meeting_id) is None:
+        return False
+    row = db.session.execute(_POLL, {"meeting_id": meeting_id, "user_id": login[0]}).first()
+    if row is None or row.revision != since or row.session_version != login[1] or not row.active:
+        return False
+    rule = board_viewer_rule(SimpleNamespace(is_authenticated=True, is_active=row.active, role=row.role))
+    return rule == "all" or (rule == "assigned" and bool(row.assigned))
 
 
 def current_revision(meeting_id: int) -> int | None:
@@ -186,28 +223,32 @@ def add_entry(meeting: Meeting, user: User | None, section_id: Any, text: Any,
     """
     client_key = (client_key or "").replace("\x00", "").strip()[:64] or None  # PostgreSQL refuses NUL
     text = _clean_text(text)
-    revision = begin_write(meeting)  # from here on, no other write of this meeting runs
+    section = _section(meeting, section_id)  # sections never move nor go: read before the lock
+    # From here on, no other write of this meeting runs.
+    revision = begin_write(meeting, active_section=section.id)
     if client_key:
         existing = db.session.scalar(sa.select(Entry).where(Entry.client_key == client_key))
         if existing is not None:
-            section = _section(meeting, existing.section_id)
-            return Change(revision, {section.id}, entry=existing)
-    section = _section(meeting, section_id)
+            if existing.section_id != section.id:
+                _section(meeting, existing.section_id)  # of this meeting, or refused
+            return Change(revision, {existing.section_id}, entry=existing)
     parent = None
     if parent_id not in (None, ""):
         parent = entry_of(meeting, parent_id)
         if parent.section_id != section.id:
             raise ServiceError(_("A sub-point must be in the section of its entry."), "parent_id", 404)
     kind = _clean_kind(kind, parent.kind if parent else default_kind(section))
-    siblings = _siblings(section.id, parent.id if parent else None)
+    parent_clause = Entry.parent_id.is_(None) if parent is None else Entry.parent_id == parent.id
+    position = db.session.scalar(  # after every sibling, deleted ones too (they can come back)
+        sa.select(sa.func.coalesce(sa.func.max(Entry.position) + 1, 0))
+        .where(Entry.section_id == section.id, parent_clause))
     entry = Entry(section_id=section.id, parent_id=parent.id if parent else None, kind=kind,
-                  text=text, position=(siblings[-1].position + 1) if siblings else 0,
-                  author_id=getattr(user, "id", None), source=EntrySource.LIVE,
-                  client_key=client_key)
+                  text=text, position=position, author_id=getattr(user, "id", None),
+                  source=EntrySource.LIVE, client_key=client_key, created_rev=revision)
     db.session.add(entry)
     db.session.flush()
     _record(entry, "create", user, None)
-    return finish(Change(revision, {section.id}, entry=entry), meeting, active_section=section.id)
+    return finish(Change(revision, {section.id}, entry=entry, appended=True), meeting)
 
 
 def _write_entry(meeting: Meeting, user: User | None, entry_id: Any, action: str,

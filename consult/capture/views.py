@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Callable
 from uuid import uuid4
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
@@ -86,7 +86,8 @@ def _write(meeting_id: int, operation: Callable[[Meeting], services.Change],
     db.session.commit()
     if htmx:
         return render_template("capture/_changes.html", **extra(change),
-                               **changes_context(meeting, since, current_user, change=change))
+                               **changes_context(meeting, since, current_user, change=change,
+                                                 editable=True))  # it could write
     if done:
         flash(done, done_category)
     return redirect(_board_url(meeting, anchor(change)), 303)
@@ -156,18 +157,23 @@ def projector(meeting_id: int):
 
 
 @bp.get("/board/changes")
-@login_required
 def changes(meeting_id: int):
-    """What changed after revision ``since``; 204 when nothing did (one cheap read)."""
-    meeting_ids_revision = services.current_revision(meeting_id)
-    if meeting_ids_revision is None:
-        abort(404)
+    """What changed after revision ``since``; 204 when nothing did. Every open board asks
+    this every second: "nothing changed" is one statement (the revision, the session's
+    account and its right to see the board), before anything else is loaded."""
     since = _since()
-    if since is not None and since == meeting_ids_revision:
-        meeting = _meeting(meeting_id, edit=False)  # still refuse whoever may not see it
+    if since is not None and services.nothing_changed(meeting_id, session.get("_user_id"), since):
         return "", 204
+    return _changes(meeting_id, since)
+
+
+@login_required
+def _changes(meeting_id: int, since: int | None):
     meeting = _meeting(meeting_id, edit=False)
-    if since is None or since > meeting_ids_revision:
+    revision = services.current_revision(meeting.id)
+    if since is not None and since == revision:
+        return "", 204
+    if since is None or since > revision:
         return "", 200, {"HX-Refresh": "true"}  # the browser is lost: reload the page
     view = "projector" if request.args.get("view") == "projector" else "board"
     editable = view == "board" and can_edit_meetings(current_user, meeting.consultation)

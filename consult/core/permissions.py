@@ -38,9 +38,19 @@ def can_edit_meetings(user: User, consultation: Consultation) -> bool:
 
 def can_view_board(user: User, consultation: Consultation) -> bool:
     """The capture board: its editors, and officials (read-only); other facilitators not."""
+    rule = board_viewer_rule(user)
+    return rule == "all" or (rule == "assigned" and can_edit_meetings(user, consultation))
+
+
+def board_viewer_rule(user: User) -> str:
+    """:func:`can_view_board` before the consultation is known: "all" (officials, admins),
+    "none", or "assigned" (a facilitator: if assigned to the consultation; the board's poll
+    asks that in the same statement as the revision)."""
     if not (user.is_authenticated and user.is_active):
-        return False
-    return user.role == Role.OFFICIAL or can_edit_meetings(user, consultation)
+        return "none"
+    if user.role in (Role.OFFICIAL, Role.ADMIN):
+        return "all"
+    return "assigned" if user.role == Role.FACILITATOR else "none"
 
 
 def can_publish(user: User, consultation: Consultation) -> bool:
@@ -59,9 +69,9 @@ def can_decide_stances(user: User, consultation: Consultation) -> bool:
                 and user.role in (Role.OFFICIAL, Role.ADMIN))
 
 
-def can_download(user: User, consultation: Consultation) -> bool:
+def can_download(user: User, public: bool) -> bool:
     """Published documents: every staff member; anyone once the consultation is public."""
-    return consultation.is_public or bool(user.is_authenticated and user.is_active)
+    return public or bool(user.is_authenticated and user.is_active)
 
 
 def roles_required(*roles: Role) -> Callable:

@@ -76,14 +76,22 @@ def file_response(body: bytes, file_name: str, media_type: str, **headers) -> Re
         **headers})
 
 
-def stored_file(model, obj, *, cache_control: str, **headers) -> Response:
-    """A file kept in the database (``model.content``) with ETag = its sha256: 304 when the
-    client has it already, without reading the bytes."""
-    if request.if_none_match.contains(obj.sha256):
+def file_with_etag(sha256: str, file_name: str, media_type: str, content: Callable[[], bytes], *,
+                   cache_control: str, **headers) -> Response:
+    """A file with ETag = its sha256: 304 when the client has it already, without reading
+    the bytes (``content()`` gives them)."""
+    if request.if_none_match.contains(sha256):
         response = Response(status=304, headers=headers)
     else:
-        body = db.session.scalar(sa.select(model.content).where(model.id == obj.id))
-        response = file_response(body, obj.file_name, obj.media_type, **headers)
-    response.set_etag(obj.sha256)
+        response = file_response(content(), file_name, media_type, **headers)
+    response.set_etag(sha256)
     response.headers["Cache-Control"] = cache_control
     return response
+
+
+def stored_file(model, obj, *, cache_control: str, **headers) -> Response:
+    """A file kept in the database (``model.content``), read only when it is sent."""
+    return file_with_etag(
+        obj.sha256, obj.file_name, obj.media_type,
+        lambda: db.session.scalar(sa.select(model.content).where(model.id == obj.id)),
+        cache_control=cache_control, **headers)

@@ -108,9 +108,12 @@ class Section(db.Model):
     topic: Mapped[str | None] = mapped_column(sa.Text)
     label: Mapped[str | None] = mapped_column(sa.String(100))
     position: Mapped[int] = mapped_column()
-    # Meeting revisions at which the section was created / last changed (itself or entries).
+    # Meeting revisions at which the section was created / last changed (itself or entries),
+    # and at which it last changed otherwise than by entries added at the end: a browser that
+    # has seen a revision since then gets only the added entries, not the whole list again.
     created_rev: Mapped[int] = mapped_column(default=0, server_default="0")
     changed_rev: Mapped[int] = mapped_column(default=0, server_default="0")
+    reset_rev: Mapped[int] = mapped_column(default=0, server_default="0")
 
     part: Mapped[Part] = relationship(back_populates="sections")
     plane = relationship("Plane")
@@ -153,6 +156,8 @@ class Entry(TimestampMixin, SoftDeleteMixin, db.Model):
         enum_column_type(EntrySource, "entry_source"), default=EntrySource.LIVE
     )
     version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # The meeting revision that added the entry (0: imported, or older than this column).
+    created_rev: Mapped[int] = mapped_column(default=0, server_default="0")
     # Chosen by the browser for a new entry: a retried save finds the entry it already made.
     client_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
 

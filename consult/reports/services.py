@@ -8,9 +8,12 @@ seconds. Small drafts may be rendered in the request (up to ``REPORT_INLINE_MAX_
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+
+import cachetools
 
 import sqlalchemy as sa
 from flask import current_app
@@ -18,8 +21,8 @@ from sqlalchemy.exc import IntegrityError
 
 from consult.auth.models import User
 from consult.consultations.models import Consultation
-from consult.core.enums import JobKind, JobStatus, PublicationKind
-from consult.core.models import record_revision, utcnow
+from consult.core.enums import ConsultationStatus, JobKind, JobStatus, PublicationKind
+from consult.core.models import parse_id, record_revision, utcnow
 from consult.extensions import db
 from consult.meetings.models import Entry, Meeting, Part, Section
 from consult.reports import rendering
@@ -65,6 +68,58 @@ def latest(series: str) -> Publication | None:
     return db.session.scalars(
         sa.select(Publication).where(Publication.series == series)
         .order_by(Publication.version.desc()).limit(1)).first()
+
+
+@dataclass(frozen=True)
+class PublishedFile:
+    """What a download of a published version serves (a version never changes)."""
+
+    id: int
+    file_name: str
+    media_type: str
+    sha256: str
+    published_at: datetime
+    content: bytes
+
+
+# Published bytes are kept in memory after their first download, by their sha256 (the same
+# sha256 is the same bytes, whatever the database holds), up to PUBLICATION_CACHE_MB per
+# process; the least recently used go first.
+_contents: cachetools.LRUCache | None = None
+_contents_lock = threading.Lock()
+
+_DOWNLOAD = (sa.select(Publication.id, Publication.file_name, Publication.media_type,
+                       Publication.sha256, Publication.published_at, Consultation.status)
+             .join(Consultation, Consultation.id == Publication.consultation_id)
+             .where(Publication.id == sa.bindparam("publication_id")))
+
+
+def _content_cache() -> cachetools.LRUCache:
+    global _contents
+    if _contents is None:
+        size = int(current_app.config["PUBLICATION_CACHE_MB"]) * 1_000_000
+        _contents = cachetools.LRUCache(maxsize=max(size, 1), getsizeof=len)
+    return _contents
+
+
+def published_file(publication_id: int) -> tuple[PublishedFile, bool] | None:
+    """A published version to download, and whether its consultation is public: one small
+    query, plus the bytes the first time this process serves them."""
+    if parse_id(publication_id) is None:
+        return None
+    row = db.session.execute(_DOWNLOAD, {"publication_id": publication_id}).first()
+    if row is None:
+        return None
+    cache = _content_cache()
+    with _contents_lock:
+        content = cache.get(row.sha256)
+    if content is None:
+        content = db.session.scalar(sa.select(Publication.content).where(Publication.id == row.id))
+        if len(content) <= cache.maxsize:
+            with _contents_lock:
+                cache[row.sha256] = content
+    stored = PublishedFile(row.id, row.file_name, row.media_type, row.sha256, row.published_at, content)
+    return stored, row.status != ConsultationStatus.DRAFT
 
 
 def consultation_publications(consultation_ids: list[int] | None = None) -> list[Publication]:

@@ -17,7 +17,7 @@ from consult.consultations.models import Consultation
 from consult.core.enums import JobKind, PublicationKind
 from consult.core.permissions import (can_decide_stances, can_download, can_publish,
                                       can_view_consultation)
-from consult.core.views import file_response, get_or_404, stored_file
+from consult.core.views import file_response, file_with_etag, get_or_404
 from consult.extensions import db, htmx
 from consult.meetings.models import Meeting
 from consult.postulates.services import remark_count
@@ -97,8 +97,7 @@ def publish(meeting_id: int):
 def latest_summary(meeting_id: int):
     """A stable link to the newest published version."""
     meeting = get_or_404(Meeting, meeting_id)
-    return _send(services.latest(services.meeting_series(meeting)), meeting.consultation,
-                 latest=True)
+    return _latest(services.meeting_series(meeting), meeting.consultation)
 
 
 # A consultation's compilation ----------------------------------------------------------------
@@ -141,8 +140,7 @@ def compilation_publish(consultation_id: int):
 @bp.get("/consultations/<int:consultation_id>/summaries/latest.pdf")
 def latest_compilation(consultation_id: int):
     consultation = get_or_404(Consultation, consultation_id)
-    return _send(services.latest(services.compilation_series(consultation)), consultation,
-                 latest=True)
+    return _latest(services.compilation_series(consultation), consultation)
 
 
 # The consultation report -------------------------------------------------------------------
@@ -196,7 +194,7 @@ def report_publish(consultation_id: int):
 @bp.get("/consultations/<int:consultation_id>/report/latest.<any(pdf, docx, csv):fmt>")
 def latest_report(consultation_id: int, fmt: str):
     consultation = get_or_404(Consultation, consultation_id)
-    return _send(services.latest(services.report_series(consultation, fmt)), consultation, latest=True)
+    return _latest(services.report_series(consultation, fmt), consultation)
 
 
 # Jobs ----------------------------------------------------------------------------------------
@@ -271,29 +269,42 @@ def documents():
 
 @bp.get("/documents/<int:publication_id>/<file_name>")
 def download(publication_id: int, file_name: str):
-    publication = get_or_404(Publication, publication_id)
-    if file_name != publication.file_name:
-        return redirect(url_for(".download", publication_id=publication.id,
-                                file_name=publication.file_name), 308)
-    return _send(publication, publication.consultation)
+    # Officials fetch the same files often: one small query (may this visitor see it?), the
+    # bytes from memory once this process has served them.
+    found = services.published_file(publication_id)
+    if found is None:
+        abort(404)
+    stored, public = found
+    if file_name != stored.file_name:
+        return redirect(url_for(".download", publication_id=stored.id,
+                                file_name=stored.file_name), 308)
+    return _send(stored, public)
 
 
-def _send(publication: Publication | None, consultation: Consultation, latest: bool = False):
+def _latest(series: str, consultation: Consultation):
+    """The newest version of a series, for its stable link."""
+    publication = services.latest(series)
+    found = services.published_file(publication.id) if publication is not None else None
+    return _send(found[0] if found else None, consultation.is_public, latest=True)
+
+
+def _send(stored: services.PublishedFile | None, public: bool, latest: bool = False):
     """The stored bytes, with ETag = sha256; 304 when the client has them already."""
-    if not can_download(current_user, consultation):
+    if not can_download(current_user, public):
         # Not public yet: to anyone but staff it does not exist.
         abort(404)
-    if publication is None:
+    if stored is None:
         abort(404)
     if latest:  # the same address gets newer versions: ask every time (cheap with the ETag)
         cache = "no-cache"
     else:  # a version never changes
         cache = "max-age=31536000, immutable"
-    cache = ("public, " if consultation.is_public else "private, ") + cache
+    cache = ("public, " if public else "private, ") + cache
     headers = {}
     if latest:
         headers["Content-Location"] = url_for(
-            ".download", publication_id=publication.id, file_name=publication.file_name)
-    response = stored_file(Publication, publication, cache_control=cache, **headers)
-    response.last_modified = publication.published_at
+            ".download", publication_id=stored.id, file_name=stored.file_name)
+    response = file_with_etag(stored.sha256, stored.file_name, stored.media_type,
+                              lambda: stored.content, cache_control=cache, **headers)
+    response.last_modified = stored.published_at
     return response

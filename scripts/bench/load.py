@@ -5,6 +5,7 @@ per request on the client (time.perf_counter around request and body)."""
 from __future__ import annotations
 
 import asyncio
+import os
 import math
 import re
 import time
@@ -76,14 +77,21 @@ def percentile(sorted_values: list[float], q: float) -> float:
     return sorted_values[max(0, math.ceil(q * len(sorted_values)) - 1)]
 
 
+# A connection per request, as a reverse proxy in front of gunicorn opens them (nginx speaks
+# HTTP/1.0 without keep-alive to its upstream by default). With keep-alive connections
+# gunicorn's gthread workers do not share the load: the worker that accepts the connections
+# first keeps them all, and the other one idles (BENCH_KEEPALIVE=1 shows it).
+KEEPALIVE = os.environ.get("BENCH_KEEPALIVE", "0") not in ("", "0")
+
+
 class User:
-    """A browser: its own cookies and one keep-alive connection."""
+    """A browser behind the proxy: its own cookies, one request at a time."""
 
     def __init__(self, base: str, timeout: float, index: int = 0):
         self.index = index
         self.http = aiohttp.ClientSession(
             base_url=base, cookie_jar=aiohttp.CookieJar(unsafe=True),  # cookies of 127.0.0.1
-            connector=aiohttp.TCPConnector(limit=1),
+            connector=aiohttp.TCPConnector(limit=1, force_close=not KEEPALIVE),
             timeout=aiohttp.ClientTimeout(total=timeout))
         self.token = ""
         self.revision = ""

@@ -128,6 +128,14 @@
   document.body.addEventListener("htmx:oobBeforeSwap", (event) => {
     const target = event.detail.target;
     const fragment = event.detail.fragment;
+    // Entries added at the end of a list (not the list whole): safe beside an open editor.
+    // An entry the page shows already (two answers may both bring it) is not added twice.
+    const firstItem = fragment && fragment.firstElementChild;
+    if (firstItem && firstItem.matches && firstItem.matches("li[data-entry]")) {
+      [...fragment.children].forEach((li) => { if (document.getElementById(li.id)) li.remove(); });
+      if (!fragment.firstElementChild) event.detail.shouldSwap = false;
+      return;
+    }
     // Never replace a list in which someone has an editor open, also while it is saving:
     // only the save's own answer may (a poll landing first would take the editor away and
     // with it the conflict view a 409 brings). A conflict view holds such an editor too: it

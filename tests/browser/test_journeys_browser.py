@@ -21,7 +21,7 @@ import email
 import email.policy
 import io
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest

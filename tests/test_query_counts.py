@@ -1,0 +1,99 @@
+"""The hot paths ask the database a fixed number of questions, whatever the size of the
+meeting: the board's "nothing changed" poll, an added entry's answer, the board page and a
+published file's download. (How fast they are is measured by `make bench`, not here.)"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import pytest
+import sqlalchemy as sa
+
+from consult.core.enums import ConsultationStatus, EntryKind, Role
+from consult.extensions import db
+from tests.test_capture_views import HX, add_form, hx, revision
+
+
+@contextmanager
+def statements():
+    """The SQL statements sent while the block runs (a list filled in as they go)."""
+    sent: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        sent.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield sent
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+
+
+def grow(make, section, n: int) -> None:
+    for i in range(n):
+        make.entry(section, f"Wpis {i}", kind=EntryKind.IDEA)
+
+
+def test_the_nothing_changed_poll_is_one_statement_and_still_refuses_outsiders(board, editor,
+                                                                                 login_as, make):
+    url = f"{board.url}/board/changes?since={revision(board.meeting)}"
+    with statements() as sent:
+        assert editor.get(url, headers=HX).status_code == 204
+    assert len(sent) == 1  # the revision, the logged-in account and its right to see the board
+    outsider = login_as(make.user(Role.FACILITATOR))  # of another consultation
+    assert outsider.get(url, headers=HX).status_code == 403
+    official = login_as(make.user(Role.OFFICIAL))  # reads every board
+    assert official.get(url, headers=HX).status_code == 204
+    board.facilitator.invalidate_sessions()  # e.g. a password change: logged out everywhere
+    db.session.commit()
+    assert editor.get(url, headers=HX).status_code == 401
+
+
+def test_an_added_entrys_answer_does_not_grow_with_its_section(board, editor, make):
+    sizes, counts = [], []
+    for more in (5, 60):
+        grow(make, board.topic_section, more)
+        hx(editor, f"{board.url}/board/entries", add_form(board.topic_section, "Punkt odniesienia"))
+        with statements() as sent:
+            response = hx(editor, f"{board.url}/board/entries",
+                          add_form(board.topic_section, f"Nowy po {more}"))
+        assert response.status_code == 200
+        sizes.append(len(response.data))
+        counts.append(len(sent))
+    assert counts[0] == counts[1]
+    assert abs(sizes[1] - sizes[0]) < 200  # one entry either way, not the whole section
+
+
+@pytest.mark.parametrize("entries", [(10, 100)])
+def test_the_board_page_asks_the_same_questions_at_any_size(board, editor, make, entries):
+    counts = []
+    for n in entries:
+        grow(make, board.topic_section, n - len(board.topic_section.entries))
+        with statements() as sent:
+            assert editor.get(f"{board.url}/board").status_code == 200
+        counts.append(len(sent))
+    assert counts[0] == counts[1]
+
+
+def test_a_published_file_is_one_statement_after_its_first_download(app, make, client, runner):
+    from consult.reports import jobs
+    from consult.reports.models import Publication
+
+    meeting = make.demo_meeting()
+    meeting.consultation.status = ConsultationStatus.OPEN
+    admin = make.user(Role.ADMIN)
+    db.session.commit()
+    result = runner.invoke(args=["report", "publish", str(meeting.id), "--as", admin.email])
+    assert result.exit_code == 0, result.output
+    jobs.drain(app)
+    publication = db.session.scalars(sa.select(Publication)).one()
+    url = f"/documents/{publication.id}/{publication.file_name}"
+    first = client.get(url)
+    with statements() as sent:
+        again = client.get(url)
+    assert again.data == first.data == db.session.scalar(sa.select(Publication.content))
+    assert len(sent) == 1  # may the visitor see it (the consultation is public), and its name
+    # A consultation back to draft: its files are not there for the public any more.
+    meeting.consultation.status = ConsultationStatus.DRAFT
+    db.session.commit()
+    assert client.get(url).status_code == 404
