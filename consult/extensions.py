@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from flask import request
 from flask_babel import Babel
 from flask_htmx import HTMX
 from flask_login import LoginManager
@@ -41,6 +42,14 @@ htmx = HTMX()
 # Limits are declared on the views that need them (public submissions); the storage is
 # memory:// by default and Redis when REDIS_URL is set (RATELIMIT_STORAGE_URI in config).
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+# Flask-Limiter looks up the limits of every request. The two most frequent ones, which have
+# none — every open board's poll each second, and downloads of published files — skip that.
+UNLIMITED_HOT_PATHS = frozenset({"capture.changes", "reports.download", "static"})
+
+
+@limiter.request_filter
+def _hot_paths_have_no_limits() -> bool:
+    return request.endpoint in UNLIMITED_HOT_PATHS
 # Security headers (CSP without inline script, frame and sniffing protection, HSTS over HTTPS).
 talisman = Talisman()
 

@@ -36,6 +36,7 @@ Environment (all optional; defaults in brackets):
   BENCH_BOARD_REPEAT [7]                          BENCH_CHANGE_TRIALS [15]
   BENCH_BURST_ROUNDS [3]                          BENCH_TIMEOUT [60] seconds per request
   BENCH_RESULTS [bench-results/]                  BENCH_KEEP [0] keep the temporary folder
+  BENCH_KEEPALIVE [0] 1: keep-alive connections (by default one per request, as a proxy)
   BENCH_MAX_REQUESTS: gunicorn's max_requests for both servers (by default the settings'
     5000 ± 500, which replaces workers during the runs; 0 never does)
   DATABASE_URL: PostgreSQL instead of SQLite; REDIS_URL is passed on when set.
@@ -379,6 +380,10 @@ async def _drive(cfg: Settings, world, app_server: Gunicorn, base_server: Gunico
         await measure("baseline /insert", bare, load.insert_step())
         await asyncio.gather(*(u.open_board(world.live_meeting_id) for u in facilitators))
         await measure("add entry", facilitators, load.add_entry_step(world.live_meeting_id, world.live_sections))
+        # What a meeting's facilitators feel: the writes of one meeting queue for it (its
+        # revision orders them), so 16 writers of one meeting wait for each other.
+        await measure("add entry, 3 writers", facilitators[:3],
+                      load.add_entry_step(world.live_meeting_id, world.live_sections))
 
         m = cfg.submitters
         bare_many = users(base_server, m)
@@ -457,11 +462,18 @@ def _rows(cfg: Settings, runs: dict, queries: dict, base_queries: dict, renders:
     r = from_run(Row("add entry", queries=str(queries["add_entry"]["queries"]), target=TARGETS["add"]),
                  runs["add entry"], runs["baseline /insert"])
     r.met = r.ratio >= 0.6 and r.p95_ms < 60
-    r.notes.insert(0, "each answer carries the sections changed since the writer's revision (as the "
-                      f"board's JS asks): {runs['add entry'].stats()['mean_answer_bytes'] / 1024:.0f} KiB "
+    r.notes.insert(0, "each answer carries what changed since the writer's revision (as the board's "
+                      "JS asks; entries added are sent alone, not their sections): "
+                      f"{runs['add entry'].stats()['mean_answer_bytes'] / 1024:.0f} KiB "
                       "on average; the writers spread over the meeting's sections, which grow by "
                       f"every entry added (to {33 + sum(s.ok for s in runs['add entry'].samples)} entries "
                       "by the end of the run)")
+    rows.append(r)
+
+    r = from_run(Row("add entry, 3 facilitators of one meeting", queries=str(queries["add_entry"]["queries"]),
+                     target="— (as in a meeting room; informative)"), runs["add entry, 3 writers"])
+    r.notes.insert(0, "the writes of one meeting are serialised by its revision counter (the order "
+                      "every board applies them in): the 16-writer row measures how they queue")
     rows.append(r)
 
     boards = queries["board"]
