@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,34 +13,15 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+# The load-and-fault test's helpers: a free loopback port, gunicorn's workers from /proc.
+from tests.loadkit import children, free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 
 
 class HarnessError(RuntimeError):
     """The benchmark could not measure (a server did not start or died, a client broke)."""
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def children(pid: int) -> list[int]:
-    """Live processes whose parent is ``pid`` (gunicorn's workers), read from /proc."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2:].split()  # "pid (comm) state ppid …"
-        if fields[0] != "Z" and int(fields[1]) == pid:
-            found.append(int(entry.name))
-    return found
 
 
 def memory_kib(pid: int) -> dict[str, int]:
