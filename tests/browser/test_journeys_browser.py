@@ -311,8 +311,10 @@ def test_an_organisation_sends_two_remarks_and_follows_them(app, make, consultat
         postulates.accept(postulate, facilitator)
     postulates.set_stance(first, official, "partly", "Wydłużamy konsultacje do 21 dni.", None)
     postulates.set_stance(second, official, "accepted", None, "Dodano seniorów do I.1.1.")
-    postulates.publish_stances(consultation, official)
+    answered = postulates.publish_stances(consultation, official)
     db.session.commit()
+    with app.test_request_context():  # as the publishing page does after its commit
+        assert postulates.mail_stances(answered) == 1
 
     later.reload()
     expect(remarks.nth(0)).to_contain_text("uwzględniona częściowo")
@@ -320,9 +322,12 @@ def test_an_organisation_sends_two_remarks_and_follows_them(app, make, consultat
     expect(remarks.nth(1)).to_contain_text("uwzględniona")
     expect(remarks.nth(1)).to_contain_text("Dodano seniorów do I.1.1.")
     # … and the e-mail that says so.
-    stances_mail = outbox(app)[-1]
+    [stances_mail] = [m for m in outbox(app) if m["Subject"] != mail["Subject"]]
     assert stances_mail["To"] == "marta@example.org"
-    assert link in stances_mail.get_body(preferencelist=("plain",)).get_content()
+    answer = stances_mail.get_body(preferencelist=("plain",)).get_content()
+    in_order(" ".join(answer.split()), receipt, "Konsultacje powinny trwać co najmniej 30 dni.",
+             "uwzględniona częściowo", "Wydłużamy konsultacje do 21 dni.",
+             "Dopisać zajęcia dla seniorów.", "uwzględniona", f"/public/{consultation.slug}")
 
 
 # The official -------------------------------------------------------------------------------
