@@ -58,30 +58,57 @@ def children(pid: int) -> list[int]:
     return found
 
 
-class Server:
-    """gunicorn with the production settings (consult.gunicorn_conf) on a loopback port."""
+class GunicornProcess:
+    """A gunicorn master (and its workers) on 127.0.0.1:<free port>, its output in
+    ``log_path``; used by the load test and by `make bench`."""
 
-    def __init__(self, database_url: str, instance: Path, *, workers: int, threads: int):
+    def __init__(self, args: list[str], env: dict[str, str], log_path: Path):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.workers = workers
-        self.log_path = instance / "gunicorn.log"
-        instance.mkdir(parents=True, exist_ok=True)
-        env = {**os.environ, "DATABASE_URL": database_url, "CONSULT_INSTANCE_PATH": str(instance),
-               "SECRET_KEY": "load-test-secret", "SUBMISSION_RATE_LIMIT": "100000 per minute",
-               "LOGIN_RATE_LIMIT": "100000 per minute", "PYTHONUNBUFFERED": "1"}
-        for name in ("REDIS_URL", "MAIL_SERVER", "HTTPS", "PROXY_COUNT"):
-            env.pop(name, None)
-        self.log = self.log_path.open("wb")
+        self.log_path = log_path
+        self.log = log_path.open("wb")
         self.process = subprocess.Popen(
-            [str(GUNICORN), "-c", "python:consult.gunicorn_conf", "--bind", f"127.0.0.1:{self.port}",
-             "--workers", str(workers), "--threads", str(threads), "--access-logfile", "-",
-             "consult:create_app()"],
-            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            start_new_session=True)
+            [str(GUNICORN), "--bind", f"127.0.0.1:{self.port}", *args],
+            cwd=ROOT, env={**env, "PYTHONUNBUFFERED": "1"}, stdout=self.log,
+            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            start_new_session=True)  # Ctrl+C reaches the caller, which stops it
 
     def worker_pids(self) -> list[int]:
         return children(self.process.pid)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+        self.log.close()
+
+    def log_text(self) -> str:
+        if not self.log.closed:
+            self.log.flush()
+        return self.log_path.read_text(errors="replace")
+
+    def tail(self, lines: int = 60) -> str:
+        return "\n".join(self.log_text().splitlines()[-lines:])
+
+
+class Server(GunicornProcess):
+    """gunicorn with the production settings (consult.gunicorn_conf) on a loopback port."""
+
+    def __init__(self, database_url: str, instance: Path, *, workers: int, threads: int):
+        self.workers = workers
+        instance.mkdir(parents=True, exist_ok=True)
+        env = {**os.environ, "DATABASE_URL": database_url, "CONSULT_INSTANCE_PATH": str(instance),
+               "SECRET_KEY": "load-test-secret", "SUBMISSION_RATE_LIMIT": "100000 per minute",
+               "LOGIN_RATE_LIMIT": "100000 per minute"}
+        for name in ("REDIS_URL", "MAIL_SERVER", "HTTPS", "PROXY_COUNT"):
+            env.pop(name, None)
+        super().__init__(["-c", "python:consult.gunicorn_conf", "--workers", str(workers),
+                          "--threads", str(threads), "--access-logfile", "-", "consult:create_app()"],
+                         env, instance / "gunicorn.log")
 
     def wait_ready(self, timeout: float = 60) -> None:
         """Until the page answers and every worker is up."""
@@ -103,24 +130,6 @@ class Server:
         pid = random.choice(self.worker_pids())
         os.kill(pid, signal.SIGKILL)
         return pid
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
-        self.log.close()
-
-    def tail(self, lines: int = 60) -> str:
-        self.log.flush()
-        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-
-    def log_text(self) -> str:
-        self.log.flush()
-        return self.log_path.read_text(errors="replace")
 
 
 @dataclass

@@ -9,6 +9,7 @@ from flask import Blueprint, current_app, render_template, request
 
 from consult.audit import services
 from consult.core.enums import Role
+from consult.core.forms import none_if_empty
 from consult.core.models import parse_id
 from consult.core.permissions import roles_required
 
@@ -30,8 +31,8 @@ def _date(name: str) -> date | None:
 @roles_required(Role.ADMIN)
 def revisions():
     filters = services.Filters(
-        object_type=request.args.get("object_type") or None, object_id=_int("object_id"),
-        user_id=_int("user_id"), action=request.args.get("action") or None,
+        object_type=none_if_empty(request.args.get("object_type")), object_id=_int("object_id"),
+        user_id=_int("user_id"), action=none_if_empty(request.args.get("action")),
         since=_date("since"), until=_date("until"))
     page = services.revisions(filters, max(1, _int("page") or 1),
                               ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))

@@ -111,10 +111,8 @@ class PartView:
     is_new: bool = False
 
 
-def _views(meeting_id: int, parts: list[Part], section_ids: set[int] | None,
-           entries: dict[int, list[EntryNode]] | None = None) -> list[PartView]:
-    if entries is None:
-        entries = entry_nodes(meeting_id, section_ids)
+def _views(parts: list[Part], section_ids: set[int] | None,
+           entries: dict[int, list[EntryNode]]) -> list[PartView]:
     views = []
     for part in parts:
         numbers = topic_numbers(part)
@@ -132,7 +130,7 @@ def board_context(meeting: Meeting, editable: bool) -> dict[str, Any]:
     return {
         "meeting": meeting,
         "consultation": consultation,
-        "parts": _views(meeting.id, parts, None),
+        "parts": _views(parts, None, entry_nodes(meeting.id)),
         "revision": revision,
         "editable": editable,
         "planes": consultation.planes,
@@ -172,7 +170,7 @@ def changes_context(meeting: Meeting, since: int | None, user, *, change: Change
     entries = entry_nodes(meeting.id, whole) if whole else {}
     part_ids = changed_parts | {r.part_id for r in rows if r.id in whole}
     parts = load_parts(meeting.id, part_ids) if part_ids else []
-    views = _views(meeting.id, parts, whole, entries)
+    views = _views(parts, whole, entries)
     for part_view in views:
         part_view.is_new = part_view.part.created_rev > after
         for section_view in part_view.sections:

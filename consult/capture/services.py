@@ -14,7 +14,6 @@ from a version that someone else has changed meanwhile. The caller commits.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 from typing import Any, Callable
 
 import sqlalchemy as sa
@@ -27,7 +26,7 @@ from consult.consultations.models import Plane, Priority, consultation_facilitat
 from consult.core.enums import EntryKind, EntrySource
 from consult.core.errors import ServiceError
 from consult.core.models import parse_id, record_revision, snapshot, utcnow
-from consult.core.permissions import board_viewer_rule
+from consult.core.permissions import board_readers
 from consult.extensions import db
 from consult.meetings import services as meeting_services
 from consult.meetings.models import Entry, Meeting, Part, Section
@@ -122,10 +121,9 @@ def nothing_changed(meeting_id: int, session_token: Any, since: int) -> bool:
     if login is None or parse_id(meeting_id) is None:
         return False
     row = db.session.execute(_POLL, {"meeting_id": meeting_id, "user_id": login[0]}).first()
-    if row is None or row.revision != since or row.session_version != login[1] or not row.active:
+    if row is None or row.revision != since or row.session_version != login[1]:
         return False
-    rule = board_viewer_rule(SimpleNamespace(is_authenticated=True, is_active=row.active, role=row.role))
-    return rule == "all" or (rule == "assigned" and bool(row.assigned))
+    return board_readers(row.role, row.active, lambda: bool(row.assigned))
 
 
 def current_revision(meeting_id: int) -> int | None:

@@ -170,7 +170,7 @@ def changes(meeting_id: int):
 @login_required
 def _changes(meeting_id: int, since: int | None):
     meeting = _meeting(meeting_id, edit=False)
-    revision = services.current_revision(meeting.id)
+    revision = meeting.revision  # just read
     if since is not None and since == revision:
         return "", 204
     if since is None or since > revision:

@@ -38,19 +38,20 @@ def can_edit_meetings(user: User, consultation: Consultation) -> bool:
 
 def can_view_board(user: User, consultation: Consultation) -> bool:
     """The capture board: its editors, and officials (read-only); other facilitators not."""
-    rule = board_viewer_rule(user)
-    return rule == "all" or (rule == "assigned" and can_edit_meetings(user, consultation))
+    if not user.is_authenticated:
+        return False
+    return board_readers(user.role, user.is_active, lambda: can_edit_meetings(user, consultation))
 
 
-def board_viewer_rule(user: User) -> str:
-    """:func:`can_view_board` before the consultation is known: "all" (officials, admins),
-    "none", or "assigned" (a facilitator: if assigned to the consultation; the board's poll
-    asks that in the same statement as the revision)."""
-    if not (user.is_authenticated and user.is_active):
-        return "none"
-    if user.role in (Role.OFFICIAL, Role.ADMIN):
-        return "all"
-    return "assigned" if user.role == Role.FACILITATOR else "none"
+def board_readers(role: Role, active: bool, assigned: Callable[[], bool]) -> bool:
+    """The rule of :func:`can_view_board` on an account's role and state; ``assigned()``
+    says whether a facilitator works on the consultation (asked only of facilitators; the
+    board's poll reads it in the same statement as the revision)."""
+    if not active:
+        return False
+    if role in (Role.OFFICIAL, Role.ADMIN):
+        return True
+    return role == Role.FACILITATOR and assigned()
 
 
 def can_publish(user: User, consultation: Consultation) -> bool:

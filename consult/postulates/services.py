@@ -23,6 +23,7 @@ from consult.consultations.models import Consultation, Plane, Priority
 from consult.core import mail
 from consult.core.enums import LegalForm, PostulateStatus, PostulateTarget
 from consult.core.errors import ServiceError
+from consult.core.i18n import document_language
 from consult.core.models import parse_id, record_revision, snapshot, utcnow
 from consult.extensions import db
 from consult.postulates.models import Postulate, Submission
@@ -190,7 +191,7 @@ def mail_receipt(received: Received) -> bool:
         return False
     if received.repeated and submission.receipt_mailed_at is not None:
         return False  # sent when the form first came
-    with force_locale(submission.consultation.language):
+    with force_locale(document_language(submission.consultation)):
         body = render_template("postulates/receipt_mail.txt", submission=submission,
                                consultation=submission.consultation,
                                tracking_url=tracking_url(received.token))
@@ -394,7 +395,7 @@ def mail_stances(submissions: list[Submission]) -> int:
     for submission in submissions:
         if not submission.email or submission.spam:
             continue
-        with force_locale(submission.consultation.language):
+        with force_locale(document_language(submission.consultation)):
             body = render_template("postulates/stances_mail.txt", submission=submission,
                                    consultation=submission.consultation,
                                    public_url=url_for("public.consultation",

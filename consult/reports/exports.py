@@ -1,7 +1,7 @@
 """The consultation report as DOCX (python-docx) and CSV, from the same data as its PDF.
 
-Both are made in the consultation's language, like the PDF (the caller sets the locale). The CSV is UTF-8 with a byte-order mark (spreadsheet
-programs then read Polish letters right); cells that a spreadsheet would take for a formula
+Both are made in the consultation's language, like the PDF (the caller sets the locale).
+The CSV is UTF-8 with a byte-order mark (spreadsheet programs then read Polish letters right); cells that a spreadsheet would take for a formula
 (=, +, -, @ first) get a leading apostrophe, so that an NGO's text can never run as one.
 """
 
@@ -18,6 +18,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from consult.core.formatting import long_date, local_datetime
+from consult.core.i18n import LANGUAGE_TAGS
 from consult.postulates.services import ReportData
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -57,7 +58,7 @@ def report_docx(data: ReportData, title: str, as_of) -> bytes:
     consultation = data.consultation
     document = Document()
     document.core_properties.title = title
-    document.core_properties.language = {"pl": "pl-PL", "en": "en-GB"}.get(str(get_locale()), "pl-PL")
+    document.core_properties.language = LANGUAGE_TAGS.get(str(get_locale()), "pl-PL")
     document.core_properties.author = consultation.organizer or ""
     style = document.styles["Normal"]
     style.font.name, style.font.size = "DejaVu Sans", Pt(10)

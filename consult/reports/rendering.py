@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import unquote, urlsplit
 
-from flask import current_app, render_template
+from flask import current_app, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
@@ -32,7 +32,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from consult.consultations.models import Consultation
 from consult.core.formatting import long_date
-from consult.core.i18n import DOCUMENT_LANGUAGES
+from consult.core.i18n import document_language
 from consult.meetings.models import Meeting
 from consult.meetings.services import summary_tree
 
@@ -77,41 +77,44 @@ FILE_NAMES = {
 }
 
 
-def language_of(consultation: Consultation) -> str:
-    """The language of the consultation's documents."""
-    return consultation.language if consultation.language in DOCUMENT_LANGUAGES else "pl"
-
-
 def audience(meeting: Meeting) -> str:
     """"dla organizacji …" of "Spotkanie konsultacyjne dla organizacji …" (else the title)."""
-    prefix = AUDIENCE_PREFIXES[language_of(meeting.consultation)]
+    prefix = AUDIENCE_PREFIXES[document_language(meeting.consultation)]
     if meeting.title.lower().startswith(prefix):
         return meeting.title[len(prefix):]
     return meeting.title
 
 
 def summary_title(meeting: Meeting) -> str:
-    language = language_of(meeting.consultation)
+    language = document_language(meeting.consultation)
     with force_locale(language):
         heading = _("Summary of the consultation meeting")
     return f"{heading} {audience(meeting)} – {long_date(meeting.date, language)}"
 
 
 def compilation_title(consultation: Consultation) -> str:
-    with force_locale(language_of(consultation)):
+    with force_locale(document_language(consultation)):
         return f"{_('Summaries of the consultation meetings')} – {consultation.title}"
 
 
 def report_title(consultation: Consultation) -> str:
-    with force_locale(language_of(consultation)):
+    with force_locale(document_language(consultation)):
         return f"{_('Consultation report')} – {consultation.title}"
 
 
-def _document(template: str, consultation: Consultation, *, for_pdf: bool, nav: str, **context) -> str:
+Nav = Callable[[], tuple[str, str, str]]
+"""The preview's way back (address, label) and its draft PDF's address."""
+
+
+def _document(template: str, consultation: Consultation, *, for_pdf: bool, nav: Nav, **context) -> str:
     """Render a document in its consultation's language; the preview (not the PDF) gets its
     navigation bar in the reader's interface language."""
-    preview_nav = None if for_pdf else Markup(render_template(nav, consultation=consultation, **context))
-    language = language_of(consultation)
+    preview_nav = None
+    if not for_pdf:
+        back_url, back_label, pdf_url = nav()
+        preview_nav = Markup(render_template("reports/_preview_nav.html", back_url=back_url,
+                                             back_label=back_label, pdf_url=pdf_url))
+    language = document_language(consultation)
     with force_locale(language):
         return render_template(template, consultation=consultation, for_pdf=for_pdf,
                                document_language=language, preview_nav=preview_nav, **context)
@@ -121,7 +124,9 @@ def summary_html(meeting: Meeting, *, for_pdf: bool, tree=None) -> str:
     """``tree``: the meeting's summary tree when the caller has built it already."""
     return _document(
         "reports/summary.html", meeting.consultation, for_pdf=for_pdf,
-        nav="reports/_summary_nav.html", meeting=meeting,
+        nav=lambda: (url_for("meetings.detail", meeting_id=meeting.id), _("Back to the meeting"),
+                     url_for("reports.pdf", meeting_id=meeting.id)),
+        meeting=meeting,
         tree=summary_tree(meeting) if tree is None else tree,
         title=summary_title(meeting), meeting_audience=audience)
 
@@ -133,7 +138,9 @@ def compilation_html(consultation: Consultation, *, for_pdf: bool, today: date |
     meetings = list(consultation.meetings)
     return _document(
         "reports/compilation.html", consultation, for_pdf=for_pdf,
-        nav="reports/_compilation_nav.html",
+        nav=lambda: (url_for("consultations.detail", consultation_id=consultation.id,
+                             _anchor="compilation-documents"), _("Back to the consultation"),
+                     url_for("reports.compilation_pdf", consultation_id=consultation.id)),
         meetings=[(m, summary_tree(m)) for m in meetings],
         title=compilation_title(consultation),
         authors=sorted({m.prepared_by for m in meetings if m.prepared_by}),
@@ -146,10 +153,13 @@ def report_html(consultation: Consultation, *, for_pdf: bool, today: date | None
     from consult.core.models import utcnow
     from consult.postulates.services import report_data
 
-    with force_locale(language_of(consultation)):  # the data's labels, too
+    with force_locale(document_language(consultation)):  # the data's labels, too
         data = data or report_data(consultation)
     return _document(
-        "reports/report.html", consultation, for_pdf=for_pdf, nav="reports/_report_nav.html",
+        "reports/report.html", consultation, for_pdf=for_pdf,
+        nav=lambda: (url_for("consultations.detail", consultation_id=consultation.id,
+                             _anchor="report-documents"), _("Back to the consultation"),
+                     url_for("reports.report_pdf", consultation_id=consultation.id)),
         data=data, title=report_title(consultation), today=today or utcnow().date())
 
 
@@ -160,7 +170,7 @@ def report_export(consultation: Consultation, fmt: str, today: date | None = Non
     from consult.postulates.services import report_data
     from consult.reports import exports
 
-    with force_locale(language_of(consultation)):
+    with force_locale(document_language(consultation)):
         data = data or report_data(consultation)
         if fmt == "csv":
             return exports.report_csv(data)
@@ -172,7 +182,7 @@ def report_files(consultation: Consultation) -> tuple[str, dict[str, bytes]]:
     reading of the data."""
     from consult.postulates.services import report_data
 
-    with force_locale(language_of(consultation)):
+    with force_locale(document_language(consultation)):
         data = report_data(consultation)
     return (report_html(consultation, for_pdf=True, data=data),
             {fmt: report_export(consultation, fmt, data=data) for fmt in ("docx", "csv")})
@@ -184,21 +194,21 @@ def source_sha256(html: str) -> str:
 
 def _file_name(consultation: Consultation, kind: str, name: str, version: int | None,
                fmt: str = "pdf") -> str:
-    words = FILE_NAMES[language_of(consultation)]
+    words = FILE_NAMES[document_language(consultation)]
     suffix = f"-v{version}" if version else ""
     return f"{words[kind]}-{name}{suffix}.{fmt}"
 
 
 def summary_file_name(meeting: Meeting, version: int | None = None) -> str:
     name = slugify(audience(meeting), max_length=80, word_boundary=True)
-    words = FILE_NAMES[language_of(meeting.consultation)]
+    words = FILE_NAMES[document_language(meeting.consultation)]
     return _file_name(meeting.consultation, "summary",
                       f"{meeting.date.isoformat()}-{name or words['meeting']}", version)
 
 
 def _consultation_name(consultation: Consultation) -> str:
     name = slugify(consultation.slug or consultation.title, max_length=80, word_boundary=True)
-    return name or FILE_NAMES[language_of(consultation)]["consultation"]
+    return name or FILE_NAMES[document_language(consultation)]["consultation"]
 
 
 def report_file_name(consultation: Consultation, version: int | None = None, fmt: str = "pdf") -> str:

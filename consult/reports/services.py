@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import cachetools
-
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
@@ -72,26 +71,38 @@ def latest(series: str) -> Publication | None:
 
 @dataclass(frozen=True)
 class PublishedFile:
-    """What a download of a published version serves (a version never changes)."""
+    """A published version as its download needs it (a version never changes), and whether
+    its consultation is public now (that may change)."""
 
     id: int
     file_name: str
     media_type: str
     sha256: str
     published_at: datetime
-    content: bytes
+    public: bool
+
+    def content(self) -> bytes:
+        """The bytes: from this process's memory once it has served them, by their sha256
+        (the same sha256 is the same bytes, whatever the database holds), up to
+        PUBLICATION_CACHE_MB per process, the least recently used going first."""
+        cache = _content_cache()
+        with _contents_lock:
+            content = cache.get(self.sha256)
+        if content is None:
+            content = db.session.scalar(sa.select(Publication.content).where(Publication.id == self.id))
+            if len(content) <= cache.maxsize:
+                with _contents_lock:
+                    cache[self.sha256] = content
+        return content
 
 
-# Published bytes are kept in memory after their first download, by their sha256 (the same
-# sha256 is the same bytes, whatever the database holds), up to PUBLICATION_CACHE_MB per
-# process; the least recently used go first.
 _contents: cachetools.LRUCache | None = None
 _contents_lock = threading.Lock()
 
 _DOWNLOAD = (sa.select(Publication.id, Publication.file_name, Publication.media_type,
-                       Publication.sha256, Publication.published_at, Consultation.status)
-             .join(Consultation, Consultation.id == Publication.consultation_id)
-             .where(Publication.id == sa.bindparam("publication_id")))
+                       Publication.sha256, Publication.published_at,
+                       (Consultation.status != ConsultationStatus.DRAFT).label("public"))
+             .join(Consultation, Consultation.id == Publication.consultation_id))
 
 
 def _content_cache() -> cachetools.LRUCache:
@@ -102,24 +113,23 @@ def _content_cache() -> cachetools.LRUCache:
     return _contents
 
 
-def published_file(publication_id: int) -> tuple[PublishedFile, bool] | None:
-    """A published version to download, and whether its consultation is public: one small
-    query, plus the bytes the first time this process serves them."""
+def _published(query) -> PublishedFile | None:
+    row = db.session.execute(query).first()
+    return PublishedFile(**row._mapping) if row is not None else None
+
+
+def published_file(publication_id: int) -> PublishedFile | None:
+    """A published version to download: one small query (no bytes; they are read only when
+    sent, see :meth:`PublishedFile.content`)."""
     if parse_id(publication_id) is None:
         return None
-    row = db.session.execute(_DOWNLOAD, {"publication_id": publication_id}).first()
-    if row is None:
-        return None
-    cache = _content_cache()
-    with _contents_lock:
-        content = cache.get(row.sha256)
-    if content is None:
-        content = db.session.scalar(sa.select(Publication.content).where(Publication.id == row.id))
-        if len(content) <= cache.maxsize:
-            with _contents_lock:
-                cache[row.sha256] = content
-    stored = PublishedFile(row.id, row.file_name, row.media_type, row.sha256, row.published_at, content)
-    return stored, row.status != ConsultationStatus.DRAFT
+    return _published(_DOWNLOAD.where(Publication.id == publication_id))
+
+
+def latest_file(series: str) -> PublishedFile | None:
+    """The newest version of a series, as :func:`published_file` gives it."""
+    return _published(_DOWNLOAD.where(Publication.series == series)
+                      .order_by(Publication.version.desc()).limit(1))
 
 
 def consultation_publications(consultation_ids: list[int] | None = None) -> list[Publication]:

@@ -271,21 +271,18 @@ def documents():
 def download(publication_id: int, file_name: str):
     # Officials fetch the same files often: one small query (may this visitor see it?), the
     # bytes from memory once this process has served them.
-    found = services.published_file(publication_id)
-    if found is None:
+    stored = services.published_file(publication_id)
+    if stored is None:
         abort(404)
-    stored, public = found
     if file_name != stored.file_name:
         return redirect(url_for(".download", publication_id=stored.id,
                                 file_name=stored.file_name), 308)
-    return _send(stored, public)
+    return _send(stored, stored.public)
 
 
 def _latest(series: str, consultation: Consultation):
     """The newest version of a series, for its stable link."""
-    publication = services.latest(series)
-    found = services.published_file(publication.id) if publication is not None else None
-    return _send(found[0] if found else None, consultation.is_public, latest=True)
+    return _send(services.latest_file(series), consultation.is_public, latest=True)
 
 
 def _send(stored: services.PublishedFile | None, public: bool, latest: bool = False):
@@ -305,6 +302,6 @@ def _send(stored: services.PublishedFile | None, public: bool, latest: bool = Fa
         headers["Content-Location"] = url_for(
             ".download", publication_id=stored.id, file_name=stored.file_name)
     response = file_with_etag(stored.sha256, stored.file_name, stored.media_type,
-                              lambda: stored.content, cache_control=cache, **headers)
+                              stored.content, cache_control=cache, **headers)
     response.last_modified = stored.published_at
     return response

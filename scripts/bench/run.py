@@ -62,7 +62,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from scripts.bench.servers import GUNICORN, ROOT, Gunicorn, HarnessError
+from scripts.bench.servers import Gunicorn, HarnessError
+from tests.loadkit import GUNICORN, ROOT
 
 TARGETS = {
     "refresh": "≥ 50 % of bare /const, p99 < 20 ms",

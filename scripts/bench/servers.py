@@ -4,20 +4,13 @@ from /proc."""
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
-# The load-and-fault test's helpers: a free loopback port, gunicorn's workers from /proc.
-from tests.loadkit import children, free_port
-
-ROOT = Path(__file__).resolve().parents[2]
-GUNICORN = Path(sys.executable).parent / "gunicorn"
+# The load-and-fault test's gunicorn process (free loopback port, log, workers, stop).
+from tests.loadkit import GunicornProcess
 
 
 class HarnessError(RuntimeError):
@@ -38,26 +31,14 @@ def memory_kib(pid: int) -> dict[str, int]:
     return values
 
 
-class Gunicorn:
-    """One gunicorn master with its workers, on 127.0.0.1:<free port>."""
+class Gunicorn(GunicornProcess):
+    """One gunicorn master with its workers (the load test's process, with memory readings)."""
 
     def __init__(self, name: str, args: list[str], env: dict[str, str], logdir: Path, workers: int):
         self.name, self.workers = name, workers
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = logdir / f"gunicorn-{name}.log"
         self.peaks: dict[int, dict[str, int]] = {}  # worker pid → last VmHWM/VmRSS seen
         self.booted: dict[int, dict[str, int]] = {}  # worker pid → VmHWM/VmRSS once ready
-        self._log = self.log_path.open("wb")
-        env = {**env, "BIND": f"127.0.0.1:{self.port}", "WEB_CONCURRENCY": str(workers),
-               "PYTHONUNBUFFERED": "1"}
-        self.command = [str(GUNICORN), *args]
-        self.process = subprocess.Popen(
-            self.command, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True)  # Ctrl+C reaches us, not it
-
-    def worker_pids(self) -> list[int]:
-        return children(self.process.pid)
+        super().__init__(args, {**env, "WEB_CONCURRENCY": str(workers)}, logdir / f"gunicorn-{name}.log")
 
     def wait_ready(self, path: str, timeout: float = 90) -> None:
         """Until ``path`` answers 200 and every worker is up (bounded)."""
@@ -85,24 +66,3 @@ class Gunicorn:
             values = memory_kib(pid)
             if values:
                 self.peaks[pid] = values
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
-        self._log.close()
-
-    def tail(self, lines: int = 40) -> str:
-        if not self._log.closed:
-            self._log.flush()
-        text = self.log_path.read_text(errors="replace").splitlines()
-        return "\n".join(text[-lines:])
-
-    def log_text(self) -> str:
-        if not self._log.closed:
-            self._log.flush()
-        return self.log_path.read_text(errors="replace")

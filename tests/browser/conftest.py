@@ -112,3 +112,14 @@ def log_in(context, email: str, password: str = PASSWORD):
 def logged_in(new_context):
     """``logged_in(user)``: a new context logged in as ``user``; returns its page."""
     return lambda user: log_in(new_context(), user.email)
+
+
+def fill_organisation(page, name: str, legal_form: str, krs: str, address: str, person: str,
+                      email: str) -> None:
+    """The organisation part of the public consultation form, as an NGO types it."""
+    page.get_by_label("Nazwa organizacji").fill(name)
+    page.get_by_label("Forma prawna").select_option(label=legal_form)
+    page.get_by_label("Numer KRS").fill(krs)
+    page.get_by_label("Adres organizacji").fill(address)
+    page.get_by_label("Osoba do kontaktu").fill(person)
+    page.get_by_label("E-mail").fill(email)

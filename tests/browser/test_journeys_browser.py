@@ -40,7 +40,7 @@ pytest.importorskip("playwright.sync_api", reason="Playwright is not installed",
 from playwright.sync_api import expect  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 
-from tests.browser.conftest import log_in  # noqa: E402
+from tests.browser.conftest import fill_organisation, log_in  # noqa: E402
 
 RENDER_MS = 30_000  # a PDF rendered by the background job of the live server
 
@@ -249,12 +249,8 @@ def test_an_organisation_sends_two_remarks_and_follows_them(app, make, consultat
     expect(page.get_by_role("heading", level=1)).to_have_text(consultation.title)
     page.get_by_role("link", name="Wypełnij formularz konsultacyjny").click()
 
-    page.get_by_label("Nazwa organizacji").fill("Stowarzyszenie Teatr Ludowy")
-    page.get_by_label("Forma prawna").select_option(label="stowarzyszenie")
-    page.get_by_label("Numer KRS").fill("0000654321")
-    page.get_by_label("Adres organizacji").fill("ul. Gazowa 4, Kraków")
-    page.get_by_label("Osoba do kontaktu").fill("Marta Wiśniewska")
-    page.get_by_label("E-mail").fill("marta@example.org")
+    fill_organisation(page, "Stowarzyszenie Teatr Ludowy", "stowarzyszenie", "0000654321",
+                      "ul. Gazowa 4, Kraków", "Marta Wiśniewska", "marta@example.org")
     page.locator("#remarks-0-target").select_option(label="Płaszczyzna 1. Tworzenie polityk publicznych")
     page.locator("#remarks-0-remark").fill("Konsultacje powinny trwać co najmniej 30 dni.")
     page.locator("#remarks-0-justification").fill("Organizacje działają społecznie i potrzebują czasu.")

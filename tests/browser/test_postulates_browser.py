@@ -14,6 +14,8 @@ pytest.importorskip("playwright.sync_api", reason="Playwright is not installed",
                     exc_type=ImportError)
 from playwright.sync_api import expect  # noqa: E402
 
+from tests.browser.conftest import fill_organisation  # noqa: E402
+
 
 def test_an_organisation_sends_two_remarks(make, new_context):
     consultation = make.consultation(
@@ -23,12 +25,8 @@ def test_an_organisation_sends_two_remarks(make, new_context):
     page = new_context().new_page()
     page.goto(f"/public/{consultation.slug}")
     page.get_by_role("link", name="Wypełnij formularz konsultacyjny").click()
-    page.get_by_label("Nazwa organizacji").fill("Fundacja Kultura Razem")
-    page.get_by_label("Forma prawna").select_option(label="fundacja")
-    page.get_by_label("Numer KRS").fill("0000123456")
-    page.get_by_label("Adres organizacji").fill("ul. Floriańska 1, Kraków")
-    page.get_by_label("Osoba do kontaktu").fill("Anna Nowak")
-    page.get_by_label("E-mail").fill("anna@example.org")
+    fill_organisation(page, "Fundacja Kultura Razem", "fundacja", "0000123456",
+                      "ul. Floriańska 1, Kraków", "Anna Nowak", "anna@example.org")
     page.locator("#remarks-0-target").select_option(label="Płaszczyzna 1. Tworzenie polityk publicznych")
     page.locator("#remarks-0-remark").fill("Zespoły powinny zbierać się co kwartał.")
 
