@@ -73,6 +73,9 @@ def _init_extensions(app: Flask) -> None:
                    default_translation_directories=str(Path(__file__).parent / "translations"))
     htmx.init_app(app)
     limiter.init_app(app)
+    from consult.auth import limits as login_limits
+
+    login_limits.init_app(app)
     if app.config.get("PROXY_COUNT"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 

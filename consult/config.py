@@ -101,8 +101,15 @@ def load_config(instance_path: Path) -> dict:
         # web worker counts together; in memory (per process) otherwise.
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
-        # Failed logins per account (a successful one does not count).
-        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute; 50 per hour"),
+        # Logins (consult.auth.limits), each attempt counted before its password is checked.
+        # Per account (LOGIN_RATE_LIMIT is its former name) and for the whole site: over
+        # them, only addresses without a wrong password in the last LOGIN_FAILURE_MINUTES
+        # may still try. Per client address: over it, that address waits.
+        "LOGIN_ACCOUNT_LIMIT": os.environ.get("LOGIN_ACCOUNT_LIMIT")
+        or os.environ.get("LOGIN_RATE_LIMIT", "10 per minute; 50 per hour"),
+        "LOGIN_ADDRESS_LIMIT": os.environ.get("LOGIN_ADDRESS_LIMIT", "30 per minute; 200 per hour"),
+        "LOGIN_GLOBAL_LIMIT": os.environ.get("LOGIN_GLOBAL_LIMIT", "300 per minute; 3000 per hour"),
+        "LOGIN_FAILURE_MINUTES": int(os.environ.get("LOGIN_FAILURE_MINUTES", "15")),
         # Public submissions per client address.
         "SUBMISSION_RATE_LIMIT": os.environ.get("SUBMISSION_RATE_LIMIT", "5 per minute; 30 per hour"),
     }

@@ -353,3 +353,33 @@ def board(make, facilitator):
 def editor(board, login_as):
     """The facilitator of the board's consultation, logged in."""
     return login_as(board.facilitator)
+
+
+# Redis (the RQ runner of render jobs, limits counted across workers) ----------------------
+
+REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def redis_url():
+    """A Redis database of this test process's own (emptied before and after): under
+    pytest-xdist, worker gwN takes database 15 - N of TEST_REDIS_URL's server."""
+    from redis import Redis
+    from redis.exceptions import RedisError
+
+    from urllib.parse import urlsplit
+
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0")[2:] or 0)
+    parts = urlsplit(REDIS_TEST_URL)
+    base = int(parts.path.strip("/") or 15)
+    url = parts._replace(path=f"/{(base - worker) % 16}").geturl()
+    connection = Redis.from_url(url)
+    try:
+        connection.ping()
+    except RedisError as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis is not reachable at {REDIS_TEST_URL} in CI: {exc}")
+        pytest.skip(f"Redis is not reachable at {REDIS_TEST_URL} ({exc}); what needs it is not tested")
+    connection.flushdb()
+    yield url
+    connection.flushdb()

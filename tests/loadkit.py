@@ -103,7 +103,8 @@ class Server(GunicornProcess):
         instance.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, "DATABASE_URL": database_url, "CONSULT_INSTANCE_PATH": str(instance),
                "SECRET_KEY": "load-test-secret", "SUBMISSION_RATE_LIMIT": "100000 per minute",
-               "LOGIN_RATE_LIMIT": "100000 per minute"}
+               "LOGIN_ACCOUNT_LIMIT": "100000 per minute",
+               "LOGIN_ADDRESS_LIMIT": "100000 per minute", "LOGIN_GLOBAL_LIMIT": "100000 per minute"}
         for name in ("REDIS_URL", "MAIL_SERVER", "HTTPS", "PROXY_COUNT"):
             env.pop(name, None)
         super().__init__(["-c", "python:consult.gunicorn_conf", "--workers", str(workers),

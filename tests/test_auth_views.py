@@ -465,7 +465,7 @@ def test_a_refused_change_writes_no_revision(admin_client, admin):
 
 
 def test_failed_logins_are_limited_per_account(app, client, admin):
-    app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
+    app.config["LOGIN_ACCOUNT_LIMIT"] = "3 per minute"
     for _ in range(3):
         assert client.login("admin@example.org", "wrong password").status_code == 422
     refused = client.login("admin@example.org", PASSWORD)
@@ -476,7 +476,7 @@ def test_failed_logins_are_limited_per_account(app, client, admin):
 
 
 def test_successful_logins_do_not_count(app, client, admin):
-    app.config["LOGIN_RATE_LIMIT"] = "2 per minute"
+    app.config["LOGIN_ACCOUNT_LIMIT"] = "2 per minute"
     for _ in range(4):
         assert client.login("admin@example.org").status_code == 303
         client.submit("/logout")

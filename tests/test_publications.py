@@ -300,26 +300,6 @@ def test_a_small_draft_renders_in_the_request(demo, official_client):
 
 # The RQ runner ------------------------------------------------------------------------------
 
-REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-@pytest.fixture
-def redis_url():
-    from redis import Redis
-    from redis.exceptions import RedisError
-
-    connection = Redis.from_url(REDIS_TEST_URL)
-    try:
-        connection.ping()
-    except RedisError as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis is not reachable at {REDIS_TEST_URL} in CI: {exc}")
-        pytest.skip(f"Redis is not reachable at {REDIS_TEST_URL} ({exc}); the RQ runner is not tested")
-    connection.flushdb()
-    yield REDIS_TEST_URL
-    connection.flushdb()
-
-
 def test_with_redis_a_worker_process_publishes(demo, facilitator_client, app, redis_url):
     app.config["REDIS_URL"] = redis_url
     response = facilitator_client.submit(f"/meetings/{demo.id}/summary/publish")

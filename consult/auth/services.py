@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 import sqlalchemy as sa
@@ -47,8 +48,15 @@ def check_password_rules(password: str) -> None:
         )
 
 
+def login_identity(email: str | None) -> str:
+    """The account an e-mail typed at login names: NUL characters out, surrounding space
+    off, Unicode NFC, lower case. The one spelling that authentication looks up and that
+    the login limits count (consult.auth.limits): no other spelling reaches the account."""
+    return unicodedata.normalize("NFC", (email or "").replace("\x00", "")).strip().lower()
+
+
 def get_by_email(email: str) -> User | None:
-    return db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
+    return db.session.scalar(sa.select(User).where(User.email == login_identity(email)))
 
 
 def create_user(data: dict[str, Any], actor: User | None) -> User:
@@ -96,7 +104,8 @@ def update_user(user: User, data: dict[str, Any], actor: User | None) -> None:
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The active user with these credentials, else None (one answer for every failure)."""
+    """The active user with these credentials, else None (one answer for every failure).
+    The account is the one :func:`login_identity` names, as the login limits count it."""
     global _DUMMY_HASH
     user = get_by_email(email)
     if user is None:

@@ -3,16 +3,17 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from consult.auth import services
 from consult.auth.forms import LoginForm, UserForm
+from consult.auth.limits import client_address, login_limits
 from consult.auth.models import User
 from consult.core.permissions import admin_required
 from consult.core.views import get_or_404, handle_form, safe_next
-from consult.extensions import db, limiter
+from consult.extensions import db
 
 bp = Blueprint("auth", __name__)
 
@@ -21,26 +22,33 @@ def _safe_next(target: str | None) -> str:
     return safe_next(target, url_for("consultations.index"))
 
 
-def _login_account() -> str:
-    """Failed logins are counted per account (the e-mail typed), whatever address they come from."""
-    return "login:" + (request.form.get("email") or "").strip().lower()[:254]
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], key_func=_login_account,
-               methods=["POST"], deduct_when=lambda response: response.status_code != 303)
 def login():
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
-    if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
-        if user is not None:
-            login_user(user, remember=form.remember.data)
-            return redirect(_safe_next(request.args.get("next")), 303)
-        form.form_errors.append(_("Wrong e-mail or password."))
+    headers = {}
     status = 422 if request.method == "POST" else 200
-    return render_template("auth/login.html", form=form), status
+    if form.validate_on_submit():
+        # Counted before the password is checked (consult.auth.limits), on the account
+        # exactly as authentication names it.
+        identity, address = services.login_identity(form.email.data), client_address()
+        verdict = login_limits().attempt(identity, address)
+        if not verdict.allowed:
+            status, headers = 429, {"Retry-After": str(verdict.retry_after)}
+            form.form_errors.append(
+                _("Too many login attempts from this address. Wait a few minutes and try again.")
+                if verdict.reason == "address" else
+                _("Too many failed logins to this account. Wait a few minutes and try again — "
+                  "or log in from a device that has not made a mistake in the last minutes."))
+        else:
+            user = services.authenticate(identity, form.password.data)
+            if user is not None:
+                login_limits().succeeded(identity, address)
+                login_user(user, remember=form.remember.data)
+                return redirect(_safe_next(request.args.get("next")), 303)
+            form.form_errors.append(_("Wrong e-mail or password."))
+    return render_template("auth/login.html", form=form), status, headers
 
 
 @bp.post("/logout")

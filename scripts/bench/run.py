@@ -160,7 +160,8 @@ def main() -> int:
     # Everything the app reads at start-up, the same in this process and in gunicorn's workers.
     app_env = {"DATABASE_URL": url, "CONSULT_INSTANCE_PATH": str(instance),
                "SECRET_KEY": secrets.token_hex(32),
-               "SUBMISSION_RATE_LIMIT": "1000000 per minute", "LOGIN_RATE_LIMIT": "1000000 per minute"}
+               "SUBMISSION_RATE_LIMIT": "1000000 per minute", "LOGIN_ACCOUNT_LIMIT": "1000000 per minute",
+               "LOGIN_ADDRESS_LIMIT": "1000000 per minute", "LOGIN_GLOBAL_LIMIT": "1000000 per minute"}
     for name in ("MAIL_SERVER", "HTTPS", "SESSION_COOKIE_SECURE", "PROXY_COUNT"):
         os.environ.pop(name, None)  # no mail leaves, plain http on loopback, no proxy
     os.environ.update(app_env)
