@@ -109,17 +109,9 @@ def _init_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(token: str):
-        from consult.auth.models import User
-        from consult.auth.services import parse_session_token
+        from consult.auth import sessions
 
-        parsed = parse_session_token(token)
-        if parsed is None:
-            return None
-        user_id, version = parsed
-        user = db.session.get(User, user_id)
-        if user is None or user.session_version != version or not user.active:
-            return None
-        return user
+        return sessions.load(token)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 
@@ -66,6 +67,13 @@ def load_config(instance_path: Path) -> dict:
         "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0")),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
+        # Staff logins (consult.auth.sessions): logged out after this long without a request
+        # (an open capture board counts as use), and at the latest after SESSION_MAX_HOURS;
+        # "remember me" keeps a login on its device for REMEMBER_DAYS.
+        "SESSION_IDLE_MINUTES": int(os.environ.get("SESSION_IDLE_MINUTES", "60")),
+        "SESSION_MAX_HOURS": int(os.environ.get("SESSION_MAX_HOURS", "12")),
+        "REMEMBER_DAYS": int(os.environ.get("REMEMBER_DAYS", "14")),
+        "REMEMBER_COOKIE_DURATION": timedelta(days=int(os.environ.get("REMEMBER_DAYS", "14"))),
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         # Documents of a consultation uploaded by staff (PDF, DOCX).
         "DOCUMENT_MAX_BYTES": 15 * 1024 * 1024,

@@ -1,6 +1,6 @@
 """Every model, imported in one place so that Alembic and the app see the whole schema."""
 
-from consult.auth.models import User
+from consult.auth.models import LoginSession, User
 from consult.consultations.models import (Consultation, ConsultationDocument, Plane, Priority,
                                           consultation_facilitator)
 from consult.core.models import Revision
@@ -13,6 +13,7 @@ __all__ = [
     "Consultation",
     "ConsultationDocument",
     "Entry",
+    "LoginSession",
     "Meeting",
     "Part",
     "Plane",

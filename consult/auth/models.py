@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from consult.core.enums import Role, enum_column_type
-from consult.core.models import TimestampMixin
+from consult.core.models import TimestampMixin, UTCDateTime, utcnow
 from consult.extensions import db
 
 
@@ -21,8 +23,6 @@ class User(UserMixin, TimestampMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     role: Mapped[Role] = mapped_column(enum_column_type(Role, "user_role"))
     active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
-    # Part of the login cookie: bumping it logs the user out of every session.
-    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     consultations = db.relationship(
         "Consultation",
@@ -46,11 +46,18 @@ class User(UserMixin, TimestampMixin, db.Model):
     def is_active(self) -> bool:  # type: ignore[override]
         return self.active
 
+    # The secret of the login session this request runs in (see LoginSession), set when
+    # the session is started or loaded; part of the session and remember-me cookies.
+    session_secret = None  # str | None; not a column
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+        return f"{self.id}:{self.session_secret}"
 
     def invalidate_sessions(self) -> None:
-        self.session_version += 1
+        """Logs the user out everywhere (a new password, a deactivation)."""
+        db.session.execute(sa.update(LoginSession).where(
+            LoginSession.user_id == self.id, LoginSession.revoked_at.is_(None))
+            .values(revoked_at=utcnow()).execution_options(synchronize_session=False))
 
     @property
     def is_admin(self) -> bool:
@@ -58,3 +65,24 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role.value}>"
+
+
+class LoginSession(db.Model):
+    """One login on one device: what the session (and remember-me) cookie points at.
+
+    The cookie carries a random secret; only its sha256 is stored. A login ends when it is
+    revoked (logout, a new password, deactivation), when it has been idle for
+    SESSION_IDLE_MINUTES, or at its expiry (SESSION_MAX_HOURS, or REMEMBER_DAYS for a
+    "remember me" login) — whichever comes first; consult.auth.services decides.
+    """
+
+    __tablename__ = "login_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    secret_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    remember: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)

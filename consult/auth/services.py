@@ -24,15 +24,6 @@ MIN_PASSWORD_LENGTH = 10
 _DUMMY_HASH: str | None = None
 
 
-def parse_session_token(token: Any) -> tuple[int, int] | None:
-    """(user id, session version) of the login kept in a session (``User.get_id()``)."""
-    try:
-        user_id, version = (int(p) for p in str(token).split(":", 1))
-    except ValueError:
-        return None
-    return (user_id, version) if 0 < user_id < 2**31 else None
-
-
 def clean_email(email: str) -> str:
     try:
         return validate_email(email.strip(), check_deliverability=False).normalized.lower()

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from consult.auth import services
+from consult.auth import services, sessions
 from consult.auth.forms import LoginForm, UserForm
 from consult.auth.limits import client_address, login_limits
 from consult.auth.models import User
@@ -45,16 +45,28 @@ def login():
             user = services.authenticate(identity, form.password.data)
             if user is not None:
                 login_limits().succeeded(identity, address)
-                login_user(user, remember=form.remember.data)
+                _log_in(user, remember=form.remember.data)
                 return redirect(_safe_next(request.args.get("next")), 303)
             form.form_errors.append(_("Wrong e-mail or password."))
     return render_template("auth/login.html", form=form), status, headers
 
 
+def _log_in(user: User, remember: bool) -> None:
+    """A new login on the server, and a new session cookie: nothing of the session before
+    it (its CSRF token included) is kept."""
+    session.clear()
+    sessions.start(user, remember)
+    db.session.commit()
+    login_user(user, remember=remember)
+
+
 @bp.post("/logout")
 @login_required
 def logout():
-    logout_user()
+    sessions.end(current_user)
+    db.session.commit()
+    session.clear()  # nothing of the logged-in session is kept…
+    logout_user()  # …and the remember-me cookie is deleted (it marks the session for that)
     flash(_("You have been logged out."), "info")
     return redirect(url_for("auth.login"), 303)
 
@@ -91,8 +103,10 @@ def user_edit(user_id: int):
 
     def save():
         services.update_user(user, form.data, current_user)
-        if user.id == current_user.id:
-            login_user(user)  # a new password ends the other sessions, not this one
+        if user.id == current_user.id and form.password.data:
+            # A new password ends every login of the account; this one starts anew.
+            sessions.start(user, remember=False)
+            login_user(user)
 
     return handle_form(
         form, save,

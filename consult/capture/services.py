@@ -21,7 +21,8 @@ from flask_babel import gettext as _
 from sqlalchemy.orm.attributes import set_committed_value
 
 from consult.auth.models import User
-from consult.auth.services import parse_session_token
+from consult.auth import sessions
+from consult.auth.models import LoginSession
 from consult.consultations.models import Plane, Priority, consultation_facilitator
 from consult.core.enums import EntryKind, EntrySource
 from consult.core.errors import ServiceError
@@ -103,25 +104,33 @@ def finish(change: Change, meeting: Meeting, active_section: int | None = None) 
     return change
 
 
-# The board's poll, built once: the meeting's revision, the logged-in account, and whether
-# it is assigned to the meeting's consultation, in one statement.
+# The board's poll, built once: the meeting's revision, the session's login and account, and
+# whether the account is assigned to the meeting's consultation, in one statement.
 _POLL = sa.select(
-    Meeting.revision, User.role, User.active, User.session_version,
+    Meeting.revision, User.role, User.active, LoginSession.remember, LoginSession.last_seen_at,
+    LoginSession.expires_at, LoginSession.revoked_at,
     sa.exists().where(consultation_facilitator.c.consultation_id == Meeting.consultation_id,
                       consultation_facilitator.c.user_id == User.id).label("assigned"),
-).select_from(Meeting).join(User, User.id == sa.bindparam("user_id")).where(
+).select_from(Meeting).join(User, User.id == sa.bindparam("user_id")).join(
+    LoginSession, sa.and_(LoginSession.user_id == User.id,
+                          LoginSession.secret_hash == sa.bindparam("secret_hash"))).where(
     Meeting.id == sa.bindparam("meeting_id"))
 
 
 def nothing_changed(meeting_id: int, session_token: Any, since: int) -> bool:
-    """True when the board is still at revision ``since`` and the session's account may read
-    it: what the board asks every second, answered with one statement. Anything else (no
-    login, a changed board, no access) is False: the full answer sorts it out."""
-    login = parse_session_token(session_token) if session_token else None
+    """True when the board is still at revision ``since`` and the session's login is alive
+    and may read it: what the board asks every second, answered with one statement.
+    Anything else (no login, an ended one, a changed board, no access, a login whose last
+    use is to be written down) is False: the full answer sorts it out."""
+    login = sessions.parse_cookie(session_token) if session_token else None
     if login is None or parse_id(meeting_id) is None:
         return False
-    row = db.session.execute(_POLL, {"meeting_id": meeting_id, "user_id": login[0]}).first()
-    if row is None or row.revision != since or row.session_version != login[1]:
+    row = db.session.execute(_POLL, {"meeting_id": meeting_id, "user_id": login[0],
+                                     "secret_hash": sessions.secret_hash(login[1])}).first()
+    if row is None or row.revision != since:
+        return False
+    if not sessions.is_alive(row.remember, row.last_seen_at, row.expires_at, row.revoked_at) \
+            or sessions.needs_touch(row.last_seen_at):
         return False
     return board_readers(row.role, row.active, lambda: bool(row.assigned))
 
