@@ -14,6 +14,7 @@ from typing import Any
 from flask import Flask, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import SecurityError
 
 from consult.config import load_config
 from consult.extensions import (CONTENT_SECURITY_POLICY, babel, csrf, db, htmx, limiter,
@@ -35,6 +36,7 @@ def create_app(config: Mapping[str, Any] | None = None, instance_path: str | Non
     app.config.update(load_config(Path(app.instance_path)))
     if config:
         app.config.update(config)
+    _check_addresses(app)
 
     _init_extensions(app)
     _register_blueprints(app)
@@ -45,6 +47,21 @@ def create_app(config: Mapping[str, Any] | None = None, instance_path: str | Non
 
     register_cli(app)
     return app
+
+
+# The names a development server answers to when neither PUBLIC_URL nor TRUSTED_HOSTS is set.
+DEVELOPMENT_HOSTS = ("localhost", "127.0.0.1")
+
+
+def _check_addresses(app: Flask) -> None:
+    """PUBLIC_URL (required with HTTPS=1) and the host names the site answers to."""
+    from consult.core.urls import check_public_url, public_host
+
+    app.config["PUBLIC_URL"] = check_public_url(app.config.get("PUBLIC_URL"),
+                                                bool(app.config.get("HTTPS")))
+    if app.config.get("TRUSTED_HOSTS") is None:
+        host = public_host(app.config["PUBLIC_URL"])
+        app.config["TRUSTED_HOSTS"] = [host] if host else list(DEVELOPMENT_HOSTS)
 
 
 def _select_locale() -> str:
@@ -74,13 +91,17 @@ def _init_extensions(app: Flask) -> None:
     htmx.init_app(app)
     limiter.init_app(app)
     from consult.auth import limits as login_limits
+    from consult.core import limits
 
+    limits.init_app(app)
     login_limits.init_app(app)
     if app.config.get("PROXY_COUNT"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 
+        # The client's address and scheme from the proxies; never the host (the proxy passes
+        # Host itself, and links are built on PUBLIC_URL anyway).
         count = app.config["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=0)
     https = bool(app.config.get("HTTPS"))
     talisman.init_app(
         app, content_security_policy=CONTENT_SECURITY_POLICY, frame_options="DENY",
@@ -164,6 +185,18 @@ def _register_error_handlers(app: Flask) -> None:
         return page(400, _("Form expired"),
                     _("The form was sent without a valid security token. Go back, reload the page and try again — what you typed is still in the form you left."))
 
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error):
+        # The request names a host this site is not (TRUSTED_HOSTS): no address can be
+        # built for it, so the page has no links — and nothing was done.
+        from markupsafe import escape
+
+        title, message = _("Bad request"), _("This site is not served at the address the request named.")
+        return (f'<!doctype html><html lang="{escape(_select_locale())}"><head><meta charset="utf-8">'
+                f'<title>{escape(title)}</title></head><body><main><h1>{escape(title)}</h1>'
+                f'<p>{escape(message)}</p></main></body></html>', 400,
+                {"Content-Type": "text/html; charset=utf-8"})
+
     @app.errorhandler(400)
     def bad_request(error):
         return page(400, _("Bad request"), _("The request could not be understood."))
@@ -207,6 +240,9 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = formatting.local_datetime
     app.jinja_env.filters["file_size"] = formatting.file_size
     app.jinja_env.add_extension("jinja2.ext.loopcontrols")
+    from consult.core.urls import external_url, site_url
+
+    app.jinja_env.globals.update(external_url=external_url, site_url=site_url)
 
     @app.context_processor
     def inject():

@@ -65,6 +65,14 @@ def load_config(instance_path: Path) -> dict:
         # How many reverse proxies (nginx, a load balancer) stand before the app: their
         # X-Forwarded-For/-Proto/-Host are then trusted (client address, https). 0: none.
         "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0")),
+        # The address the site is reached at (https://konsultacje.krakow.pl): every link that
+        # leaves the site (e-mails, permanent links) is built on it, never on the request's
+        # Host. Required with HTTPS=1; in development the request's address is used.
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL") or None,
+        # Host names the site answers to (others get 400); by default PUBLIC_URL's host, or
+        # localhost and 127.0.0.1 in development. Comma-separated.
+        "TRUSTED_HOSTS": [h.strip() for h in os.environ["TRUSTED_HOSTS"].split(",") if h.strip()]
+        if os.environ.get("TRUSTED_HOSTS") else None,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         # Staff logins (consult.auth.sessions): logged out after this long without a request
@@ -118,6 +126,8 @@ def load_config(instance_path: Path) -> dict:
         "LOGIN_ADDRESS_LIMIT": os.environ.get("LOGIN_ADDRESS_LIMIT", "30 per minute; 200 per hour"),
         "LOGIN_GLOBAL_LIMIT": os.environ.get("LOGIN_GLOBAL_LIMIT", "300 per minute; 3000 per hour"),
         "LOGIN_FAILURE_MINUTES": int(os.environ.get("LOGIN_FAILURE_MINUTES", "15")),
+        # E-mails that anyone can make the site send (receipts) per recipient address.
+        "MAIL_RECIPIENT_LIMIT": os.environ.get("MAIL_RECIPIENT_LIMIT", "3 per hour; 10 per day"),
         # Public submissions per client address.
         "SUBMISSION_RATE_LIMIT": os.environ.get("SUBMISSION_RATE_LIMIT", "5 per minute; 30 per hour"),
     }

@@ -136,7 +136,7 @@ def test_a_submission_gets_a_receipt_a_tracking_link_and_an_email(app, client, c
     assert mail["To"] == "anna@example.org" and number in mail["Subject"]
     body = mail.get_content()
     assert number in body and f"http://localhost/public/tracking/{token}" in body
-    assert "Dopisać organizacje nieformalne." in body
+    assert "Liczba uwag: 2" in body
 
     later = client.get(f"/public/tracking/{token}").get_data(as_text=True)
     assert text(find(later, "h1")) == f"Twoje uwagi: {number}"

@@ -52,6 +52,7 @@ def test_session_cookies_are_httponly_and_samesite(client, admin):
 
 def test_over_https_cookies_are_secure_and_hsts_is_sent(migrated, tmp_path, monkeypatch):
     monkeypatch.setenv("HTTPS", "1")
+    monkeypatch.setenv("PUBLIC_URL", "https://consult.example")
     app = make_app(migrated, tmp_path / "instance")
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
     client = app.test_client()
@@ -66,6 +67,7 @@ def test_over_https_cookies_are_secure_and_hsts_is_sent(migrated, tmp_path, monk
 def test_behind_a_proxy_the_client_address_and_scheme_are_taken_from_it(migrated, tmp_path, monkeypatch):
     monkeypatch.setenv("HTTPS", "1")
     monkeypatch.setenv("PROXY_COUNT", "1")
+    monkeypatch.setenv("PUBLIC_URL", "https://consult.example")
     app = make_app(migrated, tmp_path / "instance")
     app.testing = False
     response = app.test_client().get("/login", base_url="http://consult.example",

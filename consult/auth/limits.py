@@ -1,7 +1,8 @@
 """Limits on logging in: per account, per client address and for the whole site.
 
 Every attempt is counted *before* its password is checked, in one atomic step of the limit's
-storage (a moving window in Redis when ``REDIS_URL`` is set, else in this process's memory),
+storage (consult.core.limits: a moving window in Redis when ``REDIS_URL`` is set, else in
+this process's memory),
 so that parallel guesses cannot all slip in between a test and a count.
 
 - **Per client address** (``LOGIN_ADDRESS_LIMIT``): attempts from one address, whatever the
@@ -19,15 +20,13 @@ authentication looks it up: no spelling of the same e-mail counts apart.
 
 from __future__ import annotations
 
-import functools
 import ipaddress
-import time
 from dataclasses import dataclass
 
 from flask import Flask, current_app, request
-from limits import RateLimitItem, RateLimitItemPerMinute, parse_many
-from limits.storage import storage_from_string
-from limits.strategies import MovingWindowRateLimiter
+from limits import RateLimitItem, RateLimitItemPerMinute
+
+from consult.core.limits import Counters, counters
 
 _EXTENSION = "consult_login_limits"
 
@@ -55,39 +54,31 @@ class Verdict:
 
 
 class LoginLimits:
-    """The three limits of one application, on its own storage."""
+    """The login limits of one application, on its counters (consult.core.limits)."""
 
     def __init__(self, app: Flask):
         self.config = app.config  # read at each attempt: settings may change while it runs
-        self.storage = storage_from_string(app.config["RATELIMIT_STORAGE_URI"])
-        self.strategy = MovingWindowRateLimiter(self.storage)
 
     @property
-    def account(self) -> list[RateLimitItem]:
-        return _parsed(self.config["LOGIN_ACCOUNT_LIMIT"])
+    def counters(self) -> Counters:
+        return counters()
 
     @property
-    def address(self) -> list[RateLimitItem]:
-        return _parsed(self.config["LOGIN_ADDRESS_LIMIT"])
-
-    @property
-    def site(self) -> list[RateLimitItem]:
-        return _parsed(self.config["LOGIN_GLOBAL_LIMIT"])
+    def strategy(self):
+        return self.counters.strategy
 
     @property
     def failure(self) -> RateLimitItem:
         return RateLimitItemPerMinute(1, int(self.config["LOGIN_FAILURE_MINUTES"]))
 
-    def _hit_all(self, items: list[RateLimitItem], *keys: str) -> bool:
-        # Every window counts the attempt (no short cut): the hour must see what the minute saw.
-        return all([self.strategy.hit(item, "login", *keys) for item in items])
-
     def attempt(self, identity: str, address: str) -> Verdict:
         """Count an attempt to log in as ``identity`` from ``address``; may it be checked?"""
-        if not self._hit_all(self.address, "address", address):
-            return Verdict(False, "address", self._retry_after(self.address, "address", address))
-        account_open = self._hit_all(self.account, "account", identity)
-        site_open = self._hit_all(self.site, "site")
+        config, hit = self.config, self.counters.hit
+        if not hit(config["LOGIN_ADDRESS_LIMIT"], "login", "address", address):
+            return Verdict(False, "address", self.counters.retry_after(
+                config["LOGIN_ADDRESS_LIMIT"], "login", "address", address))
+        account_open = hit(config["LOGIN_ACCOUNT_LIMIT"], "login", "account", identity)
+        site_open = hit(config["LOGIN_GLOBAL_LIMIT"], "login", "site")
         # Every attempt also marks its address (for the account, and at all) as having one
         # unresolved: the mark is set atomically by the first attempt only, and taken away
         # by a correct password. Over a limit, only an unmarked address may still try — once.
@@ -95,22 +86,13 @@ class LoginLimits:
         address_clean = self.strategy.hit(self.failure, "login", "pending", address)
         if (account_open or pair_clean) and (site_open or address_clean):
             return Verdict(True)
-        return Verdict(False, "locked", self._retry_after(self.account, "account", identity))
+        return Verdict(False, "locked", self.counters.retry_after(
+            config["LOGIN_ACCOUNT_LIMIT"], "login", "account", identity))
 
     def succeeded(self, identity: str, address: str) -> None:
         """The password was right: this address is not one that guesses."""
         self.strategy.clear(self.failure, "login", "pending", address, identity)
         self.strategy.clear(self.failure, "login", "pending", address)
-
-    def _retry_after(self, items: list[RateLimitItem], *keys: str) -> int:
-        resets = [self.strategy.get_window_stats(item, "login", *keys).reset_time for item in items
-                  if not self.strategy.test(item, "login", *keys)]
-        return max(1, int(min(resets) - time.time()) + 1) if resets else 60
-
-
-@functools.lru_cache(maxsize=32)
-def _parsed(limits: str) -> list[RateLimitItem]:
-    return parse_many(limits)
 
 
 def init_app(app: Flask) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,6 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from consult.auth.models import User
 from consult.core.enums import Role
 from consult.core.errors import ServiceError
+from consult.core.forms import email_key
 from consult.core.models import record_revision, snapshot
 from consult.extensions import db
 
@@ -43,7 +43,7 @@ def login_identity(email: str | None) -> str:
     """The account an e-mail typed at login names: NUL characters out, surrounding space
     off, Unicode NFC, lower case. The one spelling that authentication looks up and that
     the login limits count (consult.auth.limits): no other spelling reaches the account."""
-    return unicodedata.normalize("NFC", (email or "").replace("\x00", "")).strip().lower()
+    return email_key(email)
 
 
 def get_by_email(email: str) -> User | None:

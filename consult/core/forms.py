@@ -12,6 +12,14 @@ def strip(value):
     return value.replace("\x00", "").strip() if isinstance(value, str) else value
 
 
+def email_key(value: str | None) -> str:
+    """The one spelling of an e-mail address that limits and look-ups key on: NUL characters
+    out, surrounding space off, Unicode NFC, lower case."""
+    import unicodedata
+
+    return unicodedata.normalize("NFC", (value or "").replace("\x00", "")).strip().lower()
+
+
 def none_if_empty(value):
     value = strip(value)
     return value or None

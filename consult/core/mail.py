@@ -20,6 +20,19 @@ from flask import current_app
 log = logging.getLogger(__name__)
 
 
+def may_send_to(address: str) -> bool:
+    """Counts one more e-mail that anyone (not staff) makes the site send to ``address``;
+    False when that address has had MAIL_RECIPIENT_LIMIT already: the city's mailer must
+    not become a way to flood someone's inbox (counted atomically, in Redis when set)."""
+    from consult.core.forms import email_key
+    from consult.core.limits import counters
+
+    allowed = counters().hit(current_app.config["MAIL_RECIPIENT_LIMIT"], "mail", email_key(address))
+    if not allowed:
+        log.warning("e-mail to a recipient over MAIL_RECIPIENT_LIMIT not sent")
+    return allowed
+
+
 def outbox() -> Path:
     return Path(current_app.instance_path) / "outbox"
 

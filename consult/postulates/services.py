@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -25,6 +25,7 @@ from consult.core.enums import LegalForm, PostulateStatus, PostulateTarget
 from consult.core.errors import ServiceError
 from consult.core.i18n import document_language
 from consult.core.models import parse_id, record_revision, snapshot, utcnow
+from consult.core.urls import external_url
 from consult.extensions import db
 from consult.postulates.models import Postulate, Submission
 
@@ -177,7 +178,7 @@ def by_token(token: str) -> Submission | None:
 
 
 def tracking_url(token: str) -> str:
-    return url_for("postulates.track", token=token, _external=True)
+    return external_url("postulates.track", token=token)
 
 
 def mail_receipt(received: Received) -> bool:
@@ -191,6 +192,8 @@ def mail_receipt(received: Received) -> bool:
         return False
     if received.repeated and submission.receipt_mailed_at is not None:
         return False  # sent when the form first came
+    if not mail.may_send_to(submission.email):
+        return False  # the page says so; the receipt is on it
     with force_locale(document_language(submission.consultation)):
         body = render_template("postulates/receipt_mail.txt", submission=submission,
                                consultation=submission.consultation,
@@ -398,8 +401,8 @@ def mail_stances(submissions: list[Submission]) -> int:
         with force_locale(document_language(submission.consultation)):
             body = render_template("postulates/stances_mail.txt", submission=submission,
                                    consultation=submission.consultation,
-                                   public_url=url_for("public.consultation",
-                                                      slug=submission.consultation.slug, _external=True))
+                                   public_url=external_url("public.consultation",
+                                                      slug=submission.consultation.slug))
             subject = _("Receipt %(number)s: the answer to your remarks",
                         number=submission.receipt_number)
         sent += mail.send(submission.email, subject, body)
