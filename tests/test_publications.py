@@ -364,6 +364,17 @@ def test_downloads_carry_the_checksum_as_etag_and_answer_304(demo, facilitator_c
     assert official_client.get("/documents/999999/x.pdf").status_code == 404
 
 
+def test_a_draft_consultations_file_name_is_not_told_to_strangers(demo, facilitator_client, client):
+    publish(facilitator_client, demo)  # the demo consultation is a draft
+    [v1] = published(demo)
+    response = client.get(f"/documents/{v1.id}/x")
+    assert response.status_code == 404
+    assert "Location" not in response.headers
+    assert v1.file_name not in response.get_data(as_text=True)
+    assert client.get(f"/documents/{v1.id}/{v1.file_name}").status_code == 404
+    assert facilitator_client.get(f"/documents/{v1.id}/x").status_code == 308  # staff: found
+
+
 def test_the_latest_link_follows_new_versions(demo, facilitator_client, official_client):
     latest = f"/meetings/{demo.id}/summary/latest.pdf"
     assert official_client.get(latest).status_code == 404  # nothing published yet

@@ -272,8 +272,8 @@ def download(publication_id: int, file_name: str):
     # Officials fetch the same files often: one small query (may this visitor see it?), the
     # bytes from memory once this process has served them.
     stored = services.published_file(publication_id)
-    if stored is None:
-        abort(404)
+    if stored is None or not can_download(current_user, stored.public):
+        abort(404)  # not public yet: to anyone but staff it does not exist, nor its name
     if file_name != stored.file_name:
         return redirect(url_for(".download", publication_id=stored.id,
                                 file_name=stored.file_name), 308)
