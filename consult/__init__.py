@@ -17,6 +17,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import SecurityError
 
 from consult.config import load_config
+from consult.core.files import private_folder
 from consult.extensions import (CONTENT_SECURITY_POLICY, babel, csrf, db, htmx, limiter,
                                 login_manager, migrate, talisman)
 
@@ -32,7 +33,8 @@ def create_app(config: Mapping[str, Any] | None = None, instance_path: str | Non
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    # Only the app's own user may read it (the SQLite database, the secret key, mails).
+    private_folder(Path(app.instance_path))
     app.config.update(load_config(Path(app.instance_path)))
     if config:
         app.config.update(config)

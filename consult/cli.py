@@ -284,12 +284,14 @@ def backup_command(file: str, fmt: str) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--yes", is_flag=True, help="Do not ask: replace everything now.")
 def restore_command(file: str, yes: bool) -> None:
-    """Replace the whole database with the backup in FILE."""
+    """Replace the whole database with the backup in FILE (checked first: its schema must be
+    what the migrations make)."""
     from consult.core import backup
 
-    if not yes:
-        click.confirm("Everything in the database is replaced by the backup. Go on?", abort=True)
     try:
+        if not yes:
+            backup.check(Path(file))  # a backup that would be refused is refused before asking
+            click.confirm("Everything in the database is replaced by the backup. Go on?", abort=True)
         kind = backup.restore(Path(file))
     except backup.BackupError as exc:
         raise click.ClickException(str(exc)) from None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask import request
 from flask_babel import Babel
@@ -17,6 +19,8 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
+
+from consult.core.files import create_private_file
 
 # Explicit constraint names keep Alembic migrations identical on SQLite and PostgreSQL
 # (SQLite batch mode needs named constraints to alter them).
@@ -65,6 +69,33 @@ CONTENT_SECURITY_POLICY = {
     "form-action": "'self'",
     "frame-ancestors": "'none'",
 }
+
+
+def _sqlite_file(database, uri: bool) -> Path | None:
+    """The file an SQLite connection opens (None for an in-memory or read-only one)."""
+    if not isinstance(database, str) or database in ("", ":memory:"):
+        return None
+    if uri and database.startswith("file:"):
+        parts = urlsplit(database)
+        query = parse_qs(parts.query)
+        if query.get("mode", [""])[-1] in ("memory", "ro") or query.get("vfs", [""])[-1] == "memdb":
+            return None
+        return Path(unquote(parts.path)) if parts.path else None
+    return Path(database)
+
+
+@event.listens_for(Engine, "do_connect")
+def _sqlite_file_is_private(dialect, _record, cargs, cparams) -> None:
+    """SQLite would create a missing database file with the umask's mode (often 0644): it is
+    created 0600 first. Its -wal and -shm files take the database file's mode."""
+    if dialect.name != "sqlite":
+        return
+    path = _sqlite_file(cargs[0] if cargs else cparams.get("database"), bool(cparams.get("uri")))
+    if path is not None:
+        try:
+            create_private_file(path)
+        except OSError:
+            pass  # a missing folder, no right to write: SQLite itself says so
 
 
 @event.listens_for(Engine, "connect")

@@ -17,6 +17,8 @@ from pathlib import Path
 
 from flask import current_app
 
+from consult.core.files import private_folder
+
 log = logging.getLogger(__name__)
 
 
@@ -51,8 +53,7 @@ def send(to: str, subject: str, body: str) -> bool:
         if config.get("MAIL_SERVER"):
             _smtp(message, config)
         else:
-            folder = outbox()
-            folder.mkdir(parents=True, exist_ok=True)
+            folder = private_folder(outbox())
             name = f"{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(4)}.eml"
             path = folder / name
             with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as fh:
