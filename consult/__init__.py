@@ -246,6 +246,17 @@ def _register_template_helpers(app: Flask) -> None:
 
     app.jinja_env.globals.update(external_url=external_url, site_url=site_url)
 
+    @app.after_request
+    def no_store_for_staff(response):
+        """Pages for logged-in staff carry personal data (NGO contacts, accounts, the audit
+        trail): no browser or proxy keeps a copy, unless the response says otherwise (the
+        published files say how they may be cached)."""
+        from flask import session
+
+        if "Cache-Control" not in response.headers and session.get("_user_id"):
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
     @app.context_processor
     def inject():
         from flask_babel import get_locale

@@ -237,6 +237,15 @@ def entry_view(meeting_id: int, entry_id: int):
 @login_required
 def add_entry(meeting_id: int):
     form = request.form
+    typed_by = form.get("typed_by")
+    if typed_by and typed_by != str(current_user.id):
+        # A draft from the board's outbox, typed by someone else who was logged in on this
+        # browser: never saved under another person's account.
+        message = _("This entry was typed by another person logged in on this browser; it "
+                    "was not saved under your account.")
+        if htmx:
+            return _message(message, 403)
+        abort(403)
     return _write(meeting_id, lambda m: services.add_entry(
         m, current_user, form.get("section_id"), form.get("text"), form.get("kind"),
         form.get("parent_id"), form.get("client_key")),

@@ -64,6 +64,13 @@ def can_moderate(user: User, consultation: Consultation) -> bool:
     return can_edit_meetings(user, consultation)
 
 
+def can_see_contacts(user: User, consultation: Consultation) -> bool:
+    """Who sees an organisation's contact details (contact person, e-mail, phone, address,
+    register numbers) with its remarks: the consultation's own staff — its facilitators —
+    and admins. Officials and other facilitators see the organisation's name only."""
+    return can_edit_meetings(user, consultation)
+
+
 def can_decide_stances(user: User, consultation: Consultation) -> bool:
     """The official stance on remarks: officials of the department, and admins."""
     return bool(user.is_authenticated and user.is_active

@@ -10,7 +10,8 @@ from flask_login import current_user, login_required
 from consult.consultations.models import Consultation
 from consult.core.enums import EntryKind, PostulateStatus, PostulateTarget, Stance
 from consult.core.errors import ServiceError, attach_to_form
-from consult.core.permissions import can_decide_stances, can_moderate, can_view_consultation
+from consult.core.permissions import (can_decide_stances, can_moderate, can_see_contacts,
+                                      can_view_consultation)
 from consult.core.views import get_or_404
 from consult.extensions import csrf, db, limiter
 from consult.postulates import services
@@ -43,10 +44,10 @@ def submit(slug: str):
     consultation = public_consultation(slug)
 
     def page(form, status=200, **extra):
-        # Never from a shared cache: the page carries this visitor's CSRF token and form key.
+        # Never stored: the page carries this visitor's CSRF token, form key and what they typed.
         return render_template("postulates/form.html", consultation=consultation, form=form,
                                max_remarks=MAX_REMARKS, **extra), status, {
-            "Cache-Control": "private, no-cache"}
+            "Cache-Control": "private, no-store"}
 
     if not consultation.accepts_submissions():
         return page(None, 403 if request.method == "POST" else 200)
@@ -174,6 +175,7 @@ def _detail_page(postulate: Postulate, forms: dict, status: int = 200):
         consultation=consultation, forms=forms,
         can_moderate=can_moderate(current_user, consultation),
         can_decide=can_decide_stances(current_user, consultation),
+        can_see_contacts=can_see_contacts(current_user, consultation),
         duplicates=db.session.scalars(sa.select(Postulate).where(
             Postulate.duplicate_of_id == postulate.id)).all()), status
 

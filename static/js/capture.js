@@ -35,7 +35,12 @@
   // ----------------------------------------------------------------------------------
   // Outbox storage (new entries not yet confirmed by the server, in the order typed)
 
-  const OUTBOX = "consult-outbox-" + meetingId;
+  // Kept per person and meeting, and cleared at logout (session.js): on a shared computer,
+  // one person's unsent entries are never sent under another person's account.
+  const userId = board.dataset.user || "";
+  const OUTBOX = "consult-outbox-" + userId + "-" + meetingId;
+  // Outboxes from before they were kept per person: nobody can tell whose they are.
+  localStorage.removeItem("consult-outbox-" + meetingId);
   const outbox = () => { try { return JSON.parse(localStorage.getItem(OUTBOX) || "[]"); } catch (e) { return []; } };
   const saveOutbox = (items) => localStorage.setItem(OUTBOX, JSON.stringify(items));
   const updateDraft = (key, changes) => saveOutbox(outbox().map((d) => (d.key === key ? { ...d, ...changes } : d)));
@@ -370,6 +375,7 @@
     body.append("kind", draft.kind || "");
     body.append("text", draft.text);
     body.append("client_key", key);
+    body.append("typed_by", draft.author || userId);
     body.append("since", revision());
     try {
       const response = await fetch(form.action, {
@@ -430,7 +436,7 @@
   // ----------------------------------------------------------------------------------
   // The add forms
 
-  const TYPING = "consult-typing-" + meetingId + "-";
+  const TYPING = "consult-typing-" + userId + "-" + meetingId + "-";
 
   function setParent(form, entryId, label) {
     form.querySelector("input[name=parent_id]").value = entryId || "";
@@ -445,7 +451,7 @@
     const kind = (form.querySelector("input[name=kind]:checked") || {}).value || "";
     const draft = {
       key: newKey(), section: form.dataset.section, parent: form.querySelector("input[name=parent_id]").value,
-      kind, text, created: Date.now(),
+      kind, text, created: Date.now(), author: userId,
     };
     saveOutbox([...outbox(), draft]);
     input.value = "";

@@ -316,7 +316,8 @@ def test_entries_typed_offline_survive_a_reload_and_are_saved_exactly_once(
     rows = db.session.scalars(sa.select(Entry).where(Entry.text.in_(drafts))).all()
     assert sorted(e.text for e in rows) == sorted(drafts)  # once each, deleted ones included
     assert len({e.client_key for e in rows}) == 2 and all(e.client_key for e in rows)
-    assert page.evaluate(f"localStorage.getItem('consult-outbox-{meeting.id}')") == "[]"
+    assert page.evaluate(
+        f"localStorage.getItem('consult-outbox-{facilitators[0].id}-{meeting.id}')") == "[]"
 
 
 def test_an_entry_typed_after_the_session_ended_is_saved_once_after_logging_in_again(
@@ -342,6 +343,68 @@ def test_an_entry_typed_after_the_session_ended_is_saved_once_after_logging_in_a
     expect(page.locator(f"#pending-{section.id} li.entry--pending")).to_have_count(0)
     expect(page.locator("#sync-status")).to_be_hidden()
     assert texts_stored(meeting, section.id) == before + ["Wpis bez sesji"]
+
+
+def outbox_keys(page) -> list[str]:
+    return page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('consult-'))")
+
+
+def test_logging_out_clears_unsent_entries_so_the_next_person_never_sends_them(
+        meeting, facilitators, logged_in):
+    """A shared computer: Anna's entry typed offline must never be saved as Bartek's."""
+    anna, bartek = facilitators
+    page = open_board(logged_in(anna), meeting)
+    section = plane_section(meeting, 3)
+    before = texts_stored(meeting, section.id)
+    page.context.set_offline(True)
+    field = page.locator(f"#add-text-{section.id}")
+    field.focus()
+    field.type("Wpis Anny bez sieci")
+    field.press("Enter")
+    expect(page.locator(f"#pending-{section.id} li.entry--pending")).to_have_count(1)
+    assert outbox_keys(page) == [f"consult-outbox-{anna.id}-{meeting.id}"]
+    page.route("**/board/entries", lambda route: route.abort())  # still not reaching the server
+    page.context.set_offline(False)
+    dialogs = []
+
+    def answer(dialog):
+        dialogs.append(dialog.message)
+        dialog.dismiss() if len(dialogs) == 1 else dialog.accept()
+
+    page.on("dialog", answer)
+    logout = page.get_by_role("button", name="Wyloguj")
+    logout.click()  # asked first: cancelled, still logged in, the entry still kept
+    assert dialogs == ["Wpisy jeszcze niezapisane na tym komputerze: 1. Wylogowanie je usunie. "
+                       "Wylogować mimo to?"]
+    assert outbox_keys(page) == [f"consult-outbox-{anna.id}-{meeting.id}"]
+    with page.expect_navigation():
+        logout.click()  # confirmed
+    assert outbox_keys(page) == []
+    page.unroute("**/board/entries")
+
+    log_in(page.context, bartek.email)
+    other = open_board(page.context.new_page(), meeting)
+    other.wait_for_timeout(2500)  # time for any outbox to be sent
+    assert texts_stored(meeting, section.id) == before
+
+
+def test_an_open_board_never_sends_its_entries_under_the_next_login(meeting, facilitators, logged_in):
+    """Anna's session ended, Bartek logged in on the same browser: the board Anna left open
+    keeps her entry, and the server refuses it under Bartek's account."""
+    anna, bartek = facilitators
+    page = open_board(logged_in(anna), meeting)
+    section = plane_section(meeting, 3)
+    before = texts_stored(meeting, section.id)
+    page.context.clear_cookies()
+    field = page.locator(f"#add-text-{section.id}")
+    field.focus()
+    field.type("Wpis Anny po końcu sesji")
+    field.press("Enter")
+    expect(page.locator("#sync-status.sync-status--login")).to_be_visible()
+    log_in(page.context, bartek.email)  # another tab
+    pending = page.locator(f"#pending-{section.id} li.entry--pending")
+    expect(pending).to_contain_text("inna osoba zalogowana w tej przeglądarce", timeout=8000)
+    assert texts_stored(meeting, section.id) == before
 
 
 # Conflict ---------------------------------------------------------------------------------
