@@ -45,6 +45,9 @@ def create_app(config: Mapping[str, Any] | None = None, instance_path: str | Non
     _register_error_handlers(app)
     _register_template_helpers(app)
 
+    from consult.core import logging as log_redaction
+
+    log_redaction.init_app(app)  # no tracking token in the request log of `make run`
     from consult.cli import register_cli
 
     register_cli(app)

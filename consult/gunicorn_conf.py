@@ -8,11 +8,16 @@ Environment: ``BIND`` (default 127.0.0.1:8000, for a TLS proxy on the same host)
 State lives only in the database (and Redis when set), so workers can die and be
 replaced at any moment: the master starts a new one, and a request the dead one was
 answering is rolled back by the database (tests/test_load.py kills one mid-run).
+The access log never shows the token of a tracking link (``Logger`` below).
 """
 
 from __future__ import annotations
 
 import os
+
+from gunicorn import glogging
+
+from consult.core.logging import FILTER, redact
 
 bind = os.environ.get("BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1) + 1))
@@ -31,3 +36,20 @@ errorlog = "-"
 # gunicorn 24+ opens a control socket in ~/.gunicorn by default, one path shared by every
 # instance of the same user; consult does not use it.
 control_socket_disable = True
+
+
+class Logger(glogging.Logger):
+    """gunicorn's logger, with every tracking token redacted (consult.core.logging): in
+    each field the access log may show — the request line, path, raw URI, the Referer, a
+    Location, whatever ``access_log_format`` names — and in the error log."""
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        self.error_log.addFilter(FILTER)
+
+    def atoms(self, resp, req, environ, request_time):
+        return {name: redact(value) if isinstance(value, str) else value
+                for name, value in super().atoms(resp, req, environ, request_time).items()}
+
+
+logger_class = Logger

@@ -162,7 +162,7 @@ def test_the_report_and_the_mails_of_an_english_consultation_are_in_english(
     assert "partly accepted Two more meetings a year." in report
     assert "uwzględniona" not in report
     csv_file = admin_client.get(f"/consultations/{consultation.id}/report.csv")
-    assert csv_file.data.decode("utf-8-sig").startswith("No.,Remark number,Submitting organisation")
+    assert csv_file.data.decode("utf-8-sig").startswith('"No.","Remark number","Submitting organisation"')
     assert "consultation-report-" in csv_file.headers["Content-Disposition"]
 
 

@@ -1,8 +1,12 @@
 """The consultation report as DOCX (python-docx) and CSV, from the same data as its PDF.
 
 Both are made in the consultation's language, like the PDF (the caller sets the locale).
-The CSV is UTF-8 with a byte-order mark (spreadsheet programs then read Polish letters right); cells that a spreadsheet would take for a formula
-(=, +, -, @ first) get a leading apostrophe, so that an NGO's text can never run as one.
+The CSV is UTF-8 with a byte-order mark (spreadsheet programs then read Polish letters right);
+cells that a spreadsheet would take for a formula (=, +, -, @, a tab or CR first) get a leading
+apostrophe, so that an NGO's text can never run as one. Every cell is quoted, so that no
+separator in the text can start a new cell, whichever separator the spreadsheet splits on.
+It comes separated by commas and, for Excel in a locale whose list separator is ";" (Polish),
+by semicolons; neither has a "sep=" line, which would make Excel ignore the byte-order mark.
 """
 
 from __future__ import annotations
@@ -23,6 +27,9 @@ from consult.postulates.services import ReportData
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 CSV = "text/csv; charset=utf-8"
+# The table of remarks as CSV, by format: separated by commas, and by semicolons for Excel
+# in a Polish locale (which splits a CSV file on its list separator, ";").
+CSV_DELIMITERS = {"csv": ",", "excel-csv": ";"}
 
 
 def columns() -> list[str]:
@@ -45,9 +52,9 @@ def _safe(cell: str) -> str:
     return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
 
 
-def report_csv(data: ReportData) -> bytes:
+def report_csv(data: ReportData, delimiter: str = ",") -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out, delimiter=delimiter, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     writer.writerow(columns())
     for row in data.rows:
         writer.writerow([_safe(c) for c in _cells(row)])

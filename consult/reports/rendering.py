@@ -75,6 +75,11 @@ FILE_NAMES = {
     "en": {"summary": "summary", "meeting": "meeting", "report": "consultation-report",
            "compilation": "meeting-summaries", "consultation": "consultation"},
 }
+# How a document's file name (and the address of a draft or the latest version) ends, by
+# format. "excel-csv" is the table of remarks separated by semicolons, for Excel in a locale
+# whose list separator is ";" (Polish); "csv", separated by commas, suits everything else.
+FILE_ENDINGS = {"pdf": ".pdf", "docx": ".docx", "csv": ".csv", "excel-csv": "-excel.csv"}
+REPORT_EXPORTS = ("docx", "csv", "excel-csv")  # the report's files besides its PDF
 
 
 def audience(meeting: Meeting) -> str:
@@ -165,27 +170,28 @@ def report_html(consultation: Consultation, *, for_pdf: bool, today: date | None
 
 def report_export(consultation: Consultation, fmt: str, today: date | None = None,
                   data=None) -> bytes:
-    """The report as DOCX or CSV (its PDF is rendered from :func:`report_html`)."""
+    """The report as one of :data:`REPORT_EXPORTS` (its PDF is rendered from
+    :func:`report_html`)."""
     from consult.core.models import utcnow
     from consult.postulates.services import report_data
     from consult.reports import exports
 
     with force_locale(document_language(consultation)):
         data = data or report_data(consultation)
-        if fmt == "csv":
-            return exports.report_csv(data)
+        if fmt in exports.CSV_DELIMITERS:
+            return exports.report_csv(data, exports.CSV_DELIMITERS[fmt])
         return exports.report_docx(data, report_title(consultation), today or utcnow().date())
 
 
 def report_files(consultation: Consultation) -> tuple[str, dict[str, bytes]]:
-    """What publishing the report needs — the HTML of its PDF, its DOCX and CSV — from one
-    reading of the data."""
+    """What publishing the report needs — the HTML of its PDF, its DOCX and both CSV files —
+    from one reading of the data."""
     from consult.postulates.services import report_data
 
     with force_locale(document_language(consultation)):
         data = report_data(consultation)
     return (report_html(consultation, for_pdf=True, data=data),
-            {fmt: report_export(consultation, fmt, data=data) for fmt in ("docx", "csv")})
+            {fmt: report_export(consultation, fmt, data=data) for fmt in REPORT_EXPORTS})
 
 
 def source_sha256(html: str) -> str:
@@ -196,7 +202,7 @@ def _file_name(consultation: Consultation, kind: str, name: str, version: int | 
                fmt: str = "pdf") -> str:
     words = FILE_NAMES[document_language(consultation)]
     suffix = f"-v{version}" if version else ""
-    return f"{words[kind]}-{name}{suffix}.{fmt}"
+    return f"{words[kind]}-{name}{suffix}{FILE_ENDINGS[fmt]}"
 
 
 def summary_file_name(meeting: Meeting, version: int | None = None) -> str:

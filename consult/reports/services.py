@@ -46,12 +46,12 @@ def compilation_series(consultation: Consultation | int) -> str:
     return f"compilation:consultation:{getattr(consultation, 'id', consultation)}"
 
 
-REPORT_FORMATS = ("pdf", "docx", "csv")
+REPORT_FORMATS = ("pdf", *rendering.REPORT_EXPORTS)  # pdf, docx, csv, excel-csv (semicolons)
 
 
 def report_series(consultation: Consultation | int, fmt: str = "pdf") -> str:
-    """The report is published in three formats, each a series; one publishing gives all
-    three the same version number."""
+    """The report is published in every format of :data:`REPORT_FORMATS`, each a series; one
+    publishing gives them all the same version number."""
     base = f"report:consultation:{getattr(consultation, 'id', consultation)}"
     return base if fmt == "pdf" else f"{base}:{fmt}"
 
@@ -166,7 +166,8 @@ def compilation_documents(consultation: Consultation) -> Documents:
 
 
 def report_documents(consultation: Consultation) -> dict[str, list[Publication]]:
-    """The report's published versions by format (pdf, docx, csv), newest first."""
+    """The report's published versions by format (:data:`REPORT_FORMATS`, in that order),
+    newest first."""
     return {fmt: versions(report_series(consultation, fmt)) for fmt in REPORT_FORMATS}
 
 
@@ -377,7 +378,7 @@ def _title(job: RenderJob) -> str:
 
 MEDIA_TYPES = {"pdf": "application/pdf",
                "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-               "csv": "text/csv; charset=utf-8"}
+               "csv": "text/csv; charset=utf-8", "excel-csv": "text/csv; charset=utf-8"}
 
 
 def publish(job: RenderJob, files: dict[str, tuple[bytes, int | None]], source_sha256: str,

@@ -166,9 +166,12 @@ def report_pdf(consultation_id: int):
 
 
 @bp.get("/consultations/<int:consultation_id>/report.<any(docx, csv):fmt>")
+@bp.get("/consultations/<int:consultation_id>/report-excel.csv", defaults={"fmt": "excel-csv"})
 @login_required
 def report_export(consultation_id: int, fmt: str):
-    """A draft of the report's table of remarks as DOCX or CSV (quick: made in the request)."""
+    """A draft of the report's table of remarks as DOCX or CSV, separated by commas or, for
+    Excel in a Polish locale, by semicolons (quick: made in the request). The address ends
+    as the file name does (rendering.FILE_ENDINGS)."""
     consultation = _consultation(consultation_id)
     body = rendering.report_export(consultation, fmt)
     return file_response(body, rendering.report_file_name(consultation, fmt=fmt),
@@ -192,6 +195,7 @@ def report_publish(consultation_id: int):
 
 
 @bp.get("/consultations/<int:consultation_id>/report/latest.<any(pdf, docx, csv):fmt>")
+@bp.get("/consultations/<int:consultation_id>/report/latest-excel.csv", defaults={"fmt": "excel-csv"})
 def latest_report(consultation_id: int, fmt: str):
     consultation = get_or_404(Consultation, consultation_id)
     return _latest(services.report_series(consultation, fmt), consultation)
