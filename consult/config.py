@@ -87,9 +87,13 @@ def load_config(instance_path: Path) -> dict:
         "DOCUMENT_MAX_BYTES": 15 * 1024 * 1024,
         # Background rendering: RQ on this Redis when set, else a thread of the web process.
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
-        # Drafts of meetings up to this many entries render inside the request (≈ 1 s);
-        # larger ones, and every publication, render as background jobs.
-        "REPORT_INLINE_MAX_ENTRIES": int(os.environ.get("REPORT_INLINE_MAX_ENTRIES", "250")),
+        # Drafts whose HTML is at most this many KB render inside their request (about a
+        # second: 64 KB is some 250 entries of the 2018 kind); larger ones, and every
+        # publication, render as background jobs — in a child process limited to
+        # RENDER_TIMEOUT_SECONDS (of CPU and of the clock) and RENDER_MEMORY_MB of memory.
+        "RENDER_INLINE_MAX_KB": int(os.environ.get("RENDER_INLINE_MAX_KB", "64")),
+        "RENDER_TIMEOUT_SECONDS": int(os.environ.get("RENDER_TIMEOUT_SECONDS", "600")),
+        "RENDER_MEMORY_MB": int(os.environ.get("RENDER_MEMORY_MB", "1536")),
         # Published files kept in memory per process after their first download (MB).
         "PUBLICATION_CACHE_MB": int(os.environ.get("PUBLICATION_CACHE_MB", "32")),
         # E-mail (receipts of NGO submissions): SMTP when MAIL_SERVER is set, else files in
@@ -128,6 +132,8 @@ def load_config(instance_path: Path) -> dict:
         "LOGIN_FAILURE_MINUTES": int(os.environ.get("LOGIN_FAILURE_MINUTES", "15")),
         # E-mails that anyone can make the site send (receipts) per recipient address.
         "MAIL_RECIPIENT_LIMIT": os.environ.get("MAIL_RECIPIENT_LIMIT", "3 per hour; 10 per day"),
+        # All the text of one public submission together (characters): some 30 pages.
+        "SUBMISSION_TEXT_MAX": int(os.environ.get("SUBMISSION_TEXT_MAX", "60000")),
         # Public submissions per client address.
         "SUBMISSION_RATE_LIMIT": os.environ.get("SUBMISSION_RATE_LIMIT", "5 per minute; 30 per hour"),
     }

@@ -20,7 +20,7 @@ from pypdf import PdfReader
 from consult.core.enums import ConsultationStatus, JobKind, JobStatus, Role
 from consult.core.models import Revision, utcnow
 from consult.extensions import db
-from consult.reports import jobs, rendering, services
+from consult.reports import jobs, pdf, rendering, services
 from consult.reports.models import ImmutablePublication, Publication, RenderJob
 from tests.pages import find, table_row, text
 from tests.test_reports import pdf_text
@@ -164,7 +164,7 @@ def test_a_failed_rendering_publishes_nothing_and_offers_to_try_again(demo, faci
     def broken(html, progress=None):
         raise RuntimeError("layout exploded")
 
-    monkeypatch.setattr(rendering, "render_pdf", broken)
+    monkeypatch.setattr(rendering, "render_job_pdf", broken)
     job = publish(facilitator_client, demo)
     assert job.status == JobStatus.FAILED and job.finished_at is not None
     assert published(demo) == []
@@ -272,11 +272,11 @@ def test_other_users_jobs_are_not_shown_to_anonymous(demo, client, facilitator_c
 
 
 def test_a_large_draft_is_prepared_in_the_background(demo, official_client, app):
-    app.config["REPORT_INLINE_MAX_ENTRIES"] = 10
+    app.config["RENDER_INLINE_MAX_KB"] = 5  # the demo summary's HTML is some 11 KB
     page = official_client.get(f"/meetings/{demo.id}/summary.pdf")
     assert page.content_type.startswith("text/html")
     html = page.get_data(as_text=True)
-    assert "przygotowywany w tle" in text(find(html, "main"))
+    assert re.search(r"Ten dokument ma około \d+ stron: jego PDF powstaje w tle", text(find(html, "main")))
     form = find(html, "main form")
     response = official_client.submit(form["action"])
     job = publish_location_job(response)
@@ -406,6 +406,7 @@ def test_downloads_never_render(demo, facilitator_client, official_client, monke
         raise AssertionError("a download rendered the document")
 
     monkeypatch.setattr(rendering, "render_pdf", no_rendering)
+    monkeypatch.setattr(rendering, "render_job_pdf", no_rendering)
     assert official_client.get(download_url(v1)).status_code == 200
     assert official_client.get(f"/meetings/{demo.id}/summary/latest.pdf").status_code == 200
 
@@ -552,7 +553,7 @@ def test_long_words_wrap_inside_the_page(make):
     with current_app.test_request_context():
         html = rendering.summary_html(meeting, for_pdf=True)
     document = HTML(string=html, base_url=rendering.BASE_URL,
-                    url_fetcher=rendering.StaticOnlyFetcher(current_app.static_folder)).render()
+                    url_fetcher=pdf.static_only_fetcher(current_app.static_folder)).render()
 
     def boxes(box):
         yield box

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from consult.extensions import db
 from consult.reports import rendering
-from consult.reports.rendering import BASE_URL, RefusedResource, StaticOnlyFetcher
+from consult.reports.pdf import BASE_URL, RefusedResource, static_only_fetcher
 from tests.conftest import DEMO_FILE
 
 DEMO = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
@@ -125,7 +125,7 @@ def test_user_text_is_text_in_pdf_and_html(make, admin_client):
     BASE_URL + "static/css/no-such-file.css",
 ])
 def test_the_pdf_fetches_nothing_but_static_files(app, url):
-    fetcher = StaticOnlyFetcher(app.static_folder)
+    fetcher = static_only_fetcher(app.static_folder)
     with pytest.raises(RefusedResource):
         fetcher.fetch(url)
     response = fetcher.fetch(BASE_URL + "static/css/summary.css")

@@ -89,6 +89,30 @@ class SubmissionForm(FlaskForm):
                       for f in remark.form if f.errors]
         return found
 
+    def _check_total_text(self) -> bool:
+        """All the remarks of one form together have at most SUBMISSION_TEXT_MAX characters
+        (each field has its own limit too): the message stands at the field where the total
+        goes over, and everything typed stays in the form."""
+        from flask import current_app
+        from flask_babel import format_number
+
+        limit = current_app.config["SUBMISSION_TEXT_MAX"]
+        fields = [remark.form[name] for remark in self.remarks
+                  for name in ("document_ref", "remark", "proposed_wording", "justification")]
+        total = sum(len(f.data or "") for f in fields)
+        if total <= limit:
+            return True
+        running = 0
+        for f in fields:
+            running += len(f.data or "")
+            if running > limit:
+                f.errors = [*f.errors, _l(
+                    "All the remarks of one form may have at most %(limit)s characters together; "
+                    "this form has %(total)s. Shorten them, or send some of the remarks in another form.",
+                    limit=format_number(limit), total=format_number(total))]
+                return False
+        return False
+
     def validate_krs(self, field) -> None:
         if field.data and not re.fullmatch(r"\d{10}", field.data):
             raise ValidationError(_l("A KRS number has exactly 10 digits."))
@@ -102,6 +126,7 @@ class SubmissionForm(FlaskForm):
     def validate(self, extra_validators=None) -> bool:
         # Checks of two fields together (an empty optional field stops its own validators).
         valid = super().validate(extra_validators)
+        valid = self._check_total_text() and valid
         if not self.krs.data and not self.other_register.data and not self.krs.errors:
             self.other_register.errors = [
                 *self.other_register.errors,

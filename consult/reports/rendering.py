@@ -1,66 +1,31 @@
 """One set of templates for the browser preview and the PDF of summary documents.
 
-The PDF is made by WeasyPrint as PDF/UA-1 (tagged: structure tree, language, title), with
-a URL fetcher that serves only the app's own static files: ``file://``, other hosts and
-``data:`` URLs — whatever user text or a template mistake might point at — are refused.
-
-Rendering can report its progress: WeasyPrint logs each step, and each page it lays out,
-to the ``weasyprint.progress`` logger; :func:`render_pdf` passes those of its own thread to
-a callback (background jobs store them for the page that waits).
+The HTML is made here, in the consultation's language; consult.reports.pdf turns it into a
+tagged PDF (PDF/UA-1) with a fetcher limited to the app's static files — inside a web
+request for a small draft (:func:`renders_inline`, by the HTML's size), else in a
+background job whose renderer runs in a child process with a time and memory limit.
 """
 
 from __future__ import annotations
 
 import hashlib
-import logging
-import mimetypes
-import re
-import threading
-from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Callable
-from urllib.parse import unquote, urlsplit
 
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 from slugify import slugify
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from consult.consultations.models import Consultation
 from consult.core.formatting import long_date
 from consult.core.i18n import document_language
 from consult.meetings.models import Meeting
 from consult.meetings.services import summary_tree
-
-# Resources of the PDF resolve against this made-up origin; nothing is fetched from it:
-# StaticOnlyFetcher answers from the static folder on disk.
-BASE_URL = "https://consult.invalid/"
-PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}
-
-
-class RefusedResource(ValueError):
-    """A resource outside the app's static files (WeasyPrint skips it and goes on)."""
-
-
-class StaticOnlyFetcher(URLFetcher):
-    def __init__(self, static_folder: str | Path):
-        super().__init__(allowed_protocols=["https"], allow_redirects=False)
-        self.static = Path(static_folder).resolve()
-
-    def fetch(self, url, headers=None):
-        parts = urlsplit(url)
-        if f"{parts.scheme}://{parts.netloc}/" != BASE_URL or not parts.path.startswith("/static/"):
-            raise RefusedResource(f"refused: {url[:200]}")
-        path = (self.static / unquote(parts.path[len("/static/"):])).resolve()
-        if not path.is_relative_to(self.static) or not path.is_file():
-            raise RefusedResource(f"refused: {url[:200]}")
-        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": mime})
-
+from consult.reports import pdf
+from consult.reports.pdf import (BASE_URL, PDF_OPTIONS, Progress, RefusedResource,  # noqa: F401
+                                 RenderedPdf, RenderLimitError)
 
 # Documents ------------------------------------------------------------------------------
 # A document is written in the language its consultation is held in (Consultation.language),
@@ -225,64 +190,31 @@ def compilation_file_name(consultation: Consultation, version: int | None = None
     return _file_name(consultation, "compilation", _consultation_name(consultation), version)
 
 
-# Rendering with progress ----------------------------------------------------------------
-
-Progress = Callable[[str, int], None]
-"""Called with a step ("html", "css", "layout", "pdf", "metadata") and a page number."""
-
-_STEPS = {"1": "html", "2": "css", "3": "css", "4": "structure", "5": "layout", "6": "pdf",
-          "7": "metadata"}
-_STEP_RE = re.compile(r"Step (\d) - .*?(?:Page (\d+))?(?: \(up-to-date\))?$")
-
-
-class _ProgressHandler(logging.Handler):
-    """Passes WeasyPrint's progress messages to the callback registered for their thread."""
-
-    def __init__(self):
-        super().__init__(logging.INFO)
-        self.callbacks: dict[int, Progress] = {}
-
-    def emit(self, record: logging.LogRecord) -> None:
-        callback = self.callbacks.get(record.thread)
-        if callback is None:
-            return
-        match = _STEP_RE.match(record.getMessage())
-        if match:
-            step = _STEPS.get(match.group(1), "layout")
-            try:
-                callback(step, int(match.group(2) or 0))
-            except Exception:  # a progress report must never break the rendering
-                logging.getLogger(__name__).exception("progress callback failed")
-
-
-_handler = _ProgressHandler()
-_progress_logger = logging.getLogger("weasyprint.progress")
-_progress_logger.addHandler(_handler)
-_progress_logger.setLevel(logging.INFO)
-_progress_logger.propagate = False  # progress is ours to show; keep it out of the app log
-
-
-@dataclass
-class RenderedPdf:
-    content: bytes
-    pages: int
-
-    @property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.content).hexdigest()
+# Rendering ------------------------------------------------------------------------------
+# consult.reports.pdf renders; here it gets the app's static folder and its limits.
 
 
 def render_pdf(html: str, progress: Progress | None = None) -> RenderedPdf:
-    """HTML of a document → tagged PDF bytes, reporting progress to ``progress``."""
-    fetcher = StaticOnlyFetcher(current_app.static_folder)
-    thread = threading.get_ident()
-    if progress is not None:
-        _handler.callbacks[thread] = progress
-    try:
-        document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(**PDF_OPTIONS)
-        return RenderedPdf(document.write_pdf(**PDF_OPTIONS), len(document.pages))
-    finally:
-        _handler.callbacks.pop(thread, None)
+    """HTML of a document → tagged PDF bytes, in this process (a draft small enough to be
+    made inside its request: see :func:`renders_inline`)."""
+    return pdf.render(html, current_app.static_folder, progress)
+
+
+def render_job_pdf(html: str, progress: Progress | None = None) -> RenderedPdf:
+    """The same in a child process limited to RENDER_TIMEOUT_SECONDS and RENDER_MEMORY_MB
+    (background jobs): a runaway document ends as :class:`RenderLimitError`, not as the
+    worker that asked for it."""
+    config = current_app.config
+    return pdf.render_in_child(html, current_app.static_folder, progress,
+                               timeout=float(config["RENDER_TIMEOUT_SECONDS"]),
+                               memory_mb=int(config["RENDER_MEMORY_MB"]))
+
+
+def renders_inline(html: str) -> bool:
+    """Whether a draft of this HTML is made inside its web request (about a second), by its
+    size — whatever made it large: entries, long remarks, many sections — for every kind of
+    document; larger ones are prepared in a background job."""
+    return len(html.encode("utf-8", "surrogatepass")) <= current_app.config["RENDER_INLINE_MAX_KB"] * 1024
 
 
 def estimate_pages(html: str) -> int:

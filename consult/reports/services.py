@@ -2,7 +2,7 @@
 
 A publication is made by a background job (:func:`start_job` → a runner → :func:`run_job`),
 never inside a web request: rendering a consultation with thousands of entries takes many
-seconds. Small drafts may be rendered in the request (up to ``REPORT_INLINE_MAX_ENTRIES``).
+seconds. Small drafts may be rendered in the request (HTML up to ``RENDER_INLINE_MAX_KB``).
 """
 
 from __future__ import annotations
@@ -312,7 +312,7 @@ def run_job(job_id: int) -> None:
         # reading transaction started before other writes into a writing one.
         db.session.commit()
         progress = _ProgressWriter(job_id, estimate)
-        pdf = rendering.render_pdf(html, progress)
+        pdf = rendering.render_job_pdf(html, progress)
         progress("storing")
         job = db.session.get(RenderJob, job_id)
         user = db.session.get(User, job.requested_by_id) if job.requested_by_id else None
@@ -327,13 +327,18 @@ def run_job(job_id: int) -> None:
         job.page = pdf.pages
         job.finished_at = job.heartbeat_at = utcnow()
         db.session.commit()
-    except Exception:
-        log.exception("render job %s failed", job_id)
+    except Exception as exc:
+        # Whatever stopped it, the job says so (the page explains: too long, too much
+        # memory, or a failure) and nothing half-made is kept.
+        reason = exc.reason if isinstance(exc, rendering.RenderLimitError) else "failed"
+        if reason == "failed":
+            log.exception("render job %s failed", job_id)
+        else:
+            log.warning("render job %s stopped at its %s limit: %s", job_id, reason, exc)
         db.session.rollback()
         db.session.execute(
             sa.update(RenderJob).where(RenderJob.id == job_id).values(
-                status=JobStatus.FAILED, finished_at=utcnow(),
-                error="The document could not be rendered.")
+                status=JobStatus.FAILED, finished_at=utcnow(), error=reason)
             .execution_options(synchronize_session=False))
         db.session.commit()
 

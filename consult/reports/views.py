@@ -6,8 +6,10 @@ sha256 as ETag; a request carrying it gets 304 without the bytes being read.
 
 from __future__ import annotations
 
+import logging
+
 import sqlalchemy as sa
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template,
+from flask import (Blueprint, abort, flash, redirect, render_template,
                    request, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -20,11 +22,11 @@ from consult.core.permissions import (can_decide_stances, can_download, can_publ
 from consult.core.views import file_response, file_with_etag, get_or_404
 from consult.extensions import db, htmx
 from consult.meetings.models import Meeting
-from consult.postulates.services import remark_count
 from consult.reports import rendering, services
 from consult.reports.models import Publication, RenderJob
 
 bp = Blueprint("reports", __name__)
+log = logging.getLogger(__name__)
 
 PDF = "application/pdf"
 
@@ -65,18 +67,26 @@ def pdf(meeting_id: int):
     """A draft PDF of the summary as it is now; a large one is prepared in the background."""
     meeting = _meeting(meeting_id)
     return _draft_pdf(
-        services.entry_count(meeting=meeting), meeting.title, url_for(".draft", meeting_id=meeting.id),
-        url_for("meetings.detail", meeting_id=meeting.id),
-        lambda: rendering.summary_html(meeting, for_pdf=True), rendering.summary_file_name(meeting))
+        rendering.summary_html(meeting, for_pdf=True), meeting.title,
+        url_for(".draft", meeting_id=meeting.id), url_for("meetings.detail", meeting_id=meeting.id),
+        rendering.summary_file_name(meeting))
 
 
-def _draft_pdf(entries: int, title: str, draft_url: str, back_url: str, html, file_name: str):
-    """Render a small draft now; for a large one, a page that starts it as a background job."""
-    if entries > current_app.config["REPORT_INLINE_MAX_ENTRIES"]:
-        return render_template("reports/prepare.html", subject=title, entries=entries,
-                               action=draft_url, back=back_url)
-    return file_response(rendering.render_pdf(html()).content, file_name, PDF,
-                         **{"Cache-Control": "no-store"})
+def _draft_pdf(html: str, title: str, draft_url: str, back_url: str, file_name: str):
+    """Render a small draft now (by the size of its HTML, whatever the document); for a
+    large one — or one that fails here — a page that starts it as a background job, whose
+    renderer has its own time and memory limits."""
+    failed = False
+    if rendering.renders_inline(html):
+        try:
+            body = rendering.render_pdf(html).content
+        except Exception:  # noqa: BLE001 - the job will render it again, within its limits
+            log.exception("the draft %s could not be rendered in the request", file_name)
+            failed = True
+        else:
+            return file_response(body, file_name, PDF, **{"Cache-Control": "no-store"})
+    return render_template("reports/prepare.html", subject=title, failed=failed,
+                           pages=rendering.estimate_pages(html), action=draft_url, back=back_url)
 
 
 @bp.post("/meetings/<int:meeting_id>/summary/draft")
@@ -114,10 +124,9 @@ def compilation(consultation_id: int):
 def compilation_pdf(consultation_id: int):
     consultation = _consultation(consultation_id)
     return _draft_pdf(
-        services.entry_count(consultation=consultation), consultation.title,
+        rendering.compilation_html(consultation, for_pdf=True), consultation.title,
         url_for(".compilation_draft", consultation_id=consultation.id),
         url_for("consultations.detail", consultation_id=consultation.id),
-        lambda: rendering.compilation_html(consultation, for_pdf=True),
         rendering.compilation_file_name(consultation))
 
 
@@ -158,10 +167,9 @@ def report(consultation_id: int):
 def report_pdf(consultation_id: int):
     consultation = _consultation(consultation_id)
     return _draft_pdf(
-        remark_count(consultation), consultation.title,
+        rendering.report_html(consultation, for_pdf=True), consultation.title,
         url_for(".report_draft", consultation_id=consultation.id),
         url_for("consultations.detail", consultation_id=consultation.id),
-        lambda: rendering.report_html(consultation, for_pdf=True),
         rendering.report_file_name(consultation))
 
 

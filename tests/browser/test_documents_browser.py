@@ -29,7 +29,7 @@ def meeting(make):
 def slow_rendering(monkeypatch):
     """Rendering waits until the test lets it go, so the page is seen while it works."""
     release = threading.Event()
-    render = rendering.render_pdf
+    render = rendering.render_job_pdf
 
     def held(html, progress=None):
         if progress is not None:
@@ -37,7 +37,7 @@ def slow_rendering(monkeypatch):
         release.wait(timeout=30)
         return render(html, progress)
 
-    monkeypatch.setattr(rendering, "render_pdf", held)
+    monkeypatch.setattr(rendering, "render_job_pdf", held)
     yield release
     release.set()
 
