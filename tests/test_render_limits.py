@@ -170,3 +170,41 @@ def test_the_text_of_one_submission_is_capped_at_its_field(app, client, consulta
     assert db.session.scalar(sa.select(sa.func.count(Submission.id))) == 0
     data["remarks-1-remark"] = "c" * 2000
     assert client.submit(form_url(consultation), data).status_code == 303
+
+
+def test_a_large_table_of_remarks_as_docx_or_csv_is_prepared_in_the_background(
+        consultation, official, official_client, app):
+    from consult.postulates import services as postulates
+
+    for n in range(4):
+        submission, _token = received(consultation, f"Organizacja {n}", remarks=(LONG,))
+        postulates.accept(submission.postulates[0], official)
+        postulates.set_stance(submission.postulates[0], official, "accepted", None, None)
+    postulates.publish_stances(consultation, official)
+    db.session.commit()
+    url = f"/consultations/{consultation.id}/report.docx"
+    assert official_client.get(url).content_type.startswith("application/vnd.openxml")  # small enough
+    app.config["RENDER_INLINE_MAX_KB"] = 1  # 32 KB of text at most in the request
+    for fmt, address, media in (("docx", "report.docx", "application/vnd.openxml"),
+                                ("excel-csv", "report-excel.csv", "text/csv")):
+        page = official_client.get(f"/consultations/{consultation.id}/{address}")
+        html = page.get_data(as_text=True)
+        assert page.status_code == 200 and "Zestawienie uwag jest obszerne" in text(find(html, "main"))
+        job = publish_location_job(official_client.submit(find(html, "main form")["action"]))
+        assert (job.status, job.file_format) == (JobStatus.DONE, fmt)
+        job_page = official_client.get(f"/jobs/{job.id}").get_data(as_text=True)
+        assert text(find(job_page, "#job-status")) == "Gotowe: roboczy plik jest gotowy do pobrania."
+        result = official_client.get(find(job_page, "#job-progress a[download]")["href"])
+        assert result.content_type.startswith(media)
+        assert "Długa uwaga o finansowaniu kultury." in (
+            result.data.decode("utf-8-sig") if fmt == "excel-csv" else _docx_text(result.data))
+    assert official_client.submit(f"/consultations/{consultation.id}/report/draft?fmt=exe").status_code == 404
+
+
+def _docx_text(data: bytes) -> str:
+    import io
+
+    from docx import Document
+
+    document = Document(io.BytesIO(data))
+    return " ".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)

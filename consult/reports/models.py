@@ -104,6 +104,9 @@ class RenderJob(db.Model):
     # Drafts keep their PDF here for a while (publications keep theirs in Publication).
     result: Mapped[bytes | None] = deferred(mapped_column(sa.LargeBinary))
     result_name: Mapped[str | None] = mapped_column(sa.String(200))
+    # The file a draft job makes: "pdf", or for the report's table also "docx", "csv",
+    # "excel-csv" (consult.reports.rendering.REPORT_EXPORTS).
+    file_format: Mapped[str] = mapped_column(sa.String(10), default="pdf", server_default="pdf")
 
     consultation = relationship("Consultation")
     meeting = relationship("Meeting")

@@ -210,6 +210,21 @@ def render_job_pdf(html: str, progress: Progress | None = None) -> RenderedPdf:
                                memory_mb=int(config["RENDER_MEMORY_MB"]))
 
 
+def exports_inline(consultation: Consultation) -> bool:
+    """Whether the report's table as DOCX or CSV is made inside its request: by the size of
+    its text (RENDER_INLINE_MAX_KB × 32: python-docx writes some 2 MB of text a second)."""
+    return report_text_size(consultation) <= current_app.config["RENDER_INLINE_MAX_KB"] * 1024 * 32
+
+
+def report_text_size(consultation: Consultation) -> int:
+    """Characters of text in the report's table (what its DOCX and CSV hold)."""
+    from consult.postulates.services import report_data
+
+    with force_locale(document_language(consultation)):
+        data = report_data(consultation)
+    return sum(len(str(value or "")) for row in data.rows for value in vars(row).values())
+
+
 def renders_inline(html: str) -> bool:
     """Whether a draft of this HTML is made inside its web request (about a second), by its
     size — whatever made it large: entries, long remarks, many sections — for every kind of

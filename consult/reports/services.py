@@ -200,7 +200,7 @@ def is_stalled(job: RenderJob) -> bool:
 
 
 def start_job(kind: JobKind, user: User | None, *, meeting: Meeting | None = None,
-              consultation: Consultation | None = None) -> RenderJob:
+              consultation: Consultation | None = None, file_format: str = "pdf") -> RenderJob:
     """Queue a render of a meeting summary or of a consultation's compilation.
 
     A job of the same kind for the same subject that has not started yet is reused (it
@@ -214,24 +214,24 @@ def start_job(kind: JobKind, user: User | None, *, meeting: Meeting | None = Non
     waiting = db.session.scalars(
         sa.select(RenderJob).where(
             RenderJob.kind == kind, RenderJob.consultation_id == consultation.id, same_subject,
-            RenderJob.status == JobStatus.QUEUED,
+            RenderJob.status == JobStatus.QUEUED, RenderJob.file_format == file_format,
         ).order_by(RenderJob.id.desc())).first()
     if waiting is not None and not is_stalled(waiting):
         return waiting
     job = queue_job(kind, user, meeting=meeting, consultation=consultation,
-                    runner=jobs.runner_name())
+                    runner=jobs.runner_name(), file_format=file_format)
     job.runner = jobs.submit(job.id)
     db.session.commit()
     return job
 
 
 def queue_job(kind: JobKind, user: User | None, *, runner: str, meeting: Meeting | None = None,
-              consultation: Consultation | None = None) -> RenderJob:
+              consultation: Consultation | None = None, file_format: str = "pdf") -> RenderJob:
     """Record a job waiting to run (committed: the runner reads it from another session)."""
     consultation = meeting.consultation if meeting is not None else consultation
     _forget_old_drafts()
     job = RenderJob(kind=kind, consultation=consultation, meeting=meeting,
-                    requested_by_id=getattr(user, "id", None), runner=runner,
+                    requested_by_id=getattr(user, "id", None), runner=runner, file_format=file_format,
                     status=JobStatus.QUEUED, step="queued", page=0, pages_estimate=1, progress=0)
     db.session.add(job)
     db.session.commit()
@@ -298,6 +298,8 @@ def run_job(job_id: int) -> None:
         log.info("render job %s is not waiting any more; skipped", job_id)
         return
     job = db.session.get(RenderJob, job_id)
+    if job.file_format != "pdf":
+        return _run_export_job(job)
     try:
         with current_app.test_request_context():
             if job.kind == JobKind.PUBLISH_REPORT:  # the DOCX and CSV go out with the PDF
@@ -339,6 +341,27 @@ def run_job(job_id: int) -> None:
         db.session.execute(
             sa.update(RenderJob).where(RenderJob.id == job_id).values(
                 status=JobStatus.FAILED, finished_at=utcnow(), error=reason)
+            .execution_options(synchronize_session=False))
+        db.session.commit()
+
+
+def _run_export_job(job: RenderJob) -> None:
+    """A draft of the report's table as DOCX or CSV, too large to be made in its request."""
+    job_id = job.id
+    try:
+        with current_app.test_request_context():
+            content = rendering.report_export(job.consultation, job.file_format)
+            name = rendering.report_file_name(job.consultation, fmt=job.file_format)
+        job = db.session.get(RenderJob, job_id)
+        job.result, job.result_name = content, name
+        job.status, job.step, job.progress, job.page = JobStatus.DONE, "done", 100, 0
+        job.finished_at = job.heartbeat_at = utcnow()
+        db.session.commit()
+    except Exception:
+        log.exception("export job %s failed", job_id)
+        db.session.rollback()
+        db.session.execute(sa.update(RenderJob).where(RenderJob.id == job_id).values(
+            status=JobStatus.FAILED, finished_at=utcnow(), error="failed")
             .execution_options(synchronize_session=False))
         db.session.commit()
 

@@ -181,6 +181,11 @@ def report_export(consultation_id: int, fmt: str):
     Excel in a Polish locale, by semicolons (quick: made in the request). The address ends
     as the file name does (rendering.FILE_ENDINGS)."""
     consultation = _consultation(consultation_id)
+    if not rendering.exports_inline(consultation):
+        return render_template(
+            "reports/prepare.html", subject=consultation.title, failed=False, file_format=fmt,
+            action=url_for(".report_draft", consultation_id=consultation.id, fmt=fmt),
+            back=url_for("consultations.detail", consultation_id=consultation.id))
     body = rendering.report_export(consultation, fmt)
     return file_response(body, rendering.report_file_name(consultation, fmt=fmt),
                          services.MEDIA_TYPES[fmt], **{"Cache-Control": "no-store"})
@@ -189,8 +194,14 @@ def report_export(consultation_id: int, fmt: str):
 @bp.post("/consultations/<int:consultation_id>/report/draft")
 @login_required
 def report_draft(consultation_id: int):
+    """A draft of the report prepared in the background: its PDF, or (``?fmt=``) its table
+    as DOCX or CSV when that is too large to be made in the request."""
     consultation = _consultation(consultation_id)
-    return _to_job(services.start_job(JobKind.DRAFT_REPORT, current_user, consultation=consultation))
+    fmt = request.args.get("fmt", "pdf")
+    if fmt not in services.REPORT_FORMATS:
+        abort(404)
+    return _to_job(services.start_job(JobKind.DRAFT_REPORT, current_user, consultation=consultation,
+                                      file_format=fmt))
 
 
 @bp.post("/consultations/<int:consultation_id>/report/publish")
@@ -242,7 +253,8 @@ def _job_links(job: RenderJob) -> dict[str, str]:
                     (PublicationKind.COMPILATION, False): ".compilation_draft",
                     (PublicationKind.REPORT, True): ".report_publish",
                     (PublicationKind.REPORT, False): ".report_draft"}[document, publishes]
-        retry = url_for(endpoint, consultation_id=job.consultation_id)
+        retry = url_for(endpoint, consultation_id=job.consultation_id,
+                        **({"fmt": job.file_format} if job.file_format != "pdf" else {}))
     return {"subject": subject, "back": back, "retry": retry}
 
 
@@ -259,7 +271,8 @@ def job_result(job_id: int):
     if body is None:
         flash(_("This draft is no longer kept. Prepare it again."), "info")
         return redirect(url_for(".job", job_id=job.id), 303)
-    return file_response(body, job.result_name, PDF, **{"Cache-Control": "no-store"})
+    return file_response(body, job.result_name, services.MEDIA_TYPES[job.file_format],
+                         **{"Cache-Control": "no-store"})
 
 
 # Published versions --------------------------------------------------------------------------
