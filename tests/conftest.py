@@ -255,6 +255,25 @@ class Factory:
         db.session.commit()
         return meeting
 
+    def nested(self, section, levels: int, text: str = "Podpunkt {:03d}", parent=None) -> list[int]:
+        """A chain of ``levels`` sub-points (each the only sub-point of the one before),
+        written straight into the database as data made before any depth limit could be;
+        below ``parent`` when given. Returns their ids, the top one first."""
+        from consult.meetings.models import Entry
+
+        ids, parent_id = [], parent.id if parent is not None else None
+        for level in range(1, levels + 1):
+            position = db.session.scalar(sa.select(sa.func.coalesce(sa.func.max(Entry.position) + 1, 0))
+                                         .where(Entry.section_id == section.id, Entry.parent_id.is_(None)
+                                                if parent_id is None else Entry.parent_id == parent_id))
+            parent_id = db.session.execute(sa.insert(Entry).values(
+                section_id=section.id, parent_id=parent_id, kind=EntryKind.IDEA,
+                text=text.format(level), position=position).returning(Entry.id)).scalar_one()
+            ids.append(parent_id)
+        db.session.commit()
+        db.session.expire_all()
+        return ids
+
 
 @pytest.fixture
 def make(app) -> Factory:

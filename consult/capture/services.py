@@ -18,6 +18,8 @@ from typing import Any, Callable
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import set_committed_value
 
 from consult.auth.models import User
@@ -30,7 +32,7 @@ from consult.core.models import parse_id, record_revision, snapshot, utcnow
 from consult.core.permissions import board_readers
 from consult.extensions import db
 from consult.meetings import services as meeting_services
-from consult.meetings.models import Entry, Meeting, Part, Section
+from consult.meetings.models import MAX_ENTRY_DEPTH, Entry, Meeting, Part, Section
 
 MAX_TEXT = 5000
 ENTRY_FIELDS = ("text", "kind", "section_id", "parent_id", "position", "deleted_at")
@@ -219,6 +221,40 @@ def _record(entry: Entry, action: str, user: User | None, before: dict | None) -
     record_revision(entry, action, user, before, snapshot(entry, ENTRY_FIELDS))
 
 
+# Levels of sub-points (at most MAX_ENTRY_DEPTH) --------------------------------------------
+
+_LEVEL_GUARD = 100_000  # ends the recursive queries whatever the rows say
+
+
+def _level(entry_id: int) -> int:
+    """The entry's level: 1 for a numbered entry, 2 for its sub-points and so on (one
+    recursive query up its ancestors, deleted ones too)."""
+    above = aliased(Entry)
+    up = sa.select(Entry.parent_id, sa.literal_column("1").label("level")) \
+        .where(Entry.id == entry_id).cte("up", recursive=True)
+    up = up.union_all(sa.select(above.parent_id, up.c.level + 1)
+                      .where(above.id == up.c.parent_id, up.c.level < _LEVEL_GUARD))
+    return db.session.scalar(sa.select(sa.func.max(up.c.level))) or 1
+
+
+def _height(entry_id: int) -> int:
+    """How many levels the entry and its live sub-points take (1: none): what shows of it
+    once it is live (one recursive query down; deleted sub-points and theirs stay hidden)."""
+    below = aliased(Entry)
+    down = sa.select(Entry.id, sa.literal_column("1").label("level")) \
+        .where(Entry.id == entry_id).cte("down", recursive=True)
+    down = down.union_all(sa.select(below.id, down.c.level + 1)
+                          .where(below.parent_id == down.c.id, below.deleted_at.is_(None),
+                                 down.c.level < _LEVEL_GUARD))
+    return db.session.scalar(sa.select(sa.func.max(down.c.level))) or 1
+
+
+def _too_deep(detail: str | None = None, field: str | None = None) -> ServiceError:
+    limit = ngettext("Sub-points may have at most %(num)d level.",
+                     "Sub-points may have at most %(num)d levels.", MAX_ENTRY_DEPTH)
+    return ServiceError(f"{limit} {detail}" if detail else limit, field)
+
+
 # Entries -------------------------------------------------------------------------------
 
 
@@ -244,6 +280,8 @@ def add_entry(meeting: Meeting, user: User | None, section_id: Any, text: Any,
         parent = entry_of(meeting, parent_id)
         if parent.section_id != section.id:
             raise ServiceError(_("A sub-point must be in the section of its entry."), "parent_id", 404)
+        if _level(parent.id) >= MAX_ENTRY_DEPTH:
+            raise _too_deep(field="parent_id")
     kind = _clean_kind(kind, parent.kind if parent else default_kind(section))
     parent_clause = Entry.parent_id.is_(None) if parent is None else Entry.parent_id == parent.id
     position = db.session.scalar(  # after every sibling, deleted ones too (they can come back)
@@ -318,9 +356,15 @@ def delete_entry(meeting: Meeting, user: User | None, entry_id: Any) -> Change:
 
 
 def restore_entry(meeting: Meeting, user: User | None, entry_id: Any) -> Change:
+    """Bring back a deleted entry with its sub-points, unless they would now reach below
+    the last level (the entries around it may have been indented meanwhile)."""
     def change(entry: Entry) -> bool | None:
         if entry.deleted_at is None:
             return False
+        deepest = _level(entry.id) + _height(entry.id) - 1
+        if deepest > MAX_ENTRY_DEPTH:
+            raise _too_deep(_("Restored, this entry with its sub-points would reach level %(level)d.",
+                              level=deepest))
         entry.deleted_at = None
         return None
 
@@ -345,6 +389,8 @@ def move_entry(meeting: Meeting, user: User | None, entry_id: Any, *, direction:
     """Move up/down among its siblings, or to ``position`` (1-based) of ``section_id``.
 
     A move to another section puts the entry (with its sub-points) at the top level there.
+    A move keeps or lessens the entry's level, so the limit of MAX_ENTRY_DEPTH levels never
+    refuses one (entries made deeper before the limit can always be moved up and out).
     """
     revision = begin_write(meeting)
     entry = entry_of(meeting, entry_id)
@@ -396,7 +442,8 @@ def move_entry(meeting: Meeting, user: User | None, entry_id: Any, *, direction:
 
 
 def indent_entry(meeting: Meeting, user: User | None, entry_id: Any) -> Change:
-    """Make the entry the last sub-point of the live entry above it."""
+    """Make the entry the last sub-point of the live entry above it (its sub-points go one
+    level down with it: refused when they would go below the last level)."""
     def change(entry: Entry) -> None:
         old_parent = entry.parent_id
         live = _siblings(entry.section_id, old_parent, live_only=True)
@@ -404,6 +451,13 @@ def indent_entry(meeting: Meeting, user: User | None, entry_id: Any) -> Change:
         if index == 0:
             raise ServiceError(
                 _("The first entry cannot become a sub-point: there is nothing above it."), "direction")
+        height = _height(entry.id)
+        deepest = _level(entry.id) + height
+        if deepest > MAX_ENTRY_DEPTH:
+            raise _too_deep(_("As a sub-point, this entry would be on level %(level)d.", level=deepest)
+                            if height == 1 else
+                            _("As a sub-point, this entry would take its sub-points to level %(level)d.",
+                              level=deepest), "direction")
         new_parent = live[index - 1]
         children = _siblings(entry.section_id, new_parent.id)
         entry.parent_id = new_parent.id

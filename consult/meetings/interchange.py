@@ -1,8 +1,11 @@
 """The ``consult-meeting/1`` interchange format: validate, import and export one meeting.
 
-Import checks the whole document first (JSON syntax, the schema, then the references
-and duplicates the schema cannot express) and lists every problem with its JSON path;
-nothing is written unless the document is sound, and then all of it in one transaction.
+Import checks the whole document first (JSON syntax, the depth of its sub-points and of
+its nesting, the schema, then the references and duplicates the schema cannot express)
+and lists every problem with its JSON path; nothing is written unless the document is
+sound, and then all of it in one transaction. Nothing here recurses into the document
+before its depth is known to be small: a file thousands of levels deep gets its problems
+listed like any other.
 Export writes the same structure back; :func:`normalise` defines when two documents
 are the same (key order, ``null`` versus an absent optional field, no sub-points versus
 an empty list).
@@ -11,6 +14,7 @@ an empty list).
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -27,7 +31,7 @@ from consult.consultations.services import unique_slug
 from consult.core.enums import EntryKind, EntrySource
 from consult.core.models import record_revision
 from consult.extensions import db
-from consult.meetings.models import AgendaItem, Entry, Meeting, Part, Section
+from consult.meetings.models import MAX_ENTRY_DEPTH, AgendaItem, Entry, Meeting, Part, Section
 from consult.meetings.services import summary_tree
 
 FORMAT = "consult-meeting/1"
@@ -58,7 +62,11 @@ def _validator() -> Draft202012Validator:
 def parse(raw: str | bytes) -> dict[str, Any]:
     """JSON text → document; raises :class:`InvalidDocument` listing every problem."""
     try:
-        doc = json.loads(raw)
+        try:
+            doc = json.loads(raw)
+        except RecursionError:  # nested deeper than the C parser goes: read it without recursion
+            text = raw.decode(json.detect_encoding(raw)) if isinstance(raw, (bytes, bytearray)) else raw
+            doc = _loads_iteratively(text)
     except UnicodeDecodeError as exc:
         raise InvalidDocument([Problem("$", f"not UTF-8 text: {exc.reason}")]) from None
     except json.JSONDecodeError as exc:
@@ -70,14 +78,149 @@ def parse(raw: str | bytes) -> dict[str, Any]:
 
 
 def validate(doc: Any, consultation: Consultation | None = None) -> None:
-    problems = [
-        Problem(error.json_path, error.message)
-        for error in sorted(_validator().iter_errors(doc), key=lambda e: list(map(str, e.path)))
+    """Raise :class:`InvalidDocument` listing every problem of ``doc``. Its depth is
+    checked first, without recursion; the schema then sees the document without what is
+    too deep (each such place is one problem already)."""
+    depth_problems, checkable = _depth_problems(doc)
+    too_deep = [path for path, _ in depth_problems]
+    schema_problems = [
+        (list(error.absolute_path), Problem(error.json_path, error.message))
+        for error in _validator().iter_errors(checkable)
+        if not any(list(error.absolute_path)[:len(path)] == path for path in too_deep)
     ]
+    problems = [problem for _, problem in sorted(
+        depth_problems + schema_problems, key=lambda item: list(map(str, item[0])))]
     if not problems:
         problems = _semantic_problems(doc, consultation)
     if problems:
         raise InvalidDocument(problems)
+
+
+# Depth, checked without recursion --------------------------------------------------------
+
+# Arrays and objects nested deeper than this are refused before anything else reads them
+# (a document with every sub-point level needs 18).
+MAX_NESTING = 64
+
+
+_TOKEN = re.compile(r"""[ \t\n\r]*(?:(?P<string>"(?:[^"\\\x00-\x1f]|\\.)*")|(?P<punct>[][{}:,])"""
+                    r"""|(?P<atom>-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|null))""")
+
+
+def _loads_iteratively(text: str) -> Any:
+    """JSON text → value, like :func:`json.loads` but with a stack of its own: for a text
+    nested too deeply for the C parser (which recurses). Strings and numbers are still
+    read by :func:`json.loads`, one at a time."""
+    stack: list[list] = []  # [container, pending key]
+    root: Any = None
+    state, pos = "value", 0  # value, first value, key, first key, colon, after, end
+
+    def place(value: Any) -> str:
+        nonlocal root
+        if not stack:
+            root = value
+            return "end"
+        container, key = stack[-1]
+        if isinstance(container, list):
+            container.append(value)
+        else:
+            container[key] = value
+        return "after"
+
+    while True:
+        match = _TOKEN.match(text, pos)
+        if match is None:
+            rest = text[pos:].lstrip(" \t\n\r")
+            if state == "end" and not rest:
+                return root
+            raise json.JSONDecodeError("Extra data" if state == "end" else
+                                       "Unexpected end" if not rest else "Unexpected character",
+                                       text, len(text) - len(rest))
+        kind = match.lastgroup
+        token = match.group(kind)
+        start, pos = match.start(kind), match.end()
+        closes = (token == "]" and state in ("first value", "after") and isinstance(stack[-1][0], list)) or (
+            token == "}" and state in ("first key", "after") and isinstance(stack[-1][0], dict)) \
+            if stack else False
+        if closes:
+            stack.pop()
+            state = "after" if stack else "end"
+        elif state in ("value", "first value") and kind in ("string", "atom"):
+            state = place(json.loads(token))
+        elif state in ("value", "first value") and token in ("[", "{"):
+            container: Any = [] if token == "[" else {}
+            place(container)
+            stack.append([container, None])
+            state = "first value" if token == "[" else "first key"
+        elif state in ("key", "first key") and kind == "string":
+            stack[-1][1] = json.loads(token)
+            state = "colon"
+        elif state == "colon" and token == ":":
+            state = "value"
+        elif state == "after" and token == ",":
+            state = "value" if isinstance(stack[-1][0], list) else "key"
+        else:
+            raise json.JSONDecodeError("Expecting value" if state.endswith("value") else
+                                       "Extra data" if state == "end" else f"Unexpected {token!r}",
+                                       text, start)
+
+
+def _json_path(path: list[str | int]) -> str:
+    """The JSON path of ``path`` as jsonschema writes it: ``$.parts[0].sections[1]``."""
+    out = "$"
+    for elem in path:
+        if isinstance(elem, int):
+            out += f"[{elem}]"
+        elif re.fullmatch(r"[a-zA-Z][a-zA-Z0-9_]*", elem):
+            out += f".{elem}"
+        else:
+            out += "['" + elem.replace("\\", "\\\\").replace("'", "\\'") + "']"
+    return out
+
+
+def _depth_problems(doc: Any) -> tuple[list[tuple[list, Problem]], Any]:
+    """Sub-points below level MAX_ENTRY_DEPTH and arrays or objects nested deeper than
+    MAX_NESTING, each with its path; and a copy of ``doc`` without them (what the schema
+    then checks). One pass over the document with a stack of its own, whatever its depth.
+
+    An entry of ``$.parts[i].sections[j].entries`` is level 1, each of its ``children``
+    level 2, and so on.
+    """
+    problems: list[tuple[list, Problem]] = []
+    holder: dict[str, Any] = {}
+    # (value, its path, how many arrays and objects hold it, its level — of an entry, or of
+    # the items of a list of entries — or None, where its copy goes: container and key)
+    stack: list[tuple[Any, list, int, int | None, Any, Any]] = [(doc, [], 0, None, holder, "doc")]
+    while stack:
+        value, path, nesting, level, into, key = stack.pop()
+        if not isinstance(value, (dict, list)):
+            into[key] = value
+        elif nesting >= MAX_NESTING:
+            problems.append((path, Problem(_json_path(path), "nested too deeply (more than "
+                                           f"{MAX_NESTING} levels of arrays and objects)")))
+            into[key] = None
+        elif isinstance(value, list):
+            if level is not None and level > MAX_ENTRY_DEPTH:
+                problems.extend(([*path, i], Problem(_json_path([*path, i]),
+                                                     f"more than {MAX_ENTRY_DEPTH} levels of sub-points"))
+                                for i in range(len(value)))
+                into[key] = []
+                continue
+            into[key] = copy = [None] * len(value)
+            stack.extend((item, [*path, i], nesting + 1, level, copy, i)
+                         for i, item in reversed(list(enumerate(value))))
+        else:
+            into[key] = copy = {}
+            is_section = len(path) == 4 and path[0] == "parts" and path[2] == "sections"
+            for name, item in reversed(list(value.items())):
+                if name == "children" and level is not None:
+                    item_level: int | None = level + 1
+                elif name == "entries" and is_section:
+                    item_level = 1
+                else:
+                    item_level = None
+                stack.append((item, [*path, name], nesting + 1, item_level, copy, name))
+    return problems, holder["doc"]
 
 
 def _semantic_problems(doc: dict[str, Any], consultation: Consultation | None) -> list[Problem]:

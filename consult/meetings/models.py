@@ -9,6 +9,11 @@ from consult.core.enums import EntryKind, EntrySource, enum_column_type
 from consult.core.models import SoftDeleteMixin, TimestampMixin
 from consult.extensions import db
 
+# Sub-points have at most this many levels: a numbered entry is level 1, its sub-points
+# level 2, and so on. The board, the interchange import (and its schema) and the summary
+# documents all keep to it; entries made deeper before the limit are shown at this level.
+MAX_ENTRY_DEPTH = 6
+
 
 class Meeting(TimestampMixin, db.Model):
     __tablename__ = "meeting"

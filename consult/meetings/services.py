@@ -13,7 +13,7 @@ from consult.auth.models import User
 from consult.consultations.models import Consultation
 from consult.core.models import record_revision, snapshot
 from consult.extensions import db
-from consult.meetings.models import AgendaItem, Entry, Meeting, Part, Section
+from consult.meetings.models import MAX_ENTRY_DEPTH, AgendaItem, Entry, Meeting, Part, Section
 
 MEETING_FIELDS = (
     "title", "date", "location", "goal", "participants", "facilitator", "prepared_by",
@@ -91,7 +91,9 @@ def entry_nodes(meeting_id: int, section_ids: set[int] | None = None) -> dict[in
     """Numbered live entries with their nested sub-points, per section (one query).
 
     Deleted entries, and whatever hangs below them, are left out; numbers follow positions
-    among live siblings. ``section_ids`` limits the result to those sections.
+    among live siblings. Entries below the last level (``MAX_ENTRY_DEPTH``, made before
+    the limit) are listed at that level, right after their ancestor there, in order:
+    no view of a meeting nests deeper. ``section_ids`` limits the result to those sections.
     """
     query = (
         sa.select(Entry)
@@ -106,11 +108,31 @@ def entry_nodes(meeting_id: int, section_ids: set[int] | None = None) -> dict[in
     for entry in db.session.scalars(query):
         by_parent[(entry.section_id, entry.parent_id)].append(entry)
 
-    def nodes(section_id: int, parent_id: int | None) -> list[EntryNode]:
+    def nodes(section_id: int, parent_id: int | None, level: int = 1) -> list[EntryNode]:
+        entries = by_parent.get((section_id, parent_id), [])
+        if level == MAX_ENTRY_DEPTH:
+            entries = flattened(section_id, entries)
+            return [EntryNode(e, number) for number, e in enumerate(entries, start=1)]
         return [
-            EntryNode(e, number, nodes(section_id, e.id))
-            for number, e in enumerate(by_parent.get((section_id, parent_id), []), start=1)
+            EntryNode(e, number, nodes(section_id, e.id, level + 1))
+            for number, e in enumerate(entries, start=1)
         ]
+
+    def flattened(section_id: int, entries: list[Entry]) -> list[Entry]:
+        """The entries with, right after each, whatever hangs below it, in reading order:
+        sub-points made deeper than the limit before it existed are shown at its last
+        level (iteratively: such a chain may be thousands of levels deep)."""
+        out: list[Entry] = []
+        seen: set[int] = set()
+        stack = list(reversed(entries))
+        while stack:
+            entry = stack.pop()
+            if entry.id in seen:
+                continue
+            seen.add(entry.id)
+            out.append(entry)
+            stack.extend(reversed(by_parent.get((section_id, entry.id), [])))
+        return out
 
     wanted = section_ids if section_ids is not None else {sid for sid, _ in by_parent}
     return {section_id: nodes(section_id, None) for section_id in wanted}
