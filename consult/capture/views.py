@@ -11,6 +11,7 @@ from uuid import uuid4
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -23,7 +24,7 @@ from consult.core.permissions import can_edit_meetings, can_view_board
 from consult.core.views import get_or_404
 from consult.extensions import db, htmx
 from consult.meetings.forms import MeetingForm
-from consult.meetings.models import Meeting
+from consult.meetings.models import MAX_ENTRY_DEPTH, Meeting
 from consult.meetings.services import entry_nodes
 
 bp = Blueprint("capture", __name__, url_prefix="/meetings/<int:meeting_id>")
@@ -126,6 +127,8 @@ def _js_strings() -> dict[str, str]:
         "announce_removed": _("Entries removed: %(n)s."),
         "announce_many": _("The board was updated by another facilitator."),
         "subpoint_of": _("(sub-point of entry %(n)s)"),
+        "max_depth": ngettext("Sub-points may have at most %(num)d level.",
+                              "Sub-points may have at most %(num)d levels.", MAX_ENTRY_DEPTH),
     }
 
 
@@ -136,7 +139,7 @@ def _board_page(meeting: Meeting, details_form: MeetingForm | None = None,
         details_form = MeetingForm(formdata=None, obj=meeting)
         details_form.agenda.data = "\n".join(meeting.agenda)
     return render_template("capture/board.html", kind_choices=KIND_CHOICES,
-                           details_form=details_form, js_strings=_js_strings(),
+                           details_form=details_form, js_strings=_js_strings(), max_depth=MAX_ENTRY_DEPTH,
                            part_form=part_form or PartForm(formdata=None, prefix="part"),
                            **board_context(meeting, editable)), status
 

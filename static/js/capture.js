@@ -480,7 +480,12 @@
     }
     const last = candidates[candidates.length - 1];
     if (!last) return false;
-    setParent(form, last.dataset.entry, numberOf(last));
+    const number = numberOf(last);
+    if (number.split(".").length >= Number(board.dataset.maxDepth || 6)) {
+      announce(t("max_depth")); // the server would refuse it: say so now, and stay here
+      return true;
+    }
+    setParent(form, last.dataset.entry, number);
     return true;
   }
 

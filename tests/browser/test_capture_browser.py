@@ -407,6 +407,22 @@ def test_an_open_board_never_sends_its_entries_under_the_next_login(meeting, fac
     assert texts_stored(meeting, section.id) == before
 
 
+def test_tab_stops_at_the_deepest_level_and_says_why(make, meeting, facilitators, logged_in):
+    section = empty_priority_section(meeting)
+    make.nested(section, 6, text="Poziom {}")
+    page = open_board(logged_in(facilitators[0]), meeting)
+    field = page.locator(f"#add-text-{section.id}")
+    field.focus()
+    label = page.locator(f"#add-{section.id} [data-parent-label]")
+    for _ in range(5):
+        field.press("Tab")
+    expect(label).to_have_text(" (podpunkt wpisu 1.1.1.1.1)")
+    field.press("Tab")  # a sub-point of the level-6 entry would be on level 7
+    expect(label).to_have_text(" (podpunkt wpisu 1.1.1.1.1)")
+    expect(page.locator("#board-announcer")).to_have_text("Podpunkty mogą mieć najwyżej 6 poziomów.")
+    assert focused_id(page) == f"add-text-{section.id}"
+
+
 # Conflict ---------------------------------------------------------------------------------
 
 
