@@ -85,6 +85,7 @@ def load_config(instance_path: Path) -> dict:
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         # Documents of a consultation uploaded by staff (PDF, DOCX).
         "DOCUMENT_MAX_BYTES": 15 * 1024 * 1024,
+        "DOCUMENT_MAX_UNPACKED_BYTES": int(os.environ.get("DOCUMENT_MAX_UNPACKED_BYTES", 100 * 1024 * 1024)),
         # Background rendering: RQ on this Redis when set, else a thread of the web process.
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
         # Drafts whose HTML is at most this many KB render inside their request (about a

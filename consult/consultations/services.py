@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from slugify import slugify
 
 from consult.auth.models import User
-from consult.consultations import codes
+from consult.consultations import codes, uploads
 from consult.consultations.models import (Consultation, ConsultationDocument, InvalidTransition,
                                           Plane, Priority)
 from consult.core.enums import ConsultationStatus, Role
@@ -191,24 +191,6 @@ DOCUMENT_TYPES = {
 }
 
 
-def _document_format(content: bytes) -> str | None:
-    """"pdf" or "docx" by what the bytes are (a renamed file is not either)."""
-    import io
-    import zipfile
-
-    if content.startswith(b"%PDF-"):
-        return "pdf"
-    if content.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(content)) as archive:
-                names = set(archive.namelist())
-        except (zipfile.BadZipFile, ValueError):
-            return None
-        if "word/document.xml" in names and "[Content_Types].xml" in names:
-            return "docx"
-    return None
-
-
 def add_document(consultation: Consultation, title: str, upload, user: User | None) -> ConsultationDocument:
     import hashlib
 
@@ -220,10 +202,11 @@ def add_document(consultation: Consultation, title: str, upload, user: User | No
         raise ServiceError(_("The file is larger than %(mb)d MB.", mb=max(1, limit // 1_000_000)), "file")
     if not content:
         raise ServiceError(_("The file is empty."), "file")
-    fmt = _document_format(content)
+    fmt = uploads.document_format(content)
     name, _sep, extension = (upload.filename or "").rpartition(".")
     if fmt is None or extension.lower() != fmt:
         raise ServiceError(_("Only PDF and DOCX files can be added (checked by their content)."), "file")
+    uploads.check_content(content, fmt, current_app.config["DOCUMENT_MAX_UNPACKED_BYTES"])
     document = ConsultationDocument(
         consultation_id=consultation.id, title=title,
         file_name=f"{slugify(name or title, max_length=80, word_boundary=True) or 'dokument'}.{fmt}",
