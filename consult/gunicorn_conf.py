@@ -23,8 +23,8 @@ bind = os.environ.get("BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1) + 1))
 worker_class = "gthread"  # a slow client or a polling board does not hold a whole process
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
-# A draft PDF of up to REPORT_INLINE_MAX_ENTRIES entries renders inside its request (~1 s
-# for 250 entries); everything longer runs as a background job.
+# A draft PDF whose HTML is at most RENDER_INLINE_MAX_KB renders inside its request (about a
+# second); everything larger runs as a background job, in a child process with its own limits.
 timeout = 60
 graceful_timeout = 30
 keepalive = 5
