@@ -66,8 +66,11 @@ def violations_of(page, axe) -> list[str]:
     return found
 
 
-def sweep(page, base: str, starts: list[str], axe) -> tuple[list[str], dict[str, list[str]]]:
-    """Visit every page reachable from ``starts``; return (pages checked, violations by page)."""
+def sweep(page, base: str, starts: list[str], axe=None,
+          check=None) -> tuple[list[str], dict[str, list[str]]]:
+    """Visit every page reachable from ``starts``; return (pages checked, problems by page):
+    axe's violations, or what ``check(page)`` finds."""
+    check = check or (lambda page: violations_of(page, axe))
     queue, seen, checked, problems = deque(starts), set(), [], {}
     while queue and len(checked) < MAX_PAGES:
         url = urldefrag(queue.popleft())[0]
@@ -79,7 +82,7 @@ def sweep(page, base: str, starts: list[str], axe) -> tuple[list[str], dict[str,
         if response is None or "text/html" not in response.headers.get("content-type", ""):
             continue
         checked.append(urlsplit(page.url).path)
-        found = violations_of(page, axe)
+        found = check(page)
         if found:
             problems[urlsplit(page.url).path] = found
         for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)"):
@@ -115,6 +118,40 @@ def test_every_page_a_role_reaches_has_no_wcag_violation(role, language, demo, n
     assert len(checked) >= 8, checked
     print(f"\n{role} ({language}): {len(checked)} pages checked: {checked}")
     assert problems == {}, "WCAG 2.1 AA violations:\n" + "\n".join(
+        f"{url}\n  " + "\n  ".join(found) for url, found in problems.items())
+
+
+def wider_than_the_window(page) -> list[str]:
+    """What sticks out past the right edge of the window (WCAG 1.4.10: no scrolling sideways
+    at 320 CSS pixels)."""
+    return page.evaluate("""() => {
+        const width = document.documentElement.clientWidth;
+        if (document.documentElement.scrollWidth <= width) return [];
+        return [...document.querySelectorAll("body *")].filter(el => {
+            const box = el.getBoundingClientRect();
+            return box.width > 0 && box.right > width + 1 && getComputedStyle(el).position !== "fixed"
+                && !el.closest(".visually-hidden");
+        }).slice(0, 5).map(el => `${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""}`
+            + `${el.className ? "." + String(el.className).split(" ").join(".") : ""}: `
+            + `${Math.round(el.getBoundingClientRect().right)} px`);
+    }""")
+
+
+@pytest.mark.parametrize("role", ["anonymous", "official", "facilitator", "admin"])
+def test_every_page_a_role_reaches_reflows_to_320_px(role, demo, new_context, live_server):
+    context = new_context()
+    if role == "anonymous":
+        page = context.new_page()
+        starts = ["/", "/public/", f"/public/{demo['slug']}", f"/public/{demo['slug']}/remarks",
+                  demo["tracking"], "/login", "/accessibility", "/privacy"]
+    else:
+        email = f"{role}@consult.example"
+        page = log_in(context, email, demo["accounts"][email])
+        starts = ["/", "/consultations/", "/documents/", "/public/"]
+    page.set_viewport_size({"width": 320, "height": 640})
+    checked, problems = sweep(page, live_server, starts, check=wider_than_the_window)
+    assert len(checked) >= 8, checked
+    assert problems == {}, "wider than 320 px:\n" + "\n".join(
         f"{url}\n  " + "\n  ".join(found) for url, found in problems.items())
 
 
