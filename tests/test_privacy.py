@@ -12,7 +12,7 @@ from consult.core.enums import Role
 from consult.extensions import db
 from consult.meetings.models import Entry
 from tests.pages import find, text
-from tests.test_postulates import consultation, form_url, received, valid  # noqa: F401
+from tests.test_postulates import consultation, form_url, valid  # noqa: F401
 
 CONTACTS = ("Jan Kowalski", "anna.kontakt@example.org", "0000123456", "ul. Długa 5, Kraków")
 

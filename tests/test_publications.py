@@ -552,7 +552,7 @@ def test_long_words_wrap_inside_the_page(make):
     make.entry(section, f"Zobacz {long_word} oraz Konstantynopolitańczykowianeczka" * 2)
     with current_app.test_request_context():
         html = rendering.summary_html(meeting, for_pdf=True)
-    document = HTML(string=html, base_url=rendering.BASE_URL,
+    document = HTML(string=html, base_url=pdf.BASE_URL,
                     url_fetcher=pdf.static_only_fetcher(current_app.static_folder)).render()
 
     def boxes(box):

@@ -5,14 +5,13 @@ text is capped at its field."""
 
 from __future__ import annotations
 
-import os
 import re
 import resource
 
 import pytest
 import sqlalchemy as sa
 
-from consult.core.enums import ConsultationStatus, JobStatus
+from consult.core.enums import JobStatus
 from consult.extensions import db
 from consult.postulates.models import Submission
 from consult.reports import pdf
@@ -33,20 +32,25 @@ def is_prepare_page(response) -> bool:
             and "powstaje w tle" in text(find(response.get_data(as_text=True), "main")))
 
 
-# Inline or job: by the size of the HTML --------------------------------------------------
-
-
-def test_a_report_of_a_few_long_remarks_is_prepared_in_the_background(consultation, official,
-                                                                       official_client):
+def answered_long_remarks(consultation, official, count: int) -> None:
+    """``count`` submissions of one long remark (some 10,000 characters) each, accepted and
+    answered: in the report's table."""
     from consult.postulates import services as postulates
 
-    # Eight remarks — a count that used to render in the request — but 80,000 characters.
-    for n in range(8):
+    for n in range(count):
         submission, _token = received(consultation, f"Organizacja {n}", remarks=(LONG,))
         postulates.accept(submission.postulates[0], official)
         postulates.set_stance(submission.postulates[0], official, "accepted", None, None)
     postulates.publish_stances(consultation, official)
     db.session.commit()
+
+
+# Inline or job: by the size of the HTML --------------------------------------------------
+
+
+def test_a_report_of_a_few_long_remarks_is_prepared_in_the_background(consultation, official,
+                                                                       official_client):
+    answered_long_remarks(consultation, official, 8)  # a count that used to render inline
     response = official_client.get(f"/consultations/{consultation.id}/report.pdf")
     assert is_prepare_page(response), (response.content_type, len(response.data))
     assert db.session.scalar(sa.select(sa.func.count(RenderJob.id))) == 0  # nothing started yet
@@ -174,14 +178,7 @@ def test_the_text_of_one_submission_is_capped_at_its_field(app, client, consulta
 
 def test_a_large_table_of_remarks_as_docx_or_csv_is_prepared_in_the_background(
         consultation, official, official_client, app):
-    from consult.postulates import services as postulates
-
-    for n in range(4):
-        submission, _token = received(consultation, f"Organizacja {n}", remarks=(LONG,))
-        postulates.accept(submission.postulates[0], official)
-        postulates.set_stance(submission.postulates[0], official, "accepted", None, None)
-    postulates.publish_stances(consultation, official)
-    db.session.commit()
+    answered_long_remarks(consultation, official, 4)
     url = f"/consultations/{consultation.id}/report.docx"
     assert official_client.get(url).content_type.startswith("application/vnd.openxml")  # small enough
     app.config["RENDER_INLINE_MAX_KB"] = 1  # 32 KB of text at most in the request

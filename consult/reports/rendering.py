@@ -24,8 +24,7 @@ from consult.core.i18n import document_language
 from consult.meetings.models import Meeting
 from consult.meetings.services import summary_tree
 from consult.reports import pdf
-from consult.reports.pdf import (BASE_URL, PDF_OPTIONS, Progress, RefusedResource,  # noqa: F401
-                                 RenderedPdf, RenderLimitError)
+from consult.reports.pdf import Progress, RenderedPdf, RenderLimitError  # noqa: F401 - for callers
 
 # Documents ------------------------------------------------------------------------------
 # A document is written in the language its consultation is held in (Consultation.language),

@@ -91,6 +91,17 @@ def sweep(page, base: str, starts: list[str], axe=None,
     return checked, problems
 
 
+def start_pages(role: str, demo, context):
+    """A page of ``context`` as ``role`` (logged in through the form), and where a crawl of
+    what that role reaches starts."""
+    if role == "anonymous":
+        return context.new_page(), [
+            "/", "/public/", f"/public/{demo['slug']}", f"/public/{demo['slug']}/remarks",
+            demo["tracking"], "/login", "/accessibility", "/privacy"]
+    email = f"{role}@consult.example"
+    return log_in(context, email, demo["accounts"][email]), ["/", "/consultations/", "/documents/", "/public/"]
+
+
 @pytest.fixture
 def axe():
     from axe_playwright_python.sync_playwright import Axe
@@ -105,14 +116,7 @@ def test_every_page_a_role_reaches_has_no_wcag_violation(role, language, demo, n
                                                          live_server, axe):
     context = new_context()
     context.add_cookies([{"name": "lang", "value": language, "url": live_server}])
-    if role == "anonymous":
-        page = context.new_page()
-        starts = ["/", "/public/", f"/public/{demo['slug']}", f"/public/{demo['slug']}/remarks",
-                  demo["tracking"], "/login", "/accessibility", "/privacy"]
-    else:
-        email = f"{role}@consult.example"
-        page = log_in(context, email, demo["accounts"][email])
-        starts = ["/", "/consultations/", "/documents/", "/public/"]
+    page, starts = start_pages(role, demo, context)
     assert page.goto(live_server + "/public/") and page.locator("html").get_attribute("lang") == language
     checked, problems = sweep(page, live_server, starts, axe)
     assert len(checked) >= 8, checked
@@ -139,15 +143,7 @@ def wider_than_the_window(page) -> list[str]:
 
 @pytest.mark.parametrize("role", ["anonymous", "official", "facilitator", "admin"])
 def test_every_page_a_role_reaches_reflows_to_320_px(role, demo, new_context, live_server):
-    context = new_context()
-    if role == "anonymous":
-        page = context.new_page()
-        starts = ["/", "/public/", f"/public/{demo['slug']}", f"/public/{demo['slug']}/remarks",
-                  demo["tracking"], "/login", "/accessibility", "/privacy"]
-    else:
-        email = f"{role}@consult.example"
-        page = log_in(context, email, demo["accounts"][email])
-        starts = ["/", "/consultations/", "/documents/", "/public/"]
+    page, starts = start_pages(role, demo, new_context())
     page.set_viewport_size({"width": 320, "height": 640})
     checked, problems = sweep(page, live_server, starts, check=wider_than_the_window)
     assert len(checked) >= 8, checked
