@@ -101,8 +101,20 @@ def job_page_status(client, job) -> str:
     return text(find(client.get(f"/jobs/{job.id}").get_data(as_text=True), "#job-status"))
 
 
+def lengthen(meeting, entries: int = 500) -> None:
+    """Some 40 more pages: seconds of rendering and hundreds of MB on any machine."""
+    from consult.meetings.models import Entry
+
+    section = meeting.parts[1].sections[0]
+    db.session.execute(sa.insert(Entry), [
+        {"section_id": section.id, "kind": "idea", "position": 100 + n,
+         "text": f"Wniosek {n}: " + "więcej lokali dla organizacji pozarządowych. " * 8} for n in range(entries)])
+    db.session.commit()
+
+
 def test_a_job_that_takes_too_long_stops_with_a_clear_message(demo, facilitator_client, app):
-    app.config["RENDER_TIMEOUT_SECONDS"] = 1  # the demo takes longer, with the child's start
+    lengthen(demo)
+    app.config["RENDER_TIMEOUT_SECONDS"] = 1
     own_memory = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     job = publish(facilitator_client, demo)
     assert (job.status, job.error) == (JobStatus.FAILED, "time")
@@ -114,6 +126,7 @@ def test_a_job_that_takes_too_long_stops_with_a_clear_message(demo, facilitator_
 
 
 def test_a_job_that_needs_too_much_memory_stops_with_a_clear_message(demo, facilitator_client, app):
+    lengthen(demo)
     app.config["RENDER_MEMORY_MB"] = 100
     job = publish(facilitator_client, demo)
     assert (job.status, job.error) == (JobStatus.FAILED, "memory")

@@ -28,9 +28,9 @@ import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 from urllib.parse import unquote, urlsplit
 
 # Resources of the PDF resolve against this made-up origin; nothing is fetched from it:
@@ -235,8 +235,8 @@ def _child_main(static_folder: str, memory_mb: int, cpu_seconds: int) -> int:
         sys.stderr.write(f"progress {step} {page}\n")
         sys.stderr.flush()
 
-    html = sys.stdin.buffer.read().decode("utf-8", "surrogatepass")
     try:
+        html = sys.stdin.buffer.read().decode("utf-8", "surrogatepass")
         pdf = render(html, static_folder, report)
     except MemoryError:
         sys.stderr.write("failed memory the document needs more memory than allowed\n")
