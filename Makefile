@@ -14,12 +14,13 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 HTMX := static/vendor/htmx.min.js
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard consult/translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test soak setup db demo messages lock clean help capture-timing render-timing bench
+.PHONY: run test lint soak setup db demo messages lock clean help capture-timing render-timing bench
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make run    - set up, migrate instance/consult.sqlite3, load the 2018 demo, serve on http://127.0.0.1:$(PORT)"
 	@echo "make test   - set up and run the tests (TEST_DATABASE_URL=postgresql+psycopg://... for PostgreSQL)"
+	@echo "make lint   - ruff (pyflakes, pycodestyle, isort, bugbear, pyupgrade; settings in pyproject.toml)"
 	@echo "make soak   - the load-and-fault test for 10 minutes (SOAK_SECONDS=...; TEST_DATABASE_URL for PostgreSQL)"
 	@echo "make messages - extract UI strings and update the catalogs"
 	@echo "make lock   - re-pin requirements*.txt from pyproject.toml"
@@ -64,6 +65,10 @@ run: demo
 TEST_WORKERS ?= auto
 test: setup
 	$(VENV)/bin/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+# The linter CI runs (settings in pyproject.toml); `ruff check --fix .` fixes what it can.
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
 
 # The load-and-fault test of `make test`, longer: gunicorn with 4 workers, 8 NGO submitters and
 # 6 facilitators, one SIGKILL per 45 s of run time (spread over its middle 60 %); then every

@@ -31,7 +31,7 @@ expected = [
     "Opracowanie: Ewa Chromniak",
 ]
 positions = [text.find(e) for e in expected]
-missing = [e for e, p in zip(expected, positions) if p < 0]
+missing = [e for e, p in zip(expected, positions, strict=True) if p < 0]
 if missing or positions != sorted(positions):
     sys.exit(f"the demo meeting does not read as expected: missing {missing}, positions {positions}")
 print(f"smoke: logged in as {email}, meeting {meeting_id} reads like the 2018 summary")

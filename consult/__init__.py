@@ -18,8 +18,7 @@ from werkzeug.exceptions import SecurityError
 
 from consult.config import load_config
 from consult.core.files import private_folder
-from consult.extensions import (CONTENT_SECURITY_POLICY, babel, csrf, db, htmx, limiter,
-                                login_manager, migrate, talisman)
+from consult.extensions import CONTENT_SECURITY_POLICY, babel, csrf, db, htmx, limiter, login_manager, migrate, talisman
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -144,11 +143,11 @@ def _register_blueprints(app: Flask) -> None:
     from consult.audit.views import bp as audit_bp
     from consult.auth.views import bp as auth_bp
     from consult.capture.views import bp as capture_bp
-    from consult.reports.views import bp as reports_bp
     from consult.consultations.views import bp as consultations_bp
     from consult.meetings.views import bp as meetings_bp
     from consult.postulates.views import bp as postulates_bp
     from consult.public.views import bp as public_bp
+    from consult.reports.views import bp as reports_bp
     from consult.site.views import bp as site_bp
 
     app.register_blueprint(auth_bp)
@@ -188,7 +187,8 @@ def _register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return page(400, _("Form expired"),
-                    _("The form was sent without a valid security token. Go back, reload the page and try again — what you typed is still in the form you left."))
+                    _("The form was sent without a valid security token. Go back, reload the page and try "
+                      "again — what you typed is still in the form you left."))
 
     @app.errorhandler(SecurityError)
     def untrusted_host(error):
@@ -208,7 +208,8 @@ def _register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(401)
     def unauthorized_error(error):
-        return page(401, _("Log in again"), _("Your session has ended. Log in again; nothing typed on this page is lost."))
+        return page(401, _("Log in again"),
+                    _("Your session has ended. Log in again; nothing typed on this page is lost."))
 
     @app.errorhandler(403)
     def forbidden(error):
@@ -229,7 +230,8 @@ def _register_error_handlers(app: Flask) -> None:
     @app.errorhandler(429)
     def too_many(error):
         return page(429, _("Too many requests"),
-                    _("Too many attempts in a short time. Wait a minute, then go back and send again — what you typed is still in the form you left."))
+                    _("Too many attempts in a short time. Wait a minute, then go back and send again — what "
+                      "you typed is still in the form you left."))
 
     @app.errorhandler(500)
     def server_error(error):

@@ -6,8 +6,8 @@ import json
 import os
 import secrets
 import sys
-from importlib import resources
 from datetime import date
+from importlib import resources
 from pathlib import Path
 
 import click

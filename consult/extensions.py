@@ -9,9 +9,9 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from flask import request
 from flask_babel import Babel
 from flask_htmx import HTMX
-from flask_login import LoginManager
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_talisman import Talisman

@@ -1,8 +1,7 @@
 """Every model, imported in one place so that Alembic and the app see the whole schema."""
 
 from consult.auth.models import LoginSession, User
-from consult.consultations.models import (Consultation, ConsultationDocument, Plane, Priority,
-                                          consultation_facilitator)
+from consult.consultations.models import Consultation, ConsultationDocument, Plane, Priority, consultation_facilitator
 from consult.core.models import Revision
 from consult.meetings.models import AgendaItem, Entry, Meeting, Part, Section
 from consult.postulates.models import Postulate, Submission

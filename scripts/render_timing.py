@@ -89,7 +89,7 @@ def main() -> None:
         db.session.commit()
 
         for label, meeting in meetings:
-            def consult_render():
+            def consult_render(meeting=meeting):
                 with app.test_request_context():
                     html = rendering.summary_html(meeting, for_pdf=True)
                     return rendering.render_pdf(html)
@@ -100,7 +100,7 @@ def main() -> None:
             raw_html = html.replace('"/static/', f'"{static_uri}/')
             assert raw_html != html
 
-            def raw_render():
+            def raw_render(raw_html=raw_html):
                 return HTML(string=raw_html).write_pdf(pdf_variant="pdf/ua-1")
 
             consult_render()  # warm-up: fonts, caches

@@ -383,10 +383,10 @@ REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 def redis_url():
     """A Redis database of this test process's own (emptied before and after): under
     pytest-xdist, worker gwN takes database 15 - N of TEST_REDIS_URL's server."""
+    from urllib.parse import urlsplit
+
     from redis import Redis
     from redis.exceptions import RedisError
-
-    from urllib.parse import urlsplit
 
     worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0")[2:] or 0)
     parts = urlsplit(REDIS_TEST_URL)

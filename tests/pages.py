@@ -96,7 +96,7 @@ def facts(page: Page) -> list[tuple[str, str]]:
     """The terms of the list of facts (<dl class="facts">) with their descriptions, in order."""
     facts_list = find(page, "dl.facts")
     return list(zip(texts(facts_list.find_all("dt", recursive=False)),
-                    texts(facts_list.find_all("dd", recursive=False))))
+                    texts(facts_list.find_all("dd", recursive=False)), strict=True))
 
 
 def table_row(page: Page, first_cell: str) -> list[str]:

@@ -20,8 +20,22 @@ from consult.core.enums import EntryKind, Role
 from consult.core.models import Revision
 from consult.extensions import db
 from consult.meetings.models import Entry, Meeting, Part, Section
-from tests.pages import (count, entries, facts, field_error, field_value, find, flashes, form_values,
-                         items, meeting_summary, parse, summary_section, text, texts)
+from tests.pages import (
+    count,
+    entries,
+    facts,
+    field_error,
+    field_value,
+    find,
+    flashes,
+    form_values,
+    items,
+    meeting_summary,
+    parse,
+    summary_section,
+    text,
+    texts,
+)
 
 HX = {"HX-Request": "true"}
 KIND = {"strength": "mocna strona", "weakness": "słaba strona", "conclusion": "wniosek", "idea": "pomysł"}
@@ -303,7 +317,8 @@ def test_without_since_the_answer_has_only_this_change_and_no_revision(board, ed
     admin_client.submit(f"{board.url}/board/entries", add_form(board.topic_section, "Od kogoś innego"))
     response = hx(editor, f"{board.url}/board/entries", add_form(board.plane_section, "Mój"), since=None)
     answer = html(response)
-    assert [text(li.find(class_="entry__text")) for li in appended(response, f"#entries-{board.plane_section.id}")] == ["Mój"]
+    added = appended(response, f"#entries-{board.plane_section.id}")
+    assert [text(li.find(class_="entry__text")) for li in added] == ["Mój"]
     assert appended(response, f"#entries-{board.topic_section.id}") == [] and entry_lists(answer) == []
     assert state(answer)["data-rev"] == ""  # the page keeps its revision; its next poll catches up
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -11,8 +11,22 @@ from consult.consultations.models import Consultation, Plane, Priority
 from consult.core.enums import ConsultationStatus, Role
 from consult.core.models import Revision
 from consult.extensions import db
-from tests.pages import (checkbox_labels, checked, count, error_summary, facts, field_error,
-                         field_value, find, flashes, items, options, section, text, texts)
+from tests.pages import (
+    checkbox_labels,
+    checked,
+    count,
+    error_summary,
+    facts,
+    field_error,
+    field_value,
+    find,
+    flashes,
+    items,
+    options,
+    section,
+    text,
+    texts,
+)
 
 REQUIRED = "To pole jest wymagane."
 CODE_RULE = ("Użyj obszaru cyfrą rzymską i poziomów cyframi arabskimi rozdzielonych kropkami, "
@@ -225,8 +239,8 @@ def test_the_window_is_typed_and_shown_in_local_time(admin_client):
     assert response.status_code == 303
     consultation = db.session.scalar(sa.select(Consultation))
     # Warsaw is UTC+2 in summer and UTC+1 in winter.
-    assert consultation.submissions_open_at == datetime(2026, 6, 1, 8, 0, tzinfo=timezone.utc)
-    assert consultation.submissions_close_at == datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
+    assert consultation.submissions_open_at == datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
+    assert consultation.submissions_close_at == datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
     page = admin_client.get(f"/consultations/{consultation.id}/edit").get_data(as_text=True)
     assert field_value(page, "submissions_open_at") == "2026-06-01T10:00"
     assert field_value(page, "submissions_close_at") == "2026-12-01T10:00"

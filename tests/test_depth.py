@@ -12,15 +12,13 @@ import sys
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from jsonschema import Draft202012Validator
 
 from consult.consultations.models import Consultation
-from consult.core.enums import EntryKind
 from consult.extensions import db
 from consult.meetings import interchange
 from consult.meetings.models import MAX_ENTRY_DEPTH, Entry, Meeting
-from tests.pages import count, find, flashes, parse, text
+from tests.pages import count, find, flashes, parse
 from tests.test_capture_views import add_form, board_page, everything, html, hx, message, outline
 from tests.test_interchange import DEEP_DOC
 from tests.test_reports import pdf_text

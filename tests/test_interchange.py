@@ -2,6 +2,7 @@
 
 import copy
 import json
+from datetime import UTC
 
 import pytest
 import sqlalchemy as sa
@@ -111,9 +112,9 @@ def test_import_stores_kinds_sources_positions_and_inherits_kind_for_sub_points(
 def test_deleted_entries_are_not_exported(app, make):
     meeting = make.demo_meeting()
     entry = db.session.scalar(sa.select(Entry).where(Entry.text.like("Strona Magiczny%")))
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    entry.deleted_at = datetime.now(timezone.utc)
+    entry.deleted_at = datetime.now(UTC)
     db.session.commit()
     exported = interchange.export_meeting(meeting)
     texts = [e["text"] for e in exported["parts"][0]["sections"][0]["entries"]]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -14,9 +14,24 @@ from consult.core.models import Revision
 from consult.extensions import db
 from consult.meetings.models import AgendaItem, Meeting
 from tests.conftest import DEMO_FILE
-from tests.pages import (controls, count, entries, error_summary, facts, field_error, find, flashes,
-                         form_values, items, meeting_summary, own_text, parse, summary_section, text,
-                         texts)
+from tests.pages import (
+    controls,
+    count,
+    entries,
+    error_summary,
+    facts,
+    field_error,
+    find,
+    flashes,
+    form_values,
+    items,
+    meeting_summary,
+    own_text,
+    parse,
+    summary_section,
+    text,
+    texts,
+)
 
 REQUIRED = "To pole jest wymagane."
 KIND_LABELS = {"strength": "mocna strona", "weakness": "słaba strona", "conclusion": "wniosek",
@@ -189,7 +204,7 @@ def test_deleted_entries_are_left_out_and_numbers_close_up(admin_client, make):
     make.entry(section, "Pierwszy")
     gone = make.entry(section, "Usunięty")
     make.entry(section, "Trzeci")
-    gone.deleted_at = datetime.now(timezone.utc)
+    gone.deleted_at = datetime.now(UTC)
     db.session.commit()
     summary = meeting_summary(demo_page(admin_client, meeting, "?kinds=0"))
     assert texts(entries(summary)) == ["Pierwszy", "Trzeci"]

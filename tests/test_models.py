@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
@@ -28,7 +28,7 @@ def test_status_transitions_refuse_invalid_moves(make):
 
 
 def test_submission_window(make):
-    now = datetime(2026, 11, 23, 12, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 23, 12, tzinfo=UTC)
     consultation = make.consultation(status=ConsultationStatus.OPEN,
                                      submissions_open_at=now - timedelta(days=1),
                                      submissions_close_at=now + timedelta(days=1))
@@ -137,7 +137,7 @@ def test_summary_tree_numbers_live_entries_and_nests_sub_points(make):
     sub = make.entry(section, "one.a", parent=first)
     make.entry(section, "one.a.i", parent=sub)
     make.entry(section, "below the deleted one", parent=gone)
-    gone.deleted_at = datetime.now(timezone.utc)
+    gone.deleted_at = datetime.now(UTC)
     db.session.commit()
     [part] = summary_tree(section.part.meeting)
     [node] = part.sections

@@ -24,8 +24,7 @@ from consult.core.models import utcnow
 from consult.extensions import db
 from consult.postulates.models import Postulate, Submission
 from tests.conftest import serving
-from tests.pages import (control_value, error_summary, facts, field_error, find, form_values, parse,
-                         text)
+from tests.pages import control_value, error_summary, facts, field_error, find, form_values, parse, text
 
 RECEIPT = re.compile(r"^KWP/\d{4}/(\d{4})$")
 

@@ -3,15 +3,13 @@ and plurals by language, the accessibility statement and the personal data pages
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-import pytest
-from flask_babel import force_locale, ngettext
-
 import io
+from datetime import timedelta
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale, ngettext
 from pypdf import PdfReader
 
 from consult.core.enums import ConsultationStatus

@@ -16,8 +16,15 @@ import pytest
 import sqlalchemy as sa
 from pypdf import PdfWriter
 from pypdf.annotations import Link
-from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject,
-                           NameObject, NumberObject, TextStringObject)
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    FloatObject,
+    NameObject,
+    NumberObject,
+    TextStringObject,
+)
 
 from consult.consultations.models import ConsultationDocument
 from consult.core.enums import ConsultationStatus

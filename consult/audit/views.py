@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from zoneinfo import ZoneInfo
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template, request
 
 from consult.audit import services
 from consult.core.enums import Role
+from consult.core.formatting import site_zone
 from consult.core.forms import none_if_empty
 from consult.core.models import parse_id
 from consult.core.permissions import roles_required
@@ -35,7 +35,7 @@ def revisions():
         user_id=_int("user_id"), action=none_if_empty(request.args.get("action")),
         since=_date("since"), until=_date("until"))
     page = services.revisions(filters, max(1, _int("page") or 1),
-                              ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+                              site_zone())
     return render_template("audit/revisions.html", page=page, filters=filters,
                            object_types=services.object_types(), actions=services.actions(),
                            users=services.users(), changes=services.changes)

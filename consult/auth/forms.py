@@ -32,7 +32,8 @@ class UserForm(FlaskForm):
     active = BooleanField(_l("Active (may log in)"), default=True)
     password = PasswordField(
         _l("Password"),
-        validators=[Optional(), Length(min=10, max=1000, message=_l("The password must have at least %(min)d characters."))],
+        validators=[Optional(), Length(min=10, max=1000,
+                                       message=_l("The password must have at least %(min)d characters."))],
         description=_l("At least 10 characters. Leave empty to keep the current password."),
         render_kw={"autocomplete": "new-password"},
     )

@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy.orm import selectinload
 
 from consult.auth import services, sessions
 from consult.auth.forms import LoginForm, UserForm

@@ -17,7 +17,6 @@ from consult.extensions import db
 from consult.meetings.models import Entry, Meeting, Part, Section
 from consult.meetings.services import EntryNode, entry_nodes, load_parts, topic_numbers
 
-
 _LABELS: dict[str, dict[str, Any]] = {}  # per language: the catalogs do not change while running
 
 

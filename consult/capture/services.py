@@ -13,8 +13,9 @@ from a version that someone else has changed meanwhile. The caller commits.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -22,9 +23,8 @@ from flask_babel import ngettext
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import set_committed_value
 
-from consult.auth.models import User
 from consult.auth import sessions
-from consult.auth.models import LoginSession
+from consult.auth.models import LoginSession, User
 from consult.consultations.models import Plane, Priority, consultation_facilitator
 from consult.core.enums import EntryKind, EntrySource
 from consult.core.errors import ServiceError

@@ -6,7 +6,7 @@ request (the answer carries the board's updates since the revision the browser h
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 from uuid import uuid4
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
@@ -19,7 +19,6 @@ from consult.capture import services
 from consult.capture.forms import KIND_CHOICES, PartForm, SectionForm
 from consult.capture.rendering import board_context, changes_context, entry_labels
 from consult.core.errors import ServiceError
-from consult.core.models import parse_id
 from consult.core.permissions import can_edit_meetings, can_view_board
 from consult.core.views import get_or_404
 from consult.extensions import db, htmx
@@ -33,9 +32,7 @@ bp.app_context_processor(lambda: {"entry_labels": entry_labels, "new_client_key"
 
 
 def _meeting(meeting_id: int, edit: bool) -> Meeting:
-    if parse_id(meeting_id) is None:  # no such id (PostgreSQL fails on one beyond INTEGER)
-        abort(404)
-    meeting = get_or_404(Meeting, meeting_id)
+    meeting = get_or_404(Meeting, meeting_id)  # 404 for ids beyond INTEGER, too
     allowed = can_edit_meetings if edit else can_view_board
     if not allowed(current_user, meeting.consultation):
         abort(403)

@@ -10,8 +10,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from consult.consultations import codes
 from consult.core.enums import ConsultationStatus
-from consult.core.i18n import DOCUMENT_LANGUAGES
 from consult.core.forms import text
+from consult.core.i18n import DOCUMENT_LANGUAGES
 
 
 class ConsultationForm(FlaskForm):

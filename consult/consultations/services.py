@@ -11,8 +11,7 @@ from slugify import slugify
 
 from consult.auth.models import User
 from consult.consultations import codes, uploads
-from consult.consultations.models import (Consultation, ConsultationDocument, InvalidTransition,
-                                          Plane, Priority)
+from consult.consultations.models import Consultation, ConsultationDocument, InvalidTransition, Plane, Priority
 from consult.core.enums import ConsultationStatus, Role
 from consult.core.errors import ServiceError
 from consult.core.i18n import DOCUMENT_LANGUAGES

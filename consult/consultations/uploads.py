@@ -282,7 +282,7 @@ class _Pdf:
             first = int(stream["/First"])
             header = [int(value) for value in data[:first].split()]
             offsets: dict[int, int] = {}
-            for object_number, offset in zip(header[::2], header[1::2]):
+            for object_number, offset in zip(header[::2], header[1::2], strict=False):
                 offsets.setdefault(object_number, first + offset)
             self.streams[number] = (data, offsets, sorted(set(offsets.values())))
         return self.streams[number]

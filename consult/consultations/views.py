@@ -1,24 +1,23 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from consult.auth.models import User
 from consult.consultations import services
-from consult.consultations.forms import (ConsultationForm, DocumentForm, FacilitatorsForm, PlaneForm,
-                                         PriorityForm)
+from consult.consultations.forms import ConsultationForm, DocumentForm, FacilitatorsForm, PlaneForm, PriorityForm
 from consult.consultations.models import Consultation, ConsultationDocument, Plane, Priority
 from consult.core.enums import ConsultationStatus, Role
-from consult.core.permissions import admin_required, can_decide_stances, can_edit_meetings, can_publish
 from consult.core.errors import ServiceError, attach_to_form
+from consult.core.formatting import site_zone
 from consult.core.i18n import DOCUMENT_LANGUAGES
+from consult.core.permissions import admin_required, can_decide_stances, can_edit_meetings, can_publish
 from consult.core.views import get_or_404, handle_form
 from consult.extensions import db
 from consult.postulates import services as postulates
@@ -27,17 +26,13 @@ from consult.reports import services as reports
 bp = Blueprint("consultations", __name__, url_prefix="/consultations")
 
 
-def _zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-
-
 def _to_utc(value: datetime | None) -> datetime | None:
     """Form datetimes are local wall-clock times of the city."""
-    return value.replace(tzinfo=_zone()) if value else None
+    return value.replace(tzinfo=site_zone()) if value else None
 
 
 def _to_local(value: datetime | None) -> datetime | None:
-    return value.astimezone(_zone()).replace(tzinfo=None) if value else None
+    return value.astimezone(site_zone()).replace(tzinfo=None) if value else None
 
 
 def _consultation_data(form: ConsultationForm) -> dict:

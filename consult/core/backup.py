@@ -547,7 +547,7 @@ def _check_pg_dump(path: Path) -> None:
 
     problems = list(found.problems)
     if found.opening != reference.opening:
-        line = next((a for a, b in zip(found.opening, reference.opening) if a != b),
+        line = next((a for a, b in zip(found.opening, reference.opening, strict=False) if a != b),
                     (found.opening + reference.opening)[min(len(found.opening), len(reference.opening))])
         problems.append(f"the backup's opening and drop statements differ from the database's "
                         f"(at “{line[:120]}”)")

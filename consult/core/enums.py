@@ -6,10 +6,8 @@ import enum
 
 from flask_babel import lazy_gettext as _l
 
-
-class StrEnum(str, enum.Enum):
-    def __str__(self) -> str:  # pragma: no cover - trivial
-        return self.value
+# Members are their values in text: str(Role.ADMIN) == "admin".
+StrEnum = enum.StrEnum
 
 
 class Role(StrEnum):

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 from flask_babel import format_datetime, format_decimal, get_locale
+
+
+def site_zone() -> ZoneInfo:
+    """The time zone dates are shown and typed in (CONSULT_TIMEZONE; stored in UTC)."""
+    from flask import current_app
+
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
 
 
 def long_date(value: date | None, locale: str | None = None) -> str:

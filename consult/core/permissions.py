@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from flask import abort
 from flask_login import current_user, login_required
@@ -18,11 +19,6 @@ if TYPE_CHECKING:  # pragma: no cover
 def can_view_consultation(user: User, consultation: Consultation) -> bool:
     """Every active staff member may read every consultation."""
     return bool(user.is_authenticated and user.is_active)
-
-
-def can_manage_consultations(user: User) -> bool:
-    """Creating consultations and editing their framework is an admin task."""
-    return bool(user.is_authenticated and user.role == Role.ADMIN)
 
 
 def can_edit_meetings(user: User, consultation: Consultation) -> bool:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Response, abort, flash, redirect, render_template, request
-
 import sqlalchemy as sa
+from flask import Response, abort, flash, redirect, render_template, request
 
 from consult.core.errors import ServiceError, attach_to_form
 from consult.core.models import MAX_ID

@@ -6,7 +6,10 @@ from flask_login import current_user, login_required
 
 from consult.consultations.models import Consultation
 from consult.core.permissions import (
-    can_edit_meetings, can_publish, can_view_board, can_view_consultation,
+    can_edit_meetings,
+    can_publish,
+    can_view_board,
+    can_view_consultation,
 )
 from consult.core.views import get_or_404, handle_form
 from consult.meetings import services

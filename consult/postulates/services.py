@@ -12,17 +12,17 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app, render_template
+from flask_babel import force_locale, ngettext
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
-from flask import current_app, render_template
-from flask_babel import force_locale
-from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from consult.consultations.models import Consultation, Plane, Priority
 from consult.core import mail
 from consult.core.enums import LegalForm, PostulateStatus, PostulateTarget
 from consult.core.errors import ServiceError
+from consult.core.formatting import site_zone
 from consult.core.i18n import document_language
 from consult.core.models import parse_id, record_revision, snapshot, utcnow
 from consult.core.urls import external_url
@@ -140,7 +140,7 @@ def submit(consultation: Consultation, data: dict[str, Any], *, spam: bool = Fal
             justification=remark.get("justification"), **target))
     now = utcnow()
     sequence = next_sequence(consultation.id)
-    year = now.astimezone(_zone()).year
+    year = now.astimezone(site_zone()).year
     submission = Submission(
         consultation_id=consultation.id, sequence=sequence,
         receipt_number=f"{consultation.receipt_prefix}/{year}/{sequence:04d}",
@@ -163,12 +163,6 @@ def submit(consultation: Consultation, data: dict[str, Any], *, spam: bool = Fal
     record_revision(submission, "submit", None, None, {
         **snapshot(submission, SUBMISSION_FIELDS), "remarks": len(remarks)})
     return Received(submission, token)
-
-
-def _zone():
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
 
 
 def by_token(token: str) -> Submission | None:

@@ -10,13 +10,11 @@ from flask_login import current_user, login_required
 from consult.consultations.models import Consultation
 from consult.core.enums import EntryKind, PostulateStatus, PostulateTarget, Stance
 from consult.core.errors import ServiceError, attach_to_form
-from consult.core.permissions import (can_decide_stances, can_moderate, can_see_contacts,
-                                      can_view_consultation)
+from consult.core.permissions import can_decide_stances, can_moderate, can_see_contacts, can_view_consultation
 from consult.core.views import get_or_404
 from consult.extensions import csrf, db, limiter
 from consult.postulates import services
-from consult.postulates.forms import (MAX_REMARKS, AcceptForm, DuplicateForm, RejectForm,
-                                      StanceForm, SubmissionForm)
+from consult.postulates.forms import MAX_REMARKS, AcceptForm, DuplicateForm, RejectForm, StanceForm, SubmissionForm
 from consult.postulates.models import Postulate
 from consult.public.views import public_consultation
 

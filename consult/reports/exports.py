@@ -21,7 +21,7 @@ from docx.shared import Cm, Pt
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from consult.core.formatting import long_date, local_datetime
+from consult.core.formatting import local_datetime, long_date
 from consult.core.i18n import LANGUAGE_TAGS
 from consult.postulates.services import ReportData
 
@@ -107,12 +107,12 @@ def report_docx(data: ReportData, title: str, as_of) -> bytes:
         setattr(section, margin, Cm(1.5))
     document.add_heading(_("Table of remarks"), level=1)
     table = document.add_table(rows=1, cols=len(columns()), style="Table Grid")
-    for cell, heading in zip(table.rows[0].cells, columns()):
+    for cell, heading in zip(table.rows[0].cells, columns(), strict=True):
         cell.text = heading
         for run in cell.paragraphs[0].runs:
             run.font.bold = True
     for row in data.rows:
-        for cell, value in zip(table.add_row().cells, _cells(row)):
+        for cell, value in zip(table.add_row().cells, _cells(row), strict=True):
             cell.text = value
     out = io.BytesIO()
     document.save(out)

@@ -9,8 +9,8 @@ background job whose renderer runs in a child process with a time and memory lim
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import date
-from typing import Callable
 
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale

@@ -9,16 +9,14 @@ from __future__ import annotations
 import logging
 
 import sqlalchemy as sa
-from flask import (Blueprint, abort, flash, redirect, render_template,
-                   request, url_for)
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
 from consult.consultations.models import Consultation
 from consult.core.enums import JobKind, PublicationKind
-from consult.core.permissions import (can_decide_stances, can_download, can_publish,
-                                      can_view_consultation)
+from consult.core.permissions import can_decide_stances, can_download, can_publish, can_view_consultation
 from consult.core.views import file_response, file_with_etag, get_or_404
 from consult.extensions import db, htmx
 from consult.meetings.models import Meeting

@@ -5,9 +5,8 @@ Revises: 5d35a6d254bf
 Create Date: 2026-11-23 12:10:20.367740
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0b6d78212d94'

@@ -1,15 +1,14 @@
 """initial schema
 
 Revision ID: 37722f846c15
-Revises: 
+Revises:
 Create Date: 2026-11-23 03:29:15.903015
 Creates every table of the foundation: accounts, consultations with planes and priorities,
 meetings with agenda, parts, sections and entries, and the revision log.
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '37722f846c15'

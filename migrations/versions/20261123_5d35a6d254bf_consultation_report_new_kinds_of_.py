@@ -5,9 +5,8 @@ Revises: 7aeba061e9f1
 Create Date: 2026-11-23 12:03:38.185276
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '5d35a6d254bf'

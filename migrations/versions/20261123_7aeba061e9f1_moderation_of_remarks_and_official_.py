@@ -5,9 +5,8 @@ Revises: fef3beccca39
 Create Date: 2026-11-23 11:52:49.373285
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '7aeba061e9f1'

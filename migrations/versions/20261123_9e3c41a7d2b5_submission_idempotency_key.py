@@ -5,9 +5,8 @@ Revises: 0b6d78212d94
 Create Date: 2026-11-23 09:20:00.000000
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '9e3c41a7d2b5'

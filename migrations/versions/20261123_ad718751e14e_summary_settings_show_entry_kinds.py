@@ -5,9 +5,8 @@ Revises: b6430f80d7c6
 Create Date: 2026-11-23 05:20:15.728482
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'ad718751e14e'

@@ -5,9 +5,8 @@ Revises: 37722f846c15
 Create Date: 2026-11-23 04:12:29.820273
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'b6430f80d7c6'

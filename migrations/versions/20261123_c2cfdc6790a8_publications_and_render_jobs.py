@@ -5,9 +5,8 @@ Revises: ad718751e14e
 Create Date: 2026-11-23 11:14:10.357017
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c2cfdc6790a8'

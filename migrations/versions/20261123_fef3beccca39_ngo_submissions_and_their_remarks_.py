@@ -5,9 +5,8 @@ Revises: c2cfdc6790a8
 Create Date: 2026-11-23 11:42:43.965743
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'fef3beccca39'

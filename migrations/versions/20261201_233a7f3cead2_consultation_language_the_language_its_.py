@@ -5,9 +5,8 @@ Revises: 9e3c41a7d2b5
 Create Date: 2026-12-01 20:57:44.070483
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '233a7f3cead2'

@@ -5,9 +5,8 @@ Revises: 233a7f3cead2
 Create Date: 2026-12-01 21:48:04.658075
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a36e1db458e4'

@@ -5,9 +5,8 @@ Revises: e1da513b1521
 Create Date: 2026-12-02 06:41:24.152591
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '8c643222083d'

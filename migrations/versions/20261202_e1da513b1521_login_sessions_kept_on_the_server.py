@@ -5,9 +5,8 @@ Revises: a36e1db458e4
 Create Date: 2026-12-02 05:52:33.934822
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'e1da513b1521'

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -37,7 +37,7 @@ class Row(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     text: Mapped[str] = mapped_column(sa.String(5000))
     created_at: Mapped[datetime] = mapped_column(
-        sa.DateTime(timezone=True), default=lambda: datetime.now(timezone.utc))
+        sa.DateTime(timezone=True), default=lambda: datetime.now(UTC))
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -106,7 +106,7 @@ def consult_queries(app, world, *, board_repeat: int) -> dict:
         expect(a.get(path), 200, "board page")  # warm
         counts, times = [], []
         for _ in range(board_repeat):
-            q, t, r = measured(engine, lambda: a.get(path))
+            q, t, r = measured(engine, lambda path=path: a.get(path))
             expect(r, 200, "board page")
             counts.append(q)
             times.append(t)
@@ -184,7 +184,7 @@ def renders(app, world, *, repeat: int, log=print) -> list[dict]:
         for label, meeting_id in meetings:
             meeting = db.session.get(Meeting, meeting_id)
 
-            def consult_render():
+            def consult_render(meeting=meeting):
                 with app.test_request_context():
                     return rendering.render_pdf(rendering.summary_html(meeting, for_pdf=True))
 
@@ -194,7 +194,7 @@ def renders(app, world, *, repeat: int, log=print) -> list[dict]:
             raw_html = html.replace('"/static/', f'"{static_uri}/')
             assert raw_html != html, "the summary refers to no static file"
 
-            def raw_render():
+            def raw_render(raw_html=raw_html):
                 return HTML(string=raw_html).write_pdf(pdf_variant="pdf/ua-1")
 
             if not warmed:

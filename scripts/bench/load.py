@@ -5,14 +5,14 @@ per request on the client (time.perf_counter around request and body)."""
 from __future__ import annotations
 
 import asyncio
-import os
 import math
+import os
 import re
 import time
 import uuid
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Awaitable, Callable
 
 import aiohttp
 
@@ -136,7 +136,7 @@ async def closed_loop(name: str, users: list[User], step: Step, *, warmup: float
         while time.perf_counter() < stop_at:
             try:
                 await step(user, run)
-            except (aiohttp.ClientError, asyncio.TimeoutError, UnexpectedAnswer, AssertionError) as exc:
+            except (TimeoutError, aiohttp.ClientError, UnexpectedAnswer, AssertionError) as exc:
                 run.errors[str(exc) or type(exc).__name__] += 1
                 await asyncio.sleep(0.05)
 
@@ -291,7 +291,7 @@ async def bursts(name: str, users: list[User], fire: Step, *, rounds: int, prepa
     async def guarded(step: Step, user: User) -> None:
         try:
             await step(user, run)
-        except (aiohttp.ClientError, asyncio.TimeoutError, UnexpectedAnswer, AssertionError) as exc:
+        except (TimeoutError, aiohttp.ClientError, UnexpectedAnswer, AssertionError) as exc:
             run.errors[str(exc) or type(exc).__name__] += 1
 
     cpu = time.process_time()
@@ -346,7 +346,7 @@ async def change_seen(a: User, b: User, meeting_id: int, section: int, *, trials
                 next_at += poll_interval
             try:
                 await asyncio.wait_for(done.wait(), max(0.0, next_at - time.perf_counter()))
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
 
     pending: list[str] = []

@@ -45,7 +45,7 @@ COLUMNS = [("operation", 44, "<"), ("conns", 5, ">"), ("req/s", 8, ">"), ("p50 m
 
 def table(rows: list[Row]) -> str:
     def line(values):
-        return " ".join(f"{v:{align}{width}}" for v, (_, width, align) in zip(values, COLUMNS))
+        return " ".join(f"{v:{align}{width}}" for v, (_, width, align) in zip(values, COLUMNS, strict=True))
 
     out = [line([c[0] for c in COLUMNS]), " ".join("-" * w for _, w, _ in COLUMNS)]
     for row in rows:

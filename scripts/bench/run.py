@@ -57,7 +57,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -306,7 +306,7 @@ def _bench(cfg: Settings, workdir: Path, url: str, backend: str, servers: list, 
     wall = time.monotonic() - started
     out = cfg.results / f"bench-{backend}.json"
     report.write_json(out, {
-        "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"cpu_count": os.cpu_count(), "python": platform.python_version(),
                     "platform": platform.platform(), "load_average_start": load_start,
                     "load_average_end": os.getloadavg(),

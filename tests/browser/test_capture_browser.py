@@ -503,7 +503,7 @@ def test_the_whole_capture_works_by_keyboard_only(meeting, facilitators, logged_
         if page.evaluate(f"document.activeElement && document.activeElement.id === 'add-text-{sid}'"):
             break
     expect(field).to_be_focused()
-    S, W, I = EntryKind.STRENGTH, EntryKind.WEAKNESS, EntryKind.IDEA
+    S, W, I = EntryKind.STRENGTH, EntryKind.WEAKNESS, EntryKind.IDEA  # noqa: E741 - the kinds' letters
 
     def shows(*texts):
         expect(texts_shown(page, sid)).to_have_text(list(texts))
