@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship, valida
 
 from consult.consultations import codes
 from consult.core.enums import ConsultationStatus, enum_column_type
+from consult.core.errors import InvalidTransition  # noqa: F401 - also imported from here
 from consult.core.models import TimestampMixin, UTCDateTime, utcnow
 from consult.extensions import db
 
@@ -29,10 +30,6 @@ def default_receipt_prefix(title: str) -> str:
 
     initials = [w[0] for w in title.split() if w[:1].isupper() and w[:1].isalpha()]
     return slugify("".join(initials[:3])).upper() or "KONS"
-
-
-class InvalidTransition(Exception):
-    """A status change that the consultation's life cycle does not allow."""
 
 
 class Consultation(TimestampMixin, db.Model):

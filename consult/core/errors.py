@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 
+class InvalidTransition(Exception):
+    """A status change that an object's life cycle does not allow (a bug of the caller: the
+    service that offers the change refuses it with a ServiceError first)."""
+
+
 class ServiceError(Exception):
     """A request that cannot be carried out; ``message`` is shown to the user."""
 

@@ -11,9 +11,11 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import inspect
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from consult.core.enums import LegalForm, PostulateStatus, PostulateTarget, Stance, enum_column_type
+from consult.core.errors import InvalidTransition
 from consult.core.models import UTCDateTime, utcnow
 from consult.extensions import db
 
@@ -114,6 +116,47 @@ class Postulate(db.Model):
     priority = relationship("Priority")
     duplicate_of: Mapped[Postulate | None] = relationship(remote_side=[id])
     entry = relationship("Entry")
+
+    # A remark's life cycle: a new one is accepted for consideration, merged with another
+    # remark or rejected; that decision may be corrected (one of those to another) until the
+    # remark's stance is published — from then on it has its answer, which only a changed
+    # stance, published again, can change. Accepting an accepted remark again (to add it to
+    # a meeting) and merging a merged one with another remark stay possible.
+    TRANSITIONS: dict[PostulateStatus, frozenset[PostulateStatus]] = {
+        PostulateStatus.SUBMITTED: frozenset({PostulateStatus.ACCEPTED, PostulateStatus.DUPLICATE,
+                                              PostulateStatus.REJECTED}),
+        PostulateStatus.ACCEPTED: frozenset({PostulateStatus.DUPLICATE, PostulateStatus.REJECTED}),
+        PostulateStatus.DUPLICATE: frozenset({PostulateStatus.ACCEPTED, PostulateStatus.REJECTED}),
+        PostulateStatus.REJECTED: frozenset({PostulateStatus.ACCEPTED, PostulateStatus.DUPLICATE}),
+    }
+
+    @property
+    def answered(self) -> bool:
+        """Its stance is published: the submitter has read the answer."""
+        return self.published_stance is not None
+
+    def can_move_to(self, status: PostulateStatus) -> bool:
+        if self.answered:
+            return status == self.status == PostulateStatus.ACCEPTED
+        if status == self.status:
+            return status != PostulateStatus.SUBMITTED
+        return status in self.TRANSITIONS[self.status]
+
+    def move_to(self, status: PostulateStatus) -> None:
+        if not self.can_move_to(status):
+            raise InvalidTransition(f"remark {self.id}: {self.status.value} → {status.value}")
+        self._moving = True
+        try:
+            self.status = status
+        finally:
+            self._moving = False
+
+    @validates("status")
+    def _only_through_the_life_cycle(self, _key: str, status: PostulateStatus) -> PostulateStatus:
+        """A stored remark changes its status only by :meth:`move_to`."""
+        if inspect(self).has_identity and not getattr(self, "_moving", False):
+            raise InvalidTransition(f"remark {self.id}: set its status with move_to()")
+        return status
 
     @property
     def stance_changed(self) -> bool:

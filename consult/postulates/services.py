@@ -263,9 +263,21 @@ def remarks(consultation: Consultation, *, status: str | None = None, spam: str 
     return list(db.session.scalars(query))
 
 
+def check_moderation(postulate: Postulate, status: PostulateStatus) -> None:
+    """Refuses, with the reason, a decision the remark's life cycle does not allow."""
+    if postulate.can_move_to(status):
+        return
+    if postulate.answered:
+        raise ServiceError(_("The stance on this remark is published: it has its answer. To change "
+                             "it, change the stance and publish the stances again."))
+    raise ServiceError(_("This remark cannot be moderated that way."))
+
+
 def _moderated(postulate: Postulate, user, status: PostulateStatus, action: str, **values) -> None:
+    """Every moderation decision: through the remark's life cycle, with a revision."""
+    check_moderation(postulate, status)
     before = snapshot(postulate, POSTULATE_FIELDS)
-    postulate.status = status
+    postulate.move_to(status)
     postulate.duplicate_of_id = values.get("duplicate_of_id")
     postulate.rejection_reason = values.get("rejection_reason")
     if "entry_id" in values:
@@ -281,6 +293,7 @@ def accept(postulate: Postulate, user, *, section_id: Any = None, kind: Any = No
     from consult.core.enums import EntrySource
     from consult.meetings.models import Section
 
+    check_moderation(postulate, PostulateStatus.ACCEPTED)  # before anything is added to a board
     entry_id = postulate.entry_id
     if section_id not in (None, "") and entry_id is None:
         number = parse_id(section_id)
@@ -297,6 +310,7 @@ def accept(postulate: Postulate, user, *, section_id: Any = None, kind: Any = No
 
 def mark_duplicate(postulate: Postulate, user, other_id: Any) -> None:
     """Merge with another remark of the consultation: both are kept, linked."""
+    check_moderation(postulate, PostulateStatus.DUPLICATE)
     number = parse_id(other_id)
     other = db.session.get(Postulate, number) if number else None
     if other is None or other.consultation_id != postulate.consultation_id or other.id == postulate.id:
@@ -311,6 +325,7 @@ def mark_duplicate(postulate: Postulate, user, other_id: Any) -> None:
 
 
 def reject(postulate: Postulate, user, reason: str | None) -> None:
+    check_moderation(postulate, PostulateStatus.REJECTED)
     if not reason:
         raise ServiceError(_("Give the reason: the submitter will read it."), "reason")
     _moderated(postulate, user, PostulateStatus.REJECTED, "reject", rejection_reason=reason)

@@ -174,6 +174,7 @@ def _detail_page(postulate: Postulate, forms: dict, status: int = 200):
         can_moderate=can_moderate(current_user, consultation),
         can_decide=can_decide_stances(current_user, consultation),
         can_see_contacts=can_see_contacts(current_user, consultation),
+        statuses=PostulateStatus,
         duplicates=db.session.scalars(sa.select(Postulate).where(
             Postulate.duplicate_of_id == postulate.id)).all()), status
 
