@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +59,8 @@ DEVELOPMENT_HOSTS = ("localhost", "127.0.0.1")
 
 
 def _check_addresses(app: Flask) -> None:
-    """PUBLIC_URL (required with HTTPS=1) and the host names the site answers to."""
+    """PUBLIC_URL (required with HTTPS=1), the host names the site answers to, and what
+    follows from other settings."""
     from consult.core.urls import check_public_url, public_host
 
     app.config["PUBLIC_URL"] = check_public_url(app.config.get("PUBLIC_URL"),
@@ -66,6 +68,8 @@ def _check_addresses(app: Flask) -> None:
     if app.config.get("TRUSTED_HOSTS") is None:
         host = public_host(app.config["PUBLIC_URL"])
         app.config["TRUSTED_HOSTS"] = [host] if host else list(DEVELOPMENT_HOSTS)
+    # Flask-Login's remember-me cookie lasts as long as a remembered login (auth.sessions).
+    app.config["REMEMBER_COOKIE_DURATION"] = timedelta(days=int(app.config["REMEMBER_DAYS"]))
 
 
 def _select_locale() -> str:
@@ -94,11 +98,9 @@ def _init_extensions(app: Flask) -> None:
                    default_translation_directories=str(Path(__file__).parent / "translations"))
     htmx.init_app(app)
     limiter.init_app(app)
-    from consult.auth import limits as login_limits
     from consult.core import limits
 
     limits.init_app(app)
-    login_limits.init_app(app)
     if app.config.get("PROXY_COUNT"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import secrets
-from datetime import timedelta
 from pathlib import Path
 
 
@@ -81,7 +80,6 @@ def load_config(instance_path: Path) -> dict:
         "SESSION_IDLE_MINUTES": int(os.environ.get("SESSION_IDLE_MINUTES", "60")),
         "SESSION_MAX_HOURS": int(os.environ.get("SESSION_MAX_HOURS", "12")),
         "REMEMBER_DAYS": int(os.environ.get("REMEMBER_DAYS", "14")),
-        "REMEMBER_COOKIE_DURATION": timedelta(days=int(os.environ.get("REMEMBER_DAYS", "14"))),
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         # Documents of a consultation uploaded by staff (PDF, DOCX).
         "DOCUMENT_MAX_BYTES": 15 * 1024 * 1024,

@@ -256,11 +256,8 @@ def test_restore_refuses_when_the_database_is_not_at_the_migrations_head(runner,
             conn.execute(sa.text("UPDATE alembic_version SET version_num = :head"), {"head": head})
 
 
-def test_a_genuine_sqlite_backup_is_checked_and_restored(runner, tmp_path, make):
-    sqlite_only()
-    small_world(make)
-    (tmp_path / "backups").mkdir()
-    path = make_backup(runner, tmp_path / "backups" / "consult.backup")
+def assert_restores(runner, path) -> None:
+    """A change after the backup, then the restore: everything is as it was backed up."""
     before = everything()
     with db.engine.begin() as conn:
         conn.execute(sa.text("DELETE FROM entry"))
@@ -268,6 +265,14 @@ def test_a_genuine_sqlite_backup_is_checked_and_restored(runner, tmp_path, make)
     assert back.exit_code == 0, back.output
     db.session.remove()
     assert everything() == before
+
+
+def test_a_genuine_sqlite_backup_is_checked_and_restored(runner, tmp_path, make):
+    sqlite_only()
+    small_world(make)
+    (tmp_path / "backups").mkdir()
+    path = make_backup(runner, tmp_path / "backups" / "consult.backup")
+    assert_restores(runner, path)
     # Read as it is: no -wal or -shm file left beside it.
     assert [p.name for p in path.parent.iterdir()] == ["consult.backup"]
 
@@ -340,13 +345,7 @@ def test_a_genuine_pg_dump_backup_is_checked_and_restored(runner, tmp_path, make
     postgres_with_pg_dump()
     small_world(make)
     path = make_backup(runner, tmp_path / "consult.dump")
-    before = everything()
-    with db.engine.begin() as conn:
-        conn.execute(sa.text("DELETE FROM entry"))
-    back = runner.invoke(args=["restore", str(path), "--yes"])
-    assert back.exit_code == 0, back.output
-    db.session.remove()
-    assert everything() == before
+    assert_restores(runner, path)
 
 
 def test_without_pg_restore_a_pg_dump_backup_is_refused_saying_so(runner, tmp_path, make, monkeypatch):

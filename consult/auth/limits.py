@@ -2,8 +2,8 @@
 
 Every attempt is counted *before* its password is checked, in one atomic step of the limit's
 storage (consult.core.limits: a moving window in Redis when ``REDIS_URL`` is set, else in
-this process's memory),
-so that parallel guesses cannot all slip in between a test and a count.
+this process's memory), so that parallel guesses cannot all slip in between a test and a
+count.
 
 - **Per client address** (``LOGIN_ADDRESS_LIMIT``): attempts from one address, whatever the
   accounts; over it, that address waits. A stranger can only lock out themselves (IPv6
@@ -23,12 +23,10 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 
-from flask import Flask, current_app, request
+from flask import current_app, request
 from limits import RateLimitItem, RateLimitItemPerMinute
 
-from consult.core.limits import Counters, counters
-
-_EXTENSION = "consult_login_limits"
+from consult.core.limits import counters
 
 
 def client_address() -> str:
@@ -53,51 +51,36 @@ class Verdict:
     retry_after: int = 60  # seconds
 
 
-class LoginLimits:
-    """The login limits of one application, on its counters (consult.core.limits)."""
+def _pending(config) -> RateLimitItem:
+    """The mark of an unresolved attempt: one per address (and account) for a while."""
+    return RateLimitItemPerMinute(1, int(config["LOGIN_FAILURE_MINUTES"]))
 
-    def __init__(self, app: Flask):
-        self.config = app.config  # read at each attempt: settings may change while it runs
 
-    @property
-    def counters(self) -> Counters:
-        return counters()
-
-    @property
-    def strategy(self):
-        return self.counters.strategy
-
-    @property
-    def failure(self) -> RateLimitItem:
-        return RateLimitItemPerMinute(1, int(self.config["LOGIN_FAILURE_MINUTES"]))
-
-    def attempt(self, identity: str, address: str) -> Verdict:
-        """Count an attempt to log in as ``identity`` from ``address``; may it be checked?"""
-        config, hit = self.config, self.counters.hit
-        if not hit(config["LOGIN_ADDRESS_LIMIT"], "login", "address", address):
-            return Verdict(False, "address", self.counters.retry_after(
-                config["LOGIN_ADDRESS_LIMIT"], "login", "address", address))
-        account_open = hit(config["LOGIN_ACCOUNT_LIMIT"], "login", "account", identity)
-        site_open = hit(config["LOGIN_GLOBAL_LIMIT"], "login", "site")
-        # Every attempt also marks its address (for the account, and at all) as having one
-        # unresolved: the mark is set atomically by the first attempt only, and taken away
-        # by a correct password. Over a limit, only an unmarked address may still try — once.
-        pair_clean = self.strategy.hit(self.failure, "login", "pending", address, identity)
-        address_clean = self.strategy.hit(self.failure, "login", "pending", address)
-        if (account_open or pair_clean) and (site_open or address_clean):
-            return Verdict(True)
-        return Verdict(False, "locked", self.counters.retry_after(
+def attempt(identity: str, address: str) -> Verdict:
+    """Count an attempt to log in as ``identity`` from ``address``; may it be checked?
+    (Settings are read at every attempt: they may change while the app runs.)"""
+    config, count = current_app.config, counters()
+    if not count.hit(config["LOGIN_ADDRESS_LIMIT"], "login", "address", address):
+        return Verdict(False, "address", count.retry_after(
+            config["LOGIN_ADDRESS_LIMIT"], "login", "address", address))
+    account_open = count.hit(config["LOGIN_ACCOUNT_LIMIT"], "login", "account", identity)
+    site_open = count.hit(config["LOGIN_GLOBAL_LIMIT"], "login", "site")
+    # Every attempt also marks its address (for the account, and at all) as having one
+    # unresolved: the mark is set atomically by the first attempt only, and taken away by a
+    # correct password. Over a limit, only an unmarked address may still try — once.
+    pending = _pending(config)
+    pair_clean = count.strategy.hit(pending, "login", "pending", address, identity)
+    address_clean = count.strategy.hit(pending, "login", "pending", address)
+    if (account_open or pair_clean) and (site_open or address_clean):
+        return Verdict(True)
+    if not account_open:
+        return Verdict(False, "locked", count.retry_after(
             config["LOGIN_ACCOUNT_LIMIT"], "login", "account", identity))
-
-    def succeeded(self, identity: str, address: str) -> None:
-        """The password was right: this address is not one that guesses."""
-        self.strategy.clear(self.failure, "login", "pending", address, identity)
-        self.strategy.clear(self.failure, "login", "pending", address)
+    return Verdict(False, "locked", count.retry_after(config["LOGIN_GLOBAL_LIMIT"], "login", "site"))
 
 
-def init_app(app: Flask) -> None:
-    app.extensions[_EXTENSION] = LoginLimits(app)
-
-
-def login_limits() -> LoginLimits:
-    return current_app.extensions[_EXTENSION]
+def succeeded(identity: str, address: str) -> None:
+    """The password was right: this address is not one that guesses."""
+    pending, strategy = _pending(current_app.config), counters().strategy
+    strategy.clear(pending, "login", "pending", address, identity)
+    strategy.clear(pending, "login", "pending", address)

@@ -6,9 +6,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.orm import selectinload
 
-from consult.auth import services, sessions
+from consult.auth import limits, services, sessions
 from consult.auth.forms import LoginForm, UserForm
-from consult.auth.limits import client_address, login_limits
+from consult.auth.limits import client_address
 from consult.auth.models import User
 from consult.core.permissions import admin_required
 from consult.core.views import get_or_404, handle_form, safe_next
@@ -32,7 +32,7 @@ def login():
         # Counted before the password is checked (consult.auth.limits), on the account
         # exactly as authentication names it.
         identity, address = services.login_identity(form.email.data), client_address()
-        verdict = login_limits().attempt(identity, address)
+        verdict = limits.attempt(identity, address)
         if not verdict.allowed:
             status, headers = 429, {"Retry-After": str(verdict.retry_after)}
             form.form_errors.append(
@@ -43,7 +43,7 @@ def login():
         else:
             user = services.authenticate(identity, form.password.data)
             if user is not None:
-                login_limits().succeeded(identity, address)
+                limits.succeeded(identity, address)
                 _log_in(user, remember=form.remember.data)
                 return redirect(_safe_next(request.args.get("next")), 303)
             form.form_errors.append(_("Wrong e-mail or password."))

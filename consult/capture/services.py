@@ -249,9 +249,14 @@ def _height(entry_id: int) -> int:
     return db.session.scalar(sa.select(sa.func.max(down.c.level))) or 1
 
 
+def depth_limit() -> str:
+    """What the board says of the limit (the service's refusals, and the script's Tab)."""
+    return ngettext("Sub-points may have at most %(num)d level.",
+                    "Sub-points may have at most %(num)d levels.", MAX_ENTRY_DEPTH)
+
+
 def _too_deep(detail: str | None = None, field: str | None = None) -> ServiceError:
-    limit = ngettext("Sub-points may have at most %(num)d level.",
-                     "Sub-points may have at most %(num)d levels.", MAX_ENTRY_DEPTH)
+    limit = depth_limit()
     return ServiceError(f"{limit} {detail}" if detail else limit, field)
 
 

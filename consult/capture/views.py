@@ -11,7 +11,6 @@ from uuid import uuid4
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -124,8 +123,7 @@ def _js_strings() -> dict[str, str]:
         "announce_removed": _("Entries removed: %(n)s."),
         "announce_many": _("The board was updated by another facilitator."),
         "subpoint_of": _("(sub-point of entry %(n)s)"),
-        "max_depth": ngettext("Sub-points may have at most %(num)d level.",
-                              "Sub-points may have at most %(num)d levels.", MAX_ENTRY_DEPTH),
+        "max_depth": services.depth_limit(),
     }
 
 

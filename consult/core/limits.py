@@ -31,18 +31,15 @@ class Counters:
         self.storage = storage_from_string(app.config["RATELIMIT_STORAGE_URI"])
         self.strategy = MovingWindowRateLimiter(self.storage)
 
-    def hit(self, items: list[RateLimitItem] | str, *keys: str) -> bool:
-        """Count one more under every window; True when none is over its limit. Every
-        window counts (no short cut): the hour must see what the minute saw."""
-        if isinstance(items, str):
-            items = parsed(items)
-        return all([self.strategy.hit(item, *keys) for item in items])
+    def hit(self, limits: str, *keys: str) -> bool:
+        """Count one more under every window of ``limits`` ("10 per minute; 50 per hour");
+        True when none is over. Every window counts (no short cut): the hour must see what
+        the minute saw."""
+        return all([self.strategy.hit(item, *keys) for item in parsed(limits)])
 
-    def retry_after(self, items: list[RateLimitItem] | str, *keys: str) -> int:
+    def retry_after(self, limits: str, *keys: str) -> int:
         """Seconds until the first of the full windows lets one more through."""
-        if isinstance(items, str):
-            items = parsed(items)
-        resets = [self.strategy.get_window_stats(item, *keys).reset_time for item in items
+        resets = [self.strategy.get_window_stats(item, *keys).reset_time for item in parsed(limits)
                   if not self.strategy.test(item, *keys)]
         return max(1, int(min(resets) - time.time()) + 1) if resets else 60
 

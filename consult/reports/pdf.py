@@ -101,11 +101,17 @@ class _ProgressHandler(logging.Handler):
             return
         match = _STEP_RE.match(record.getMessage())
         if match:
-            step = _STEPS.get(match.group(1), "layout")
-            try:
-                callback(step, int(match.group(2) or 0))
-            except Exception:  # a progress report must never break the rendering
-                logging.getLogger(__name__).exception("progress callback failed")
+            _tell(callback, _STEPS.get(match.group(1), "layout"), int(match.group(2) or 0))
+
+
+def _tell(progress: Progress | None, step: str, page: int) -> None:
+    """Report progress; a progress report must never break the rendering."""
+    if progress is None:
+        return
+    try:
+        progress(step, page)
+    except Exception:
+        logging.getLogger(__name__).exception("progress callback failed")
 
 
 _handler = _ProgressHandler()
@@ -190,11 +196,7 @@ def render_in_child(html: str, static_folder: str | Path, progress: Progress | N
         for raw in child.stderr:  # here, in the caller's thread (its callback writes to the DB)
             line = raw.decode("utf-8", "replace").rstrip("\n")
             if match := _PROGRESS_LINE.match(line):
-                if progress is not None:
-                    try:
-                        progress(match.group(1), int(match.group(2)))
-                    except Exception:
-                        logging.getLogger(__name__).exception("progress callback failed")
+                _tell(progress, match.group(1), int(match.group(2)))
             elif match := _PAGES_LINE.match(line):
                 pages = int(match.group(1))
             elif match := _FAILED_LINE.match(line):

@@ -150,10 +150,7 @@ def report_export(consultation: Consultation, fmt: str, today: date | None = Non
 def report_files(consultation: Consultation) -> tuple[str, dict[str, bytes]]:
     """What publishing the report needs — the HTML of its PDF, its DOCX and both CSV files —
     from one reading of the data."""
-    from consult.postulates.services import report_data
-
-    with force_locale(document_language(consultation)):
-        data = report_data(consultation)
+    data = report_table(consultation)
     return (report_html(consultation, for_pdf=True, data=data),
             {fmt: report_export(consultation, fmt, data=data) for fmt in REPORT_EXPORTS})
 
@@ -209,19 +206,20 @@ def render_job_pdf(html: str, progress: Progress | None = None) -> RenderedPdf:
                                memory_mb=int(config["RENDER_MEMORY_MB"]))
 
 
-def exports_inline(consultation: Consultation) -> bool:
-    """Whether the report's table as DOCX or CSV is made inside its request: by the size of
-    its text (RENDER_INLINE_MAX_KB × 32: python-docx writes some 2 MB of text a second)."""
-    return report_text_size(consultation) <= current_app.config["RENDER_INLINE_MAX_KB"] * 1024 * 32
-
-
-def report_text_size(consultation: Consultation) -> int:
-    """Characters of text in the report's table (what its DOCX and CSV hold)."""
+def report_table(consultation: Consultation):
+    """The data of the report's table, in the consultation's language (what its DOCX and
+    CSV are made of: read once, for the size check and the file)."""
     from consult.postulates.services import report_data
 
     with force_locale(document_language(consultation)):
-        data = report_data(consultation)
-    return sum(len(str(value or "")) for row in data.rows for value in vars(row).values())
+        return report_data(consultation)
+
+
+def exports_inline(data) -> bool:
+    """Whether the report's table as DOCX or CSV is made inside its request: by the size of
+    its text (RENDER_INLINE_MAX_KB × 32: python-docx writes some 2 MB of text a second)."""
+    size = sum(len(str(value or "")) for row in data.rows for value in vars(row).values())
+    return size <= current_app.config["RENDER_INLINE_MAX_KB"] * 1024 * 32
 
 
 def renders_inline(html: str) -> bool:

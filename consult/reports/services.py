@@ -337,12 +337,18 @@ def run_job(job_id: int) -> None:
             log.exception("render job %s failed", job_id)
         else:
             log.warning("render job %s stopped at its %s limit: %s", job_id, reason, exc)
-        db.session.rollback()
-        db.session.execute(
-            sa.update(RenderJob).where(RenderJob.id == job_id).values(
-                status=JobStatus.FAILED, finished_at=utcnow(), error=reason)
-            .execution_options(synchronize_session=False))
-        db.session.commit()
+        _fail(job_id, reason)
+
+
+def _fail(job_id: int, reason: str) -> None:
+    """The job ends as failed, with why ("time", "memory" or "failed": the page explains);
+    whatever it had half made is rolled back."""
+    db.session.rollback()
+    db.session.execute(
+        sa.update(RenderJob).where(RenderJob.id == job_id).values(
+            status=JobStatus.FAILED, finished_at=utcnow(), error=reason)
+        .execution_options(synchronize_session=False))
+    db.session.commit()
 
 
 def _run_export_job(job: RenderJob) -> None:
@@ -359,11 +365,7 @@ def _run_export_job(job: RenderJob) -> None:
         db.session.commit()
     except Exception:
         log.exception("export job %s failed", job_id)
-        db.session.rollback()
-        db.session.execute(sa.update(RenderJob).where(RenderJob.id == job_id).values(
-            status=JobStatus.FAILED, finished_at=utcnow(), error="failed")
-            .execution_options(synchronize_session=False))
-        db.session.commit()
+        _fail(job_id, "failed")
 
 
 def _job_html(job: RenderJob) -> str:

@@ -179,12 +179,13 @@ def report_export(consultation_id: int, fmt: str):
     Excel in a Polish locale, by semicolons (quick: made in the request). The address ends
     as the file name does (rendering.FILE_ENDINGS)."""
     consultation = _consultation(consultation_id)
-    if not rendering.exports_inline(consultation):
+    data = rendering.report_table(consultation)
+    if not rendering.exports_inline(data):
         return render_template(
             "reports/prepare.html", subject=consultation.title, failed=False, file_format=fmt,
             action=url_for(".report_draft", consultation_id=consultation.id, fmt=fmt),
             back=url_for("consultations.detail", consultation_id=consultation.id))
-    body = rendering.report_export(consultation, fmt)
+    body = rendering.report_export(consultation, fmt, data=data)
     return file_response(body, rendering.report_file_name(consultation, fmt=fmt),
                          services.MEDIA_TYPES[fmt], **{"Cache-Control": "no-store"})
 

@@ -375,7 +375,7 @@
     body.append("kind", draft.kind || "");
     body.append("text", draft.text);
     body.append("client_key", key);
-    body.append("typed_by", draft.author || userId);
+    body.append("typed_by", userId); // the outbox is this person's (the server checks it)
     body.append("since", revision());
     try {
       const response = await fetch(form.action, {
@@ -451,7 +451,7 @@
     const kind = (form.querySelector("input[name=kind]:checked") || {}).value || "";
     const draft = {
       key: newKey(), section: form.dataset.section, parent: form.querySelector("input[name=parent_id]").value,
-      kind, text, created: Date.now(), author: userId,
+      kind, text, created: Date.now(),
     };
     saveOutbox([...outbox(), draft]);
     input.value = "";
