@@ -147,18 +147,20 @@ def _register_blueprints(app: Flask) -> None:
     from consult.capture.views import bp as capture_bp
     from consult.consultations.views import bp as consultations_bp
     from consult.meetings.views import bp as meetings_bp
-    from consult.postulates.views import bp as postulates_bp
+    from consult.pages.views import bp as pages_bp
     from consult.public.views import bp as public_bp
+    from consult.remarks.views import bp as remarks_bp
     from consult.reports.views import bp as reports_bp
     from consult.site.views import bp as site_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(consultations_bp)
     app.register_blueprint(meetings_bp)
+    app.register_blueprint(pages_bp)
     app.register_blueprint(capture_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(public_bp)
-    app.register_blueprint(postulates_bp)
+    app.register_blueprint(remarks_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(site_bp)
 
@@ -249,9 +251,11 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = formatting.local_datetime
     app.jinja_env.filters["file_size"] = formatting.file_size
     app.jinja_env.add_extension("jinja2.ext.loopcontrols")
+    from consult.core import labels
     from consult.core.urls import external_url, site_url
 
-    app.jinja_env.globals.update(external_url=external_url, site_url=site_url)
+    app.jinja_env.globals.update(external_url=external_url, site_url=site_url,
+                                 **labels.template_globals())
 
     @app.after_request
     def no_store_for_staff(response):

@@ -161,12 +161,12 @@ def _demo_meeting() -> Meeting:
 
 def _publish_demo_summary(meeting: Meeting) -> None:
     """Version 1 of the demo summary, so that the documents and public pages show one."""
-    from consult.core.enums import JobKind
-    from consult.reports import services
+    from consult.reports import jobs, publications
+    from consult.reports.catalogue import SUMMARY
 
-    if services.latest(services.meeting_series(meeting)) is None:
+    if publications.latest(SUMMARY.series(meeting)) is None:
         facilitator = auth_services.get_by_email(DEMO_ACCOUNTS[1][0])
-        job = services.render_now(JobKind.PUBLISH_SUMMARY, facilitator, meeting=meeting, runner="cli")
+        job = jobs.render_now(SUMMARY, meeting, facilitator, publishes=True, runner="cli")
         if job.publication is None:
             click.echo("the demo summary could not be published (see the log)", err=True)
 
@@ -203,13 +203,13 @@ def _write_report(html: str, output: str, html_output: str | None) -> None:
               help="Also write the HTML the PDF is made from.")
 def report_render(meeting_id: int, output: str, html_output: str | None) -> None:
     """Render the summary of a meeting as PDF (and optionally its HTML); publishes nothing."""
-    from consult.reports import rendering
+    from consult.reports.catalogue import SUMMARY
 
     meeting = db.session.get(Meeting, meeting_id)
     if meeting is None:
         raise click.ClickException(f"no meeting with id {meeting_id}")
     with current_app.test_request_context():
-        html = rendering.summary_html(meeting, for_pdf=True)
+        html = SUMMARY.html(meeting, for_pdf=True)
     _write_report(html, output, html_output)
 
 
@@ -221,13 +221,13 @@ def report_render(meeting_id: int, output: str, html_output: str | None) -> None
               help="Also write the HTML the PDF is made from.")
 def report_compile(consultation_id: int, output: str, html_output: str | None) -> None:
     """Render all meeting summaries of a consultation as one PDF with cover and contents."""
-    from consult.reports import rendering
+    from consult.reports.catalogue import COMPILATION
 
     consultation = db.session.get(Consultation, consultation_id)
     if consultation is None:
         raise click.ClickException(f"no consultation with id {consultation_id}")
     with current_app.test_request_context():
-        html = rendering.compilation_html(consultation, for_pdf=True)
+        html = COMPILATION.html(consultation, for_pdf=True)
     _write_report(html, output, html_output)
 
 
@@ -236,17 +236,16 @@ def report_compile(consultation_id: int, output: str, html_output: str | None) -
 @click.option("--as", "email", required=True, help="E-mail of the facilitator or admin publishing it.")
 def report_publish(meeting_id: int, email: str) -> None:
     """Publish the meeting's summary as its next version (rendered here, not by a worker)."""
-    from consult.core.enums import JobKind
-    from consult.core.permissions import can_publish
-    from consult.reports import services
+    from consult.reports import jobs
+    from consult.reports.catalogue import SUMMARY
 
     meeting = db.session.get(Meeting, meeting_id)
     if meeting is None:
         raise click.ClickException(f"no meeting with id {meeting_id}")
     user = auth_services.get_by_email(email)
-    if user is None or not can_publish(user, meeting.consultation):
+    if user is None or not SUMMARY.may_publish(user, meeting.consultation):
         raise click.ClickException(f"{email} may not publish summaries of this consultation")
-    job = services.render_now(JobKind.PUBLISH_SUMMARY, user, meeting=meeting, runner="cli")
+    job = jobs.render_now(SUMMARY, meeting, user, publishes=True, runner="cli")
     if job.publication is None:
         raise click.ClickException(job.error or "not published")
     click.echo(f"published version {job.publication.version}: {job.publication.file_name} "
@@ -257,12 +256,12 @@ def report_publish(meeting_id: int, email: str) -> None:
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 def worker(burst: bool) -> None:
     """Render documents queued on Redis (REDIS_URL); one process renders one at a time."""
-    from consult.reports import jobs
+    from consult.reports import runners
 
     if not current_app.config.get("REDIS_URL"):
         raise click.ClickException("REDIS_URL is not set: without it, the web process renders "
                                    "documents itself and no worker is needed")
-    jobs.work(current_app._get_current_object(), burst=burst)
+    runners.work(current_app._get_current_object(), burst=burst)
 
 
 @click.command("backup")

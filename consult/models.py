@@ -4,7 +4,7 @@ from consult.auth.models import LoginSession, User
 from consult.consultations.models import Consultation, ConsultationDocument, Plane, Priority, consultation_facilitator
 from consult.core.models import Revision
 from consult.meetings.models import AgendaItem, Entry, Meeting, Part, Section
-from consult.postulates.models import Postulate, Submission
+from consult.remarks.models import Remark, Submission
 from consult.reports.models import Publication, RenderJob
 
 __all__ = [
@@ -16,7 +16,7 @@ __all__ = [
     "Meeting",
     "Part",
     "Plane",
-    "Postulate",
+    "Remark",
     "Priority",
     "Publication",
     "RenderJob",

@@ -68,8 +68,9 @@ def main() -> None:
     from consult import create_app
     from consult.extensions import db
     from consult.meetings import interchange
+    from consult.meetings.services import entry_count
     from consult.reports import rendering
-    from consult.reports.services import entry_count
+    from consult.reports.catalogue import SUMMARY
 
     workdir = Path(tempfile.mkdtemp(prefix="consult-render-"))
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir / 'render.sqlite3'}",
@@ -91,11 +92,11 @@ def main() -> None:
         for label, meeting in meetings:
             def consult_render(meeting=meeting):
                 with app.test_request_context():
-                    html = rendering.summary_html(meeting, for_pdf=True)
+                    html = SUMMARY.html(meeting, for_pdf=True)
                     return rendering.render_pdf(html)
 
             with app.test_request_context():
-                html = rendering.summary_html(meeting, for_pdf=True)
+                html = SUMMARY.html(meeting, for_pdf=True)
             # The same HTML with its static files read by WeasyPrint's own fetcher from disk.
             raw_html = html.replace('"/static/', f'"{static_uri}/')
             assert raw_html != html

@@ -108,9 +108,9 @@ def app(migrated, tmp_path):
     try:
         yield app
     finally:
-        from consult.reports import jobs
+        from consult.reports import runners
 
-        jobs.drain(app)  # no rendering thread may write after the tables are emptied
+        runners.drain(app)  # no rendering thread may write after the tables are emptied
         db.session.remove()
         empty_all_tables()
         db.engine.dispose()

@@ -14,9 +14,6 @@ import os
 import random
 import re
 import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -26,73 +23,14 @@ from pathlib import Path
 
 import requests
 
+# The gunicorn process runner is shared with scripts/bench (which must not import tests/);
+# GUNICORN is imported from here by the tests that start a Server.
+from consult.devtools.servers import GUNICORN, GunicornProcess  # noqa: F401
 from tests.pages import control_value
 
-ROOT = Path(__file__).resolve().parent.parent
-GUNICORN = Path(sys.executable).parent / "gunicorn"
 REVISION = re.compile(r'id="board-state"[^>]*data-rev="(\d+)"')
 RECEIPT = re.compile(r"[A-Z]{1,10}/\d{4}/\d{4}")
 TIMEOUT = (5, 30)  # connect, read (seconds)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def children(pid: int) -> list[int]:
-    """Processes whose parent is ``pid`` (gunicorn's workers), read from /proc."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        # "pid (comm) state ppid …": comm may hold spaces and parentheses.
-        fields = stat[stat.rindex(")") + 2:].split()
-        if fields[0] != "Z" and int(fields[1]) == pid:
-            found.append(int(entry.name))
-    return found
-
-
-class GunicornProcess:
-    """A gunicorn master (and its workers) on 127.0.0.1:<free port>, its output in
-    ``log_path``; used by the load test and by `make bench`."""
-
-    def __init__(self, args: list[str], env: dict[str, str], log_path: Path):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = log_path
-        self.log = log_path.open("wb")
-        self.process = subprocess.Popen(
-            [str(GUNICORN), "--bind", f"127.0.0.1:{self.port}", *args],
-            cwd=ROOT, env={**env, "PYTHONUNBUFFERED": "1"}, stdout=self.log,
-            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            start_new_session=True)  # Ctrl+C reaches the caller, which stops it
-
-    def worker_pids(self) -> list[int]:
-        return children(self.process.pid)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
-        self.log.close()
-
-    def log_text(self) -> str:
-        if not self.log.closed:
-            self.log.flush()
-        return self.log_path.read_text(errors="replace")
-
-    def tail(self, lines: int = 60) -> str:
-        return "\n".join(self.log_text().splitlines()[-lines:])
 
 
 class Server(GunicornProcess):

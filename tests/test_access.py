@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from flask import url_for
 from werkzeug.datastructures import FileStorage
 
-from consult.core.access import ACCESS, ROLES, rows_for
-from consult.core.enums import ConsultationStatus, JobKind, Role
+from consult.core.access import ACCESS, BY_KIND, ROLES
+from consult.core.enums import ConsultationStatus, Role
 from consult.core.models import utcnow
 from consult.extensions import db
 from tests.pages import flashes
@@ -23,7 +23,7 @@ PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pa
        b"0000000009 00000 n \n0000000052 00000 n \n0000000101 00000 n \n"
        b"trailer<</Size 4/Root 1 0 R>>\nstartxref\n164\n%%EOF\n")  # a real one-page PDF
 # Run after everything else (in this order): they take away what later requests would use.
-LAST = ("capture.delete_entry", "consultations.document_remove", "auth.logout")
+LAST = ("capture.delete_entry", "pages.document_remove", "auth.logout")
 
 
 def build_world(make):
@@ -31,8 +31,9 @@ def build_world(make):
     priority; the first also with a published summary, compilation and report, a render job,
     an NGO submission and a document."""
     from consult.consultations import services as consultations
-    from consult.postulates import services as postulates
-    from consult.reports import services as reports
+    from consult.remarks import intake
+    from consult.reports import jobs
+    from consult.reports.catalogue import COMPILATION, REPORT, SUMMARY
 
     users = {
         "official": make.user(Role.OFFICIAL, email="official@example.org"),
@@ -60,36 +61,38 @@ def build_world(make):
                                meeting=meeting, section=section, entry=entry, document=document)
 
     a, b = objects(mine), objects(theirs)
-    job = reports.render_now(JobKind.PUBLISH_SUMMARY, users["facilitator"], meeting=a.meeting, runner="cli")
-    reports.render_now(JobKind.PUBLISH_COMPILATION, users["facilitator"], consultation=mine, runner="cli")
-    reports.render_now(JobKind.PUBLISH_REPORT, users["official"], consultation=mine, runner="cli")
-    received = postulates.submit(mine, {
+    job = jobs.render_now(SUMMARY, a.meeting, users["facilitator"], publishes=True, runner="cli")
+    jobs.render_now(COMPILATION, mine, users["facilitator"], publishes=True, runner="cli")
+    jobs.render_now(REPORT, mine, users["official"], publishes=True, runner="cli")
+    received = intake.submit(mine, {
         "organisation": "Fundacja", "legal_form": "foundation", "krs": "0000123456",
         "address": "Kraków", "contact_person": "Anna", "email": "anna@example.org", "phone": None,
         "remarks": [{"target": "general", "remark": "Uwaga", "document_ref": None,
                      "proposed_wording": None, "justification": None}]})
     db.session.commit()
     return SimpleNamespace(users=users, a=a, b=b, job=job, publication=job.publication,
-                           token=received.token, postulate=received.submission.postulates[0])
+                           token=received.token, remark=received.submission.remarks[0])
 
 
-def url_values(world, rule, variant: str) -> dict:
+def url_values(world, rule) -> dict:
+    """The URL's values for ``rule`` (a document kind's rule: its kind and format too)."""
+    from consult.reports import catalogue
+
     a = world.a
+    kind = catalogue.KINDS.get((rule.defaults or {}).get("kind"))
     values = {
+        "subject_id": a.meeting.id if kind and kind.subject_name == "meeting" else a.consultation.id,
         "consultation_id": a.consultation.id, "meeting_id": a.meeting.id, "entry_id": a.entry.id,
         "plane_id": a.plane.id, "priority_id": a.priority.id, "document_id": a.document.id,
         "publication_id": world.publication.id, "job_id": world.job.id,
-        "postulate_id": world.postulate.id, "user_id": world.users["official"].id,
+        "remark_id": world.remark.id, "user_id": world.users["official"].id,
         "slug": a.consultation.slug, "token": world.token,
-        "fmt": "csv" if rule.endpoint == "reports.report_export" else "pdf", "filename": "css/app.css",
+        "filename": "css/app.css",
         "file_name": a.document.file_name if rule.endpoint == "public.document"
         else world.publication.file_name,
-        "action": "reject",
     }
-    if variant:
-        name, _sep, value = variant.partition("=")
-        values[name] = value
-    return {name: values[name] for name in rule.arguments}
+    defaults = rule.defaults or {}
+    return {**{name: values[name] for name in rule.arguments if name not in defaults}, **defaults}
 
 
 def denied(response) -> bool:
@@ -101,15 +104,19 @@ def denied(response) -> bool:
 
 
 def walk(app):
-    """Every (rule, method, variant, allowed roles) of the URL map, destructive ones last."""
+    """Every (rule, method, allowed roles) of the URL map, destructive ones last."""
     steps, missing = [], []
     for rule in app.url_map.iter_rules():
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            rows = rows_for(rule.endpoint, method)
-            if not rows:
+            roles = ACCESS.get((rule.endpoint, method))
+            if roles is None:
                 missing.append(f"{rule.endpoint} {method}")
-            for variant, roles in rows.items():
-                steps.append((rule, method, variant, roles))
+                continue
+            if roles == BY_KIND:
+                from consult.reports import catalogue
+
+                roles = catalogue.get(rule.defaults["kind"]).publishers
+            steps.append((rule, method, roles))
     steps.sort(key=lambda s: (s[1] == "POST", s[0].endpoint in LAST and LAST.index(s[0].endpoint)))
     return steps, missing
 
@@ -117,8 +124,8 @@ def walk(app):
 def test_every_endpoint_is_in_the_access_table(app):
     steps, missing = walk(app)
     assert not missing, "endpoints missing from consult/core/access.py: " + ", ".join(missing)
-    known = {(rule.endpoint, method) for rule, method, _v, _r in steps}
-    stale = [key for key in ACCESS if (key[0].partition("[")[0], key[1]) not in known]
+    known = {(rule.endpoint, method) for rule, method, _r in steps}
+    stale = [key for key in ACCESS if key not in known]
     assert not stale, f"rows for endpoints that do not exist: {stale}"
 
 
@@ -128,9 +135,9 @@ def test_every_endpoint_answers_each_role_as_the_table_says(app, make, login_as,
     who = client if role == "anonymous" else login_as(world.users[role])
     token = who.csrf_token()
     wrong = []
-    for rule, method, variant, roles in walk(app)[0]:
+    for rule, method, roles in walk(app)[0]:
         with app.test_request_context():
-            url = url_for(rule.endpoint, **url_values(world, rule, variant))
+            url = url_for(rule.endpoint, **url_values(world, rule))
         if method == "GET":
             response = who.get(url)
         else:
@@ -138,7 +145,7 @@ def test_every_endpoint_answers_each_role_as_the_table_says(app, make, login_as,
         assert response.status_code < 500, f"{method} {url} as {role}: {response.status_code}"
         allowed = role in roles
         if denied(response) == allowed:
-            wrong.append(f"{method} {url} ({rule.endpoint}{'[' + variant + ']' if variant else ''}): "
+            wrong.append(f"{method} {url} ({rule.endpoint}): "
                          f"{'allowed' if allowed else 'denied'} by the table, got {response.status_code} "
                          f"{response.location or ''}")
     assert not wrong, f"as {role}:\n" + "\n".join(wrong)
@@ -152,7 +159,7 @@ def test_every_endpoint_answers_each_role_as_the_table_says(app, make, login_as,
     ("capture.delete_entry", "meeting_id", "entry_id"),
     ("consultations.plane_edit", "consultation_id", "plane_id"),
     ("consultations.priority_edit", "consultation_id", "priority_id"),
-    ("consultations.document_remove", "consultation_id", "document_id"),
+    ("pages.document_remove", "consultation_id", "document_id"),
 ])
 def test_an_object_of_another_consultation_is_not_reached_through_ones_own(
         app, make, login_as, endpoint, parent, child):
@@ -196,15 +203,15 @@ def test_every_state_changing_endpoint_refuses_a_request_without_a_csrf_token(ap
     world = build_world(make)
     who = client if role == "anonymous" else login_as(world.users[role])
     before = everything()
-    posts = [(rule, variant) for rule, method, variant, _roles in walk(app)[0] if method == "POST"
+    posts = [rule for rule, method, _roles in walk(app)[0] if method == "POST"
              and rule.endpoint != "auth.logout"]
     assert len(posts) > 30
-    for rule, variant in posts:
+    for rule in posts:
         with app.test_request_context():
-            url = url_for(rule.endpoint, **url_values(world, rule, variant))
+            url = url_for(rule.endpoint, **url_values(world, rule))
         for data in ({}, {"csrf_token": "forged-token"}):
             response = who.post(url, data=data)
-            if rule.endpoint == "postulates.submit":  # checks its own token, keeping what was typed
+            if rule.endpoint == "remarks.submit":  # checks its own token, keeping what was typed
                 assert response.status_code == 422 and "Formularz wygasł" in response.get_data(as_text=True)
             elif rule.endpoint == "auth.login" and role != "anonymous":
                 assert response.status_code in (302, 400)  # already logged in: sent on
@@ -222,13 +229,13 @@ def test_admins_browse_and_filter_the_audit_trail(app, make, login_as):
 
     world = build_world(make)
     editor = login_as(world.users["facilitator"])
-    editor.submit(f"/remarks/{world.postulate.id}/reject", {"reject-reason": "Nie na temat"})
+    editor.submit(f"/remarks/{world.remark.id}/reject", {"reject-reason": "Nie na temat"})
     admin = login_as(world.users["admin"])
     page = admin.get("/admin/revisions?object_type=postulate").get_data(as_text=True)
     rows = parse(page).select("table.revisions tbody tr")
     assert len(rows) == 1
     cells = [text(td) for td in rows[0].find_all("td")]
-    assert cells[1] == "Test User" and cells[2] == f"postulate #{world.postulate.id}" and cells[3] == "reject"
+    assert cells[1] == "Test User" and cells[2] == f"postulate #{world.remark.id}" and cells[3] == "reject"
     assert "status submitted → rejected" in cells[4] and "rejection_reason Nie na temat" in cells[4]
     submitted = admin.get("/admin/revisions?object_type=submission&action=submit").get_data(as_text=True)
     [row] = parse(submitted).select("table.revisions tbody tr")

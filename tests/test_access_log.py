@@ -33,12 +33,12 @@ REDACTED = f"/public/tracking/{MARKER}"
 @pytest.fixture
 def token(make) -> str:
     """The token of a real submission's tracking link."""
-    from consult.postulates import services as postulates
+    from consult.remarks import intake
 
     consultation = make.consultation(
         status=ConsultationStatus.OPEN, submissions_open_at=utcnow() - timedelta(days=1),
         submissions_close_at=utcnow() + timedelta(days=7))
-    received = postulates.submit(consultation, {
+    received = intake.submit(consultation, {
         "organisation": "Fundacja", "legal_form": "foundation", "krs": "0000123456",
         "address": "Kraków", "contact_person": "Anna", "email": None, "phone": "600 100 200",
         "remarks": [{"target": "general", "remark": "Uwaga", "document_ref": None,
@@ -49,7 +49,7 @@ def token(make) -> str:
 
 def test_the_pattern_follows_the_tracking_route(app, token):
     with app.test_request_context():
-        path = url_for("postulates.track", token=token, received=1)
+        path = url_for("remarks.track", token=token, received=1)
     assert redact(path) == f"{REDACTED}?received=1"
     assert redact(f"GET https://konsultacje.example/public/tracking/{token}#a HTTP/1.1") == (
         f"GET https://konsultacje.example{REDACTED}#a HTTP/1.1")

@@ -1,4 +1,4 @@
-"""Backup and restore round-trip every consultation, meeting, entry, postulate and publication."""
+"""Backup and restore round-trip every consultation, meeting, entry, remark and publication."""
 
 from __future__ import annotations
 
@@ -24,10 +24,10 @@ def everything() -> dict[str, list[tuple]]:
 def spoil(world) -> None:
     """What a bad day does after the backup: things deleted, changed and added."""
     from consult.meetings.models import Entry
-    from consult.postulates.models import Postulate, Submission
+    from consult.remarks.models import Remark, Submission
 
     with db.engine.begin() as conn:
-        conn.execute(sa.delete(Postulate.__table__))
+        conn.execute(sa.delete(Remark.__table__))
         conn.execute(sa.delete(Submission.__table__))
         conn.execute(sa.update(Entry.__table__).values(text="zepsute"))
     world.a.meeting.title = "Po awarii"

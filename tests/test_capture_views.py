@@ -3,6 +3,13 @@
 htmx requests are sent as the board's script sends them: ``HX-Request: true``, the CSRF
 token and the revision the page has seen (``since``); the answer carries out-of-band
 updates. Plain forms (no JavaScript) get 303 back to the board, where the change shows.
+
+What these tests check of an htmx answer is the server's part: which out-of-band updates it
+sends, with which ids and ``hx-swap-oob`` (a list sent whole replaces the page's, entries
+added at the end are appended to the list the page has), into which element of the page.
+What the page shows once htmx has swapped them in (numbering, sub-points, an entry brought
+twice shown once) is checked in Chromium with the real htmx and the board's script:
+tests/browser/test_board_swaps_browser.py.
 """
 
 from __future__ import annotations
@@ -107,32 +114,22 @@ def html(response) -> Tag:
     return parse(re.sub(r"</?template>", "", body))
 
 
-def applied(page: Tag, *answers) -> Tag:
-    """The page as the browser shows it once htmx has swapped in each answer's out-of-band
-    updates (as capture.js lets it: an entry the page has already is not added again)."""
-    page = parse(str(page))
-    for answer in answers:
-        updates = [u for u in html(answer).find_all(attrs={"hx-swap-oob": True})
-                   if u.find_parent(attrs={"hx-swap-oob": True}) is None]
-        for update in updates:
-            how = update["hx-swap-oob"]
-            del update["hx-swap-oob"]
-            if how == "true":
-                find(page, f"#{update['id']}").replace_with(update)
-                continue
-            style, selector = how.split(":", 1)
-            assert style == "beforeend", how
-            target = find(page, selector)
-            for child in list(update.children):
-                if not (isinstance(child, Tag) and child.get("id") and page.find(id=child["id"])):
-                    target.append(child)
-    return page
-
-
 def appended(answer, selector: str) -> list[Tag]:
     """The items an answer adds at the end of the list ``selector`` (not the list whole)."""
     return [li for update in html(answer).select(f"[hx-swap-oob='beforeend:{selector}']")
             for li in update.find_all("li", recursive=False)]
+
+
+def appended_texts(answer, selector: str) -> list[str]:
+    """The texts of the items an answer adds at the end of the list ``selector``."""
+    return [text(li.find(class_="entry__text")) for li in appended(answer, selector)]
+
+
+def whole_list(answer, section) -> Tag | None:
+    """The entries list of ``section`` when an answer sends it whole (it replaces the page's)."""
+    found = html(answer).select_one(f"ol#entries-{section.id}")
+    assert found is None or found["hx-swap-oob"] == "true", found
+    return found
 
 
 def get_page(client, url: str, status: int = 200, **kwargs) -> Tag:
@@ -294,7 +291,8 @@ def test_an_htmx_add_answers_with_the_new_entry_out_of_band_and_the_new_revision
     [new] = appended(response, f"#entries-{board.plane_section.id}")
     assert text(new.find(class_="entry__text")) == "Nowy wniosek"
     assert new.select_one("[data-action=up]")["aria-label"] == "Przesuń wpis 2 w górę"
-    assert outline(applied(page, response), board.plane_section) == ["1. Był wcześniej", "2. Nowy wniosek"]
+    assert new["id"] == f"entry-{live_entry('Nowy wniosek').id}"
+    assert outline(page, board.plane_section) == ["1. Był wcześniej"]  # the list it goes at the end of
     assert (state(answer)["data-rev"], state(answer)["hx-swap-oob"]) == (str(seen + 1), "true")
     assert state(answer)["data-active"] == str(board.plane_section.id)
     assert revision(board.meeting) == seen + 1
@@ -307,9 +305,11 @@ def test_an_htmx_answer_also_brings_what_others_changed_since_the_revision_seen(
     admin_client.submit(f"{board.url}/board/entries", add_form(board.topic_section, "Od kogoś innego"))
     response = hx(editor, f"{board.url}/board/entries", add_form(board.plane_section, "Mój"), since=seen)
     answer = html(response)
-    shown = applied(page, response)
-    assert outline(shown, board.topic_section) == ["1. Od kogoś innego"]
-    assert outline(shown, board.plane_section) == ["1. Mój"]
+    # Both go at the end of the (empty) lists the page has.
+    assert entry_lists(answer) == []
+    assert appended_texts(response, f"#entries-{board.topic_section.id}") == ["Od kogoś innego"]
+    assert appended_texts(response, f"#entries-{board.plane_section.id}") == ["Mój"]
+    assert outline(page, board.topic_section) == outline(page, board.plane_section) == []
     assert state(answer)["data-rev"] == str(seen + 2)
 
 
@@ -331,17 +331,20 @@ def test_sub_points_added_go_to_the_end_of_their_entrys_list_or_bring_the_list_w
     response = hx(editor, f"{board.url}/board/entries",
                   add_form(board.topic_section, "Drugi podpunkt", parent_id=parent.id))
     [new] = appended(response, f"#entry-{parent.id} > ul.subpoints")
+    assert text(new.find(class_="entry__text")) == "Drugi podpunkt"
     assert new.select_one("[data-action=outdent]") is not None  # a sub-point's own controls
     assert entry_lists(html(response)) == []
-    page = applied(page, response)
-    assert outline(page, board.topic_section) == [
-        "1. Z podpunktami", "  – Pierwszy podpunkt", "  – Drugi podpunkt", "2. Bez podpunktów"]
+    assert outline(page, board.topic_section) == ["1. Z podpunktami", "  – Pierwszy podpunkt", "2. Bez podpunktów"]
+    assert page.select(f"#entry-{parent.id} > ul.subpoints")  # the list it goes at the end of
     # The first sub-point of an entry needs a list the page does not have: the list comes whole.
+    assert page.select(f"#entry-{bare.id} > ul.subpoints") == []
     response = hx(editor, f"{board.url}/board/entries",
                   add_form(board.topic_section, "Nowy podpunkt", parent_id=bare.id))
     assert entry_lists(html(response)) == [f"entries-{board.topic_section.id}"]
-    assert outline(applied(page, response), board.topic_section)[-2:] == [
-        "2. Bez podpunktów", "  – Nowy podpunkt"]
+    assert whole_list(response, board.topic_section) is not None
+    assert outline(html(response), board.topic_section) == [
+        "1. Z podpunktami", "  – Pierwszy podpunkt", "  – Drugi podpunkt", "2. Bez podpunktów",
+        "  – Nowy podpunkt"]
 
 
 @pytest.mark.parametrize("then", ["delete", "edit", "move"])
@@ -349,6 +352,7 @@ def test_after_any_other_change_than_an_addition_the_list_comes_whole(board, edi
     first = make.entry(board.topic_section, "Pierwszy")
     second = make.entry(board.topic_section, "Drugi")
     page = board_page(editor, board)
+    assert outline(page, board.topic_section) == ["1. Pierwszy", "2. Drugi"]  # the list replaced
     seen = revision(board.meeting)
     hx(editor, f"{board.url}/board/entries", add_form(board.topic_section, "Trzeci"))
     if then == "delete":
@@ -365,25 +369,35 @@ def test_after_any_other_change_than_an_addition_the_list_comes_whole(board, edi
     response = editor.get(f"{board.url}/board/changes?since={seen}", headers=HX)
     assert entry_lists(html(response)) == [f"entries-{board.topic_section.id}"]
     assert appended(response, f"#entries-{board.topic_section.id}") == []
-    assert outline(applied(page, response), board.topic_section) == expected
-    # A page that saw the change gets only what is added after it.
-    caught_up = applied(page, response)
+    assert whole_list(response, board.topic_section) is not None
+    assert outline(html(response), board.topic_section) == expected
+    # A page that saw the change gets only what is added after it, numbered on.
     seen = revision(board.meeting)
     hx(editor, f"{board.url}/board/entries", add_form(board.topic_section, "Czwarty"))
     response = editor.get(f"{board.url}/board/changes?since={seen}", headers=HX)
     assert entry_lists(html(response)) == []
-    assert outline(applied(caught_up, response), board.topic_section) == expected + [f"{len(expected) + 1}. Czwarty"]
+    [added] = appended(response, f"#entries-{board.topic_section.id}")
+    assert text(added.find(class_="entry__text")) == "Czwarty"
+    assert added.select_one("[data-action=up]")["aria-label"] == f"Przesuń wpis {len(expected) + 1} w górę"
 
 
-def test_two_answers_bringing_the_same_new_entry_show_it_once(board, editor, admin_client):
+def test_two_answers_bringing_the_same_new_entry_bring_it_under_one_id(board, editor, admin_client):
+    """A poll and a write asked from the same revision both bring what was added since: the
+    same element, by which the board's script adds it once (shown once:
+    tests/browser/test_board_swaps_browser.py)."""
     page = board_page(editor, board)
     seen = revision(board.meeting)
     admin_client.submit(f"{board.url}/board/entries", add_form(board.topic_section, "Raz"))
     poll = editor.get(f"{board.url}/board/changes?since={seen}", headers=HX)
     write = hx(editor, f"{board.url}/board/entries", add_form(board.plane_section, "Mój"), since=seen)
-    shown = applied(page, poll, write)
-    assert outline(shown, board.topic_section) == ["1. Raz"]
-    assert outline(shown, board.plane_section) == ["1. Mój"]
+    once = f"entry-{live_entry('Raz').id}"
+    for answer in (poll, write):
+        assert [li["id"] for li in appended(answer, f"#entries-{board.topic_section.id}")] == [once]
+        assert appended_texts(answer, f"#entries-{board.topic_section.id}") == ["Raz"]
+        assert entry_lists(html(answer)) == []
+    assert appended_texts(poll, f"#entries-{board.plane_section.id}") == []
+    assert appended_texts(write, f"#entries-{board.plane_section.id}") == ["Mój"]
+    assert outline(page, board.topic_section) == outline(page, board.plane_section) == []
 
 
 def test_a_retried_save_with_the_same_client_key_makes_one_entry(board, editor):
@@ -427,11 +441,22 @@ def test_the_same_save_sent_at_once_by_two_clients_makes_one_entry(board, login_
     for thread in threads:
         thread.join(timeout=60)
     assert [status for status, _ in results] == [200, 200]
-    for _, answer in results:
-        assert outline(applied(page, answer), board.topic_section) == ["1. Wysłany dwa razy"]
     db.session.expire_all()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Entry)
                              .where(Entry.text == "Wysłany dwa razy")) == 1
+    # Into the page's empty list, each answer brings that one entry: added at the list's end,
+    # or (the save that found it made already) the list whole.
+    topic = f"#entries-{board.topic_section.id}"
+    assert outline(page, board.topic_section) == []
+    once = f"entry-{live_entry('Wysłany dwa razy').id}"
+    for _, answer in results:
+        if whole_list(answer, board.topic_section) is None:
+            assert [li["id"] for li in appended(answer, topic)] == [once]
+            assert appended_texts(answer, topic) == ["Wysłany dwa razy"]
+        else:
+            assert appended(answer, topic) == []
+            assert outline(html(answer), board.topic_section) == ["1. Wysłany dwa razy"]
+            assert [li["id"] for li in items(whole_list(answer, board.topic_section))] == [once]
     assert [r.action for r in entry_revisions(live_entry("Wysłany dwa razy").id)] == ["create"]
 
 
@@ -950,7 +975,8 @@ def test_a_poll_brings_only_the_sections_that_changed(board, editor, admin_clien
     assert entry_lists(answer) == []  # no list is sent whole
     assert len(appended(response, f"#entries-{board.topic_section.id}")) == 1
     assert appended(response, f"#entries-{board.plane_section.id}") == []
-    assert outline(applied(page, response), board.topic_section) == ["1. Nowy pomysł"]
+    assert appended_texts(response, f"#entries-{board.topic_section.id}") == ["Nowy pomysł"]
+    assert outline(page, board.topic_section) == []  # the list it goes at the end of
     assert state(answer)["data-rev"] == str(seen + 1)
     assert answer.select("form.entry__actions")  # the board gets its controls
     # the reader now at seen + 1 gets nothing again
@@ -970,7 +996,8 @@ def test_a_page_with_a_missing_or_impossible_revision_is_told_to_reload(board, e
 
 
 def test_the_projector_poll_brings_no_controls(board, editor, official_client, make):
-    page = board_page(official_client, board)
+    for url in (f"{board.url}/board", f"{board.url}/projector"):  # the lists the additions go to
+        assert outline(get_page(official_client, url), board.topic_section) == []
     seen = revision(board.meeting)
     hx(editor, f"{board.url}/board/entries", add_form(board.topic_section, "Dla rzutnika"))
     hx(editor, f"{board.url}/board/details", details_form(goal="Nowy cel"))
@@ -979,7 +1006,8 @@ def test_the_projector_poll_brings_no_controls(board, editor, official_client, m
         response = client.get(f"{board.url}/board/changes?since={seen}{query}", headers=HX)
         assert response.status_code == 200
         answer = html(response)
-        assert outline(applied(page, response), board.topic_section) == ["1. Dla rzutnika"]
+        assert appended_texts(response, f"#entries-{board.topic_section.id}") == ["Dla rzutnika"]
+        assert entry_lists(answer) == []
         for control in ("form", "button", "input", "textarea", "[hx-post]"):
             assert answer.select(control) == [], (query, control)
     projector = html(editor.get(f"{board.url}/board/changes?since={seen}&view=projector", headers=HX))
@@ -1292,7 +1320,9 @@ def test_nul_characters_are_dropped_from_text_that_is_saved(board, editor):
     response = hx(editor, f"{board.url}/board/entries", add_form(board.topic_section, "Bez\x00 zera",
                                                                 client_key="key\x00nul"))
     assert response.status_code == 200
-    assert outline(applied(page, response), board.topic_section) == ["1. Bez zera"]
+    assert appended_texts(response, f"#entries-{board.topic_section.id}") == ["Bez zera"]
+    assert outline(page, board.topic_section) == []
+    assert live_entry("Bez zera").client_key == "keynul"
 
 
 @pytest.mark.parametrize("method, path", [

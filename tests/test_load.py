@@ -24,7 +24,7 @@ from consult.core.enums import ConsultationStatus
 from consult.core.models import Revision, utcnow
 from consult.extensions import db
 from consult.meetings.models import Entry, Meeting
-from consult.postulates.models import Postulate, Submission
+from consult.remarks.models import Remark, Submission
 from tests.conftest import PASSWORD
 from tests.loadkit import GUNICORN, Plan, Server, drive
 
@@ -99,7 +99,7 @@ def test_under_load_a_killed_worker_loses_no_acknowledged_write(app, world, tmp_
     counter = db.session.scalar(sa.select(Consultation.receipt_counter)
                                 .where(Consultation.id == world["consultation_id"]))
     assert sequences == list(range(1, len(rows) + 1)) and counter == len(rows)  # no gaps
-    assert db.session.scalar(sa.select(sa.func.count(Postulate.id))) == len(rows)
+    assert db.session.scalar(sa.select(sa.func.count(Remark.id))) == len(rows)
 
     # Entries: each acknowledged one once, with its last acknowledged text.
     entries = db.session.execute(sa.select(Entry.id, Entry.client_key, Entry.text, Entry.section_id,

@@ -12,23 +12,23 @@ from consult.core.enums import Role
 from consult.extensions import db
 from consult.meetings.models import Entry
 from tests.pages import find, text
-from tests.test_postulates import consultation, form_url, valid  # noqa: F401
+from tests.test_remarks import consultation, form_url, valid  # noqa: F401
 
 CONTACTS = ("Jan Kowalski", "anna.kontakt@example.org", "0000123456", "ul. Długa 5, Kraków")
 
 
 @pytest.fixture
 def remark(consultation):
-    from consult.postulates import services
+    from consult.remarks import intake
 
     data = {"organisation": "Fundacja Kultura Razem", "legal_form": "foundation",
             "krs": "0000123456", "address": "ul. Długa 5, Kraków", "contact_person": "Jan Kowalski",
             "email": "anna.kontakt@example.org", "phone": "+48 600 100 200",
             "remarks": [{"target": "general", "remark": "Więcej spotkań w dzielnicach.",
                          "document_ref": None, "proposed_wording": None, "justification": None}]}
-    result = services.submit(consultation, data)
+    result = intake.submit(consultation, data)
     db.session.commit()
-    return result.submission.postulates[0]
+    return result.submission.remarks[0]
 
 
 def detail(client, remark) -> str:

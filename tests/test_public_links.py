@@ -10,10 +10,10 @@ import sqlalchemy as sa
 from consult import create_app
 from consult.core.urls import PublicUrlError
 from consult.extensions import db
-from consult.postulates.models import Submission
+from consult.remarks.models import Submission
 from tests.conftest import Client, make_app
 from tests.pages import find, text
-from tests.test_postulates import consultation, form_url, outbox, received, valid  # noqa: F401
+from tests.test_remarks import consultation, form_url, outbox, received, valid  # noqa: F401
 
 PHISHING = "Twoje konto wygasa! Zaloguj się na https://evil.example/krakow, aby je odnowić."
 
@@ -105,17 +105,19 @@ def test_one_address_gets_a_bounded_number_of_receipts(app, client, consultation
 
 
 def test_the_answer_mail_does_not_repeat_the_remark(app, consultation, official):
-    from consult.postulates import services as postulates
-    from consult.postulates.models import Postulate
+    from consult.remarks import mail as remark_mail
+    from consult.remarks import moderation as remark_moderation
+    from consult.remarks import stances
+    from consult.remarks.models import Remark
 
     submission, _token = received(consultation, remarks=(PHISHING,))
-    postulate = db.session.scalars(sa.select(Postulate)).one()
-    postulates.accept(postulate, official)
-    postulates.set_stance(postulate, official, "partly", "Spotkania będą częstsze.", None)
-    changed = postulates.publish_stances(consultation, official)
+    remark = db.session.scalars(sa.select(Remark)).one()
+    remark_moderation.accept(remark, official)
+    stances.set_stance(remark, official, "partly", "Spotkania będą częstsze.", None)
+    changed = stances.publish_stances(consultation, official)
     db.session.commit()
     with app.test_request_context():
-        assert postulates.mail_stances(changed) == 1
+        assert remark_mail.stances_published(changed) == 1
     [mail] = [m for m in outbox(app) if "odpowiedź" in m["Subject"]]
     body = mail.get_content()
     assert "Spotkania będą częstsze." in body

@@ -17,10 +17,11 @@ import sqlalchemy as sa
 from flask import current_app
 from pypdf import PdfReader
 
-from consult.core.enums import ConsultationStatus, JobKind, JobStatus, Role
+from consult.core.enums import ConsultationStatus, JobStatus, Role
 from consult.core.models import Revision, utcnow
 from consult.extensions import db
-from consult.reports import jobs, pdf, rendering, services
+from consult.reports import jobs, pdf, publications, rendering, runners
+from consult.reports.catalogue import SUMMARY
 from consult.reports.models import ImmutablePublication, Publication, RenderJob
 from tests.pages import find, table_row, text
 from tests.test_reports import pdf_text
@@ -44,14 +45,14 @@ def publish(client, meeting) -> RenderJob:
     assert response.status_code == 303, response.get_data(as_text=True)
     match = re.fullmatch(r"/jobs/(\d+)", response.location)
     assert match, response.location
-    jobs.drain(current_app)
+    runners.drain(current_app)
     db.session.expire_all()
     return db.session.get(RenderJob, int(match.group(1)))
 
 
 def published(meeting) -> list[Publication]:
     db.session.expire_all()
-    return services.versions(services.meeting_series(meeting))
+    return publications.versions(SUMMARY.series(meeting))
 
 
 def stored_bytes(publication: Publication) -> bytes:
@@ -182,7 +183,7 @@ def test_a_failed_rendering_publishes_nothing_and_offers_to_try_again(demo, faci
 def test_rendering_reports_its_steps_and_every_page(demo):
     seen: list[tuple[str, int]] = []
     with current_app.test_request_context():
-        html = rendering.summary_html(demo, for_pdf=True)
+        html = SUMMARY.html(demo, for_pdf=True)
     pdf = rendering.render_pdf(html, lambda step, page=0: seen.append((step, page)))
     steps = [step for step, _ in seen]
     assert steps.index("html") < steps.index("layout") < steps.index("pdf")
@@ -198,7 +199,7 @@ def test_a_finished_job_records_its_progress(demo, facilitator_client):
 
 
 def running_job(meeting, **values) -> RenderJob:
-    job = RenderJob(kind=JobKind.PUBLISH_SUMMARY, consultation=meeting.consultation, meeting=meeting,
+    job = RenderJob(document="summary", publishes=True, consultation=meeting.consultation, meeting=meeting,
                     runner="rq", status=JobStatus.RUNNING, step="layout", page=3,
                     pages_estimate=10, progress=32, started_at=utcnow(), heartbeat_at=utcnow())
     for name, value in values.items():
@@ -237,7 +238,7 @@ def test_the_job_page_shows_progress_and_polls_it(demo, facilitator_client):
 def test_a_job_whose_worker_died_is_shown_interrupted_and_can_be_restarted(demo, facilitator_client):
     old = utcnow() - timedelta(minutes=10)
     job = running_job(demo, started_at=old, heartbeat_at=old)
-    assert services.is_stalled(job)
+    assert jobs.is_stalled(job)
     page = facilitator_client.get(f"/jobs/{job.id}").get_data(as_text=True)
     assert text(find(page, "#job-status")).startswith("Przerwano:")
     assert "hx-trigger" not in str(find(page, "#job-progress"))
@@ -250,14 +251,14 @@ def test_a_job_whose_worker_died_is_shown_interrupted_and_can_be_restarted(demo,
 
 def publish_location_job(response) -> RenderJob:
     assert response.status_code == 303
-    jobs.drain(current_app)
+    runners.drain(current_app)
     db.session.expire_all()
     return db.session.get(RenderJob, int(response.location.rsplit("/", 1)[1]))
 
 
 def test_a_double_click_queues_one_job(demo, facilitator, app):
-    waiting = services.queue_job(JobKind.PUBLISH_SUMMARY, facilitator, meeting=demo, runner="rq")
-    again = services.start_job(JobKind.PUBLISH_SUMMARY, facilitator, meeting=demo)
+    waiting = jobs.queue_job(SUMMARY, demo, facilitator, publishes=True, runner="rq")
+    again = jobs.start_job(SUMMARY, demo, facilitator, publishes=True)
     assert again.id == waiting.id
     assert db.session.scalar(sa.select(sa.func.count(RenderJob.id))) == 1
 
@@ -280,7 +281,7 @@ def test_a_large_draft_is_prepared_in_the_background(demo, official_client, app)
     form = find(html, "main form")
     response = official_client.submit(form["action"])
     job = publish_location_job(response)
-    assert job.kind == JobKind.DRAFT_SUMMARY and job.status == JobStatus.DONE
+    assert (job.document, job.publishes, job.status) == ("summary", False, JobStatus.DONE)
     assert job.publication_id is None and published(demo) == []  # a draft publishes nothing
     job_page = official_client.get(f"/jobs/{job.id}").get_data(as_text=True)
     assert text(find(job_page, "#job-status")) == "Gotowe: roboczy PDF jest gotowy do pobrania."
@@ -306,7 +307,7 @@ def test_with_redis_a_worker_process_publishes(demo, facilitator_client, app, re
     job_id = int(response.location.rsplit("/", 1)[1])
     job = db.session.get(RenderJob, job_id)
     assert (job.runner, job.status) == ("rq", JobStatus.QUEUED)
-    assert jobs.queue(app).count == 1
+    assert runners.queue(app).count == 1
     page = facilitator_client.get(f"/jobs/{job_id}").get_data(as_text=True)
     assert text(find(page, "#job-status")) == "Czeka na wolny proces tworzący dokumenty."
 
@@ -323,7 +324,7 @@ def test_with_redis_a_worker_process_publishes(demo, facilitator_client, app, re
     assert (job.step, job.progress) == ("done", 100) and job.page >= 1
     [v1] = published(demo)
     assert FIRST_CONCLUSION in pdf_text(facilitator_client.get(download_url(v1)).data)
-    assert jobs.queue(app).count == 0
+    assert runners.queue(app).count == 0
 
 
 def test_when_redis_is_down_the_web_process_renders(demo, facilitator_client, app):
@@ -551,7 +552,7 @@ def test_long_words_wrap_inside_the_page(make):
     long_word = "https://bip.krakow.pl/" + "bardzo-dlugi-adres-bez-spacji-" * 12
     make.entry(section, f"Zobacz {long_word} oraz Konstantynopolitańczykowianeczka" * 2)
     with current_app.test_request_context():
-        html = rendering.summary_html(meeting, for_pdf=True)
+        html = SUMMARY.html(meeting, for_pdf=True)
     document = HTML(string=html, base_url=pdf.BASE_URL,
                     url_fetcher=pdf.static_only_fetcher(current_app.static_folder)).render()
 

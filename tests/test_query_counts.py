@@ -76,7 +76,7 @@ def test_the_board_page_asks_the_same_questions_at_any_size(board, editor, make,
 
 
 def test_a_published_file_is_one_statement_after_its_first_download(app, make, client, runner):
-    from consult.reports import jobs
+    from consult.reports import runners
     from consult.reports.models import Publication
 
     meeting = make.demo_meeting()
@@ -85,7 +85,7 @@ def test_a_published_file_is_one_statement_after_its_first_download(app, make, c
     db.session.commit()
     result = runner.invoke(args=["report", "publish", str(meeting.id), "--as", admin.email])
     assert result.exit_code == 0, result.output
-    jobs.drain(app)
+    runners.drain(app)
     publication = db.session.scalars(sa.select(Publication)).one()
     url = f"/documents/{publication.id}/{publication.file_name}"
     first = client.get(url)
@@ -97,3 +97,29 @@ def test_a_published_file_is_one_statement_after_its_first_download(app, make, c
     meeting.consultation.status = ConsultationStatus.DRAFT
     db.session.commit()
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("who", ["facilitator", "other_facilitator", "official", "admin", "deactivated"])
+def test_the_poll_s_one_statement_and_the_board_s_access_rule_agree(board, login_as, make, app, who):
+    """The poll answers "nothing changed" from one statement; whom it answers must be whom
+    the board's rule (permissions.can_view_board, through board_readers) lets in."""
+    from consult.capture.services import nothing_changed
+    from consult.core.permissions import can_view_board
+
+    user = {"facilitator": board.facilitator, "other_facilitator": make.user(Role.FACILITATOR),
+            "official": make.user(Role.OFFICIAL), "admin": make.user(Role.ADMIN),
+            "deactivated": make.user(Role.FACILITATOR)}[who]
+    if who == "deactivated":
+        board.consultation.facilitators.append(user)
+        db.session.commit()
+    client = login_as(user)
+    if who == "deactivated":
+        user.active = False
+        db.session.commit()
+    with client.session_transaction() as cookie:
+        token = cookie["_user_id"]
+    since = revision(board.meeting)
+    with app.test_request_context():
+        polled = nothing_changed(board.meeting.id, token, since)
+        assert polled == can_view_board(user, board.meeting.consultation)
+        assert polled is (who != "other_facilitator" and who != "deactivated")

@@ -1,5 +1,5 @@
 """A remark's life cycle (issue 16, point 2): every change of its status goes through
-Postulate.move_to, which refuses what the life cycle does not allow — above all, changing
+Remark.move_to, which refuses what the life cycle does not allow — above all, changing
 the decision on a remark whose stance is already published."""
 
 from __future__ import annotations
@@ -7,50 +7,51 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from consult.core.enums import PostulateStatus
+from consult.core.enums import RemarkStatus
 from consult.core.errors import InvalidTransition
 from consult.core.models import Revision
 from consult.extensions import db
-from consult.postulates import services
+from consult.remarks import moderation as remark_moderation
+from consult.remarks import stances
 from tests.pages import error_summary, facts, find, text
-from tests.test_postulates import consultation, moderator, received  # noqa: F401
+from tests.test_remarks import consultation, moderator, received  # noqa: F401
 
 
 @pytest.fixture
 def answered(consultation, moderator, official):
     """A remark accepted, with its stance published; and its tracking token."""
     submission, token = received(consultation, remarks=("Więcej spotkań w dzielnicach.",))
-    postulate = submission.postulates[0]
-    services.accept(postulate, moderator)
-    services.set_stance(postulate, official, "partly", "Dwa spotkania więcej w roku.", None)
-    services.publish_stances(consultation, official)
+    remark = submission.remarks[0]
+    remark_moderation.accept(remark, moderator)
+    stances.set_stance(remark, official, "partly", "Dwa spotkania więcej w roku.", None)
+    stances.publish_stances(consultation, official)
     db.session.commit()
-    return postulate, token
+    return remark, token
 
 
-def revisions_of(postulate) -> int:
+def revisions_of(remark) -> int:
     return db.session.scalar(sa.select(sa.func.count(Revision.id)).where(
-        Revision.object_type == "postulate", Revision.object_id == postulate.id))
+        Revision.object_type == "postulate", Revision.object_id == remark.id))
 
 
 def test_a_remark_with_a_published_stance_cannot_be_rejected_or_merged(answered, consultation, client,
                                                                       facilitator_client):
-    postulate, token = answered
+    remark, token = answered
     other, _token = received(consultation, "Inna organizacja", remarks=("Inna uwaga",))
-    before = revisions_of(postulate)
+    before = revisions_of(remark)
     for action, data in (("reject", {"reject-reason": "Jednak nie."}),
-                         ("duplicate", {"duplicate-duplicate_of": str(other.postulates[0].id)})):
-        response = facilitator_client.submit(f"/remarks/{postulate.id}/{action}", data)
+                         ("duplicate", {"duplicate-duplicate_of": str(other.remarks[0].id)})):
+        response = facilitator_client.submit(f"/remarks/{remark.id}/{action}", data)
         assert response.status_code == 422
         assert ("Stanowisko wobec tej uwagi jest opublikowane: ma już odpowiedź. Aby ją zmienić, "
                 "zmień stanowisko i opublikuj stanowiska ponownie.") in error_summary(response.get_data(as_text=True))
     db.session.expire_all()
-    assert postulate.status == PostulateStatus.ACCEPTED and revisions_of(postulate) == before
+    assert remark.status == RemarkStatus.ACCEPTED and revisions_of(remark) == before
     # The submitter's page still reads as the department answered.
     tracking = text(find(client.get(f"/public/tracking/{token}").get_data(as_text=True), "main"))
     assert "Stanowisko: uwzględniona częściowo" in tracking and "odrzucona" not in tracking
     # The page offers no decision that would be refused.
-    page = facilitator_client.get(f"/remarks/{postulate.id}").get_data(as_text=True)
+    page = facilitator_client.get(f"/remarks/{remark.id}").get_data(as_text=True)
     moderation = find(page, "#moderation-heading").parent
     assert "ma już odpowiedź" in text(moderation)
     assert moderation.select("form[action$='/reject'], form[action$='/duplicate']") == []
@@ -59,32 +60,32 @@ def test_a_remark_with_a_published_stance_cannot_be_rejected_or_merged(answered,
 def test_a_decision_can_be_corrected_until_the_stance_is_published(consultation, moderator, official,
                                                                    facilitator_client):
     submission, _token = received(consultation, remarks=("Uwaga do poprawki",))
-    postulate = submission.postulates[0]
-    url = f"/remarks/{postulate.id}"
+    remark = submission.remarks[0]
+    url = f"/remarks/{remark.id}"
     assert facilitator_client.submit(f"{url}/reject", {"reject-reason": "Poza zakresem."}).status_code == 303
     assert facilitator_client.submit(f"{url}/accept", {}).status_code == 303
-    services.set_stance(postulate, official, "accepted", None, None)  # a draft, not published
+    stances.set_stance(remark, official, "accepted", None, None)  # a draft, not published
     db.session.commit()
     assert facilitator_client.submit(f"{url}/reject", {"reject-reason": "Jednak poza zakresem."}).status_code == 303
     db.session.expire_all()
-    assert postulate.status == PostulateStatus.REJECTED
+    assert remark.status == RemarkStatus.REJECTED
     assert dict(facts(facilitator_client.get(url).get_data(as_text=True)))["Stan"] == "odrzucona"
 
 
 def test_the_life_cycle_refuses_what_it_does_not_allow(answered, consultation):
-    postulate, _token = answered
+    remark, _token = answered
     with pytest.raises(InvalidTransition):
-        postulate.move_to(PostulateStatus.REJECTED)
+        remark.move_to(RemarkStatus.REJECTED)
     with pytest.raises(InvalidTransition):
-        postulate.move_to(PostulateStatus.SUBMITTED)
-    postulate.move_to(PostulateStatus.ACCEPTED)  # accepting again (to add it to a meeting) stays
+        remark.move_to(RemarkStatus.SUBMITTED)
+    remark.move_to(RemarkStatus.ACCEPTED)  # accepting again (to add it to a meeting) stays
     fresh, _token = received(consultation, "Nowa", remarks=("Nowa uwaga",))
     with pytest.raises(InvalidTransition):
-        fresh.postulates[0].move_to(PostulateStatus.SUBMITTED)
+        fresh.remarks[0].move_to(RemarkStatus.SUBMITTED)
 
 
 def test_a_status_is_never_set_around_the_life_cycle(answered):
-    postulate, _token = answered
+    remark, _token = answered
     with pytest.raises(InvalidTransition, match="move_to"):
-        postulate.status = PostulateStatus.REJECTED
+        remark.status = RemarkStatus.REJECTED
     db.session.rollback()

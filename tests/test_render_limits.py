@@ -13,12 +13,12 @@ import sqlalchemy as sa
 
 from consult.core.enums import JobStatus
 from consult.extensions import db
-from consult.postulates.models import Submission
+from consult.remarks.models import Submission
 from consult.reports import pdf
 from consult.reports.models import RenderJob
 from tests.pages import error_summary, field_error, find, form_values, text
-from tests.test_postulates import consultation, form_url, received, valid  # noqa: F401
 from tests.test_publications import demo, publish, publish_location_job  # noqa: F401
+from tests.test_remarks import consultation, form_url, received, valid  # noqa: F401
 
 LONG = "Długa uwaga o finansowaniu kultury. " * 280  # about 10,000 characters
 
@@ -35,13 +35,14 @@ def is_prepare_page(response) -> bool:
 def answered_long_remarks(consultation, official, count: int) -> None:
     """``count`` submissions of one long remark (some 10,000 characters) each, accepted and
     answered: in the report's table."""
-    from consult.postulates import services as postulates
+    from consult.remarks import moderation as remark_moderation
+    from consult.remarks import stances
 
     for n in range(count):
         submission, _token = received(consultation, f"Organizacja {n}", remarks=(LONG,))
-        postulates.accept(submission.postulates[0], official)
-        postulates.set_stance(submission.postulates[0], official, "accepted", None, None)
-    postulates.publish_stances(consultation, official)
+        remark_moderation.accept(submission.remarks[0], official)
+        stances.set_stance(submission.remarks[0], official, "accepted", None, None)
+    stances.publish_stances(consultation, official)
     db.session.commit()
 
 
@@ -146,6 +147,30 @@ def test_the_child_renderer_reports_progress_and_pages(app):
     assert rendered.content.startswith(b"%PDF") and rendered.pages >= 2
     assert [step for step, _ in seen][:1] == ["html"]
     assert {page for step, page in seen if step == "layout" and page} == set(range(1, rendered.pages + 1))
+
+
+def test_a_renderer_that_crashes_once_gets_one_more_try_and_twice_is_reported(app, monkeypatch):
+    """A crash of native code once in a while (seen on a loaded machine) does not fail the
+    job; crashing again is the memory limit, as the job page then says."""
+    real, calls = pdf._render_in_child, []
+
+    def crashes(times):
+        def render(*args, **kwargs):
+            calls.append(1)
+            if len(calls) <= times:
+                raise pdf._Crashed(11)
+            return real(*args, **kwargs)
+        return render
+
+    html = "<html lang=pl><head><title>t</title></head><body><p>Akapit</p></body></html>"
+    monkeypatch.setattr(pdf, "_render_in_child", crashes(1))
+    assert pdf.render_in_child(html, app.static_folder, timeout=120, memory_mb=1536).content.startswith(b"%PDF")
+    assert len(calls) == 2
+    calls.clear()
+    monkeypatch.setattr(pdf, "_render_in_child", crashes(2))
+    with pytest.raises(pdf.RenderLimitError) as stopped:
+        pdf.render_in_child(html, app.static_folder, timeout=120, memory_mb=1536)
+    assert stopped.value.reason == "memory" and len(calls) == 2
 
 
 def test_the_child_renderer_refuses_what_the_app_renderer_refuses(app, tmp_path):

@@ -29,12 +29,12 @@ REMARK_COLUMN = 4
 
 @pytest.fixture
 def consultation(make):
-    from consult.postulates import services as postulates
+    from consult.remarks import intake
 
     consultation = make.consultation(
         title="Konsultacje programu współpracy", status=ConsultationStatus.OPEN,
         submissions_open_at=utcnow() - timedelta(days=1), submissions_close_at=utcnow() + timedelta(days=7))
-    postulates.submit(consultation, {
+    intake.submit(consultation, {
         "organisation": ORGANISATION, "legal_form": "foundation", "krs": "0000123456",
         "address": "Kraków", "contact_person": "Anna Nowak", "email": "anna@example.org", "phone": None,
         "remarks": [{"target": "general", "remark": REMARK, "document_ref": None,
@@ -98,10 +98,10 @@ def test_the_draft_downloads_keep_every_cell_whole_with_commas_and_with_semicolo
 
 def test_a_published_version_holds_both_files_and_the_stable_links_serve_them(
         app, consultation, official_client, client):
-    from consult.reports import jobs
+    from consult.reports import runners
 
     assert official_client.submit(f"/consultations/{consultation.id}/report/publish").status_code == 303
-    jobs.drain(app)
+    runners.drain(app)
     db.session.expire_all()
     page = parse(official_client.get(f"/consultations/{consultation.id}").get_data(as_text=True))
     table = find(page, "#report-documents table.versions")

@@ -10,7 +10,8 @@ from flask import current_app
 from pypdf import PdfReader
 
 from consult.extensions import db
-from consult.reports import rendering
+from consult.reports import publications, rendering
+from consult.reports.catalogue import SUMMARY
 from consult.reports.pdf import BASE_URL, RefusedResource, static_only_fetcher
 from tests.conftest import DEMO_FILE
 
@@ -35,7 +36,7 @@ def demo(make):
 
 def render(meeting) -> bytes:
     with current_app.test_request_context():
-        return rendering.render_pdf(rendering.summary_html(meeting, for_pdf=True)).content
+        return rendering.render_pdf(SUMMARY.html(meeting, for_pdf=True)).content
 
 
 def test_demo_pdf_has_every_entry_in_order_with_its_number(demo):
@@ -166,7 +167,6 @@ def test_cli_report_render(demo, runner, tmp_path):
 
 def test_cli_report_compile_and_publish(demo, runner, tmp_path, make):
     from consult.core.enums import Role
-    from consult.reports import services
 
     pdf = tmp_path / "all.pdf"
     result = runner.invoke(args=["report", "compile", str(demo.consultation_id), "-o", str(pdf)])
@@ -185,4 +185,4 @@ def test_cli_report_compile_and_publish(demo, runner, tmp_path, make):
         assert result.exit_code == 0, result.output
         assert f"published version {version}: podsumowanie-2018-05-25-" in result.output
     db.session.expire_all()
-    assert [p.version for p in services.versions(services.meeting_series(demo))] == [2, 1]
+    assert [p.version for p in publications.versions(SUMMARY.series(demo))] == [2, 1]

@@ -130,9 +130,11 @@ def test_a_consultation_held_in_english_has_english_documents_under_a_polish_int
 
 def test_the_report_and_the_mails_of_an_english_consultation_are_in_english(
         app, admin_client, official, make):
-    from consult.postulates import services as postulates
-    from consult.postulates.models import Postulate
-    from tests.test_postulates import received
+    from consult.remarks import intake, stances
+    from consult.remarks import mail as remark_mail
+    from consult.remarks import moderation as remark_moderation
+    from consult.remarks.models import Remark
+    from tests.test_remarks import received
 
     meeting = english_consultation(make)
     consultation = meeting.consultation
@@ -140,16 +142,16 @@ def test_the_report_and_the_mails_of_an_english_consultation_are_in_english(
     db.session.commit()
     submission, token = received(consultation, remarks=("More meetings in the districts.",))
     with app.test_request_context():
-        assert postulates.mail_receipt(postulates.Received(submission, token, repeated=False))
+        assert remark_mail.receipt(intake.Received(submission, token, repeated=False))
     [mail] = [p.read_text() for p in (Path(app.instance_path) / "outbox").glob("*.eml")]
     assert "Thank you for your remarks to the consultation:" in mail
-    postulate = db.session.scalars(sa.select(Postulate)).one()
-    postulates.accept(postulate, official)
-    postulates.set_stance(postulate, official, "partly", "Two more meetings a year.", None)
-    submissions = postulates.publish_stances(consultation, official)
+    remark = db.session.scalars(sa.select(Remark)).one()
+    remark_moderation.accept(remark, official)
+    stances.set_stance(remark, official, "partly", "Two more meetings a year.", None)
+    submissions = stances.publish_stances(consultation, official)
     db.session.commit()
     with app.test_request_context():
-        assert postulates.mail_stances(submissions) == 1
+        assert remark_mail.stances_published(submissions) == 1
     mails = [p.read_text() for p in (Path(app.instance_path) / "outbox").glob("*.eml")]
     assert len(mails) == 2  # the receipt, then the answer (the names do not say which came first)
     assert any("the answer to your remarks" in mail for mail in mails)

@@ -15,7 +15,7 @@ from consult.core.enums import EntryKind
 from consult.core.permissions import can_edit_meetings
 from consult.extensions import db
 from consult.meetings.models import Entry, Meeting, Part, Section
-from consult.meetings.services import EntryNode, entry_nodes, load_parts, topic_numbers
+from consult.meetings.services import EntryNode, entry_nodes, load_parts, summary_tree, tree
 
 _LABELS: dict[str, dict[str, Any]] = {}  # per language: the catalogs do not change while running
 
@@ -49,14 +49,6 @@ class Appended:
 
     parent_id: int | None
     nodes: list[EntryNode]
-
-
-@dataclass
-class SectionView:
-    section: Section
-    entries: list[EntryNode]
-    topic_number: int | None
-    is_new: bool = False
 
 
 def appended_entries(section_ids: set[int], after: int) -> dict[int, list[Appended] | None]:
@@ -103,33 +95,13 @@ def appended_entries(section_ids: set[int], after: int) -> dict[int, list[Append
     return result
 
 
-@dataclass
-class PartView:
-    part: Part
-    sections: list[SectionView]
-    is_new: bool = False
-
-
-def _views(parts: list[Part], section_ids: set[int] | None,
-           entries: dict[int, list[EntryNode]]) -> list[PartView]:
-    views = []
-    for part in parts:
-        numbers = topic_numbers(part)
-        views.append(PartView(part, [
-            SectionView(s, entries.get(s.id, []), numbers.get(s.id))
-            for s in part.sections if section_ids is None or s.id in section_ids
-        ]))
-    return views
-
-
 def board_context(meeting: Meeting, editable: bool) -> dict[str, Any]:
     revision = current_revision(meeting.id)  # read before the content: never newer than it
-    parts = load_parts(meeting.id)
     consultation = meeting.consultation
     return {
         "meeting": meeting,
         "consultation": consultation,
-        "parts": _views(parts, None, entry_nodes(meeting.id)),
+        "parts": summary_tree(meeting),
         "revision": revision,
         "editable": editable,
         "planes": consultation.planes,
@@ -169,7 +141,7 @@ def changes_context(meeting: Meeting, since: int | None, user, *, change: Change
     entries = entry_nodes(meeting.id, whole) if whole else {}
     part_ids = changed_parts | {r.part_id for r in rows if r.id in whole}
     parts = load_parts(meeting.id, part_ids) if part_ids else []
-    views = _views(parts, whole, entries)
+    views = tree(parts, entries, whole)
     for part_view in views:
         part_view.is_new = part_view.part.created_rev > after
         for section_view in part_view.sections:

@@ -28,13 +28,13 @@ from consult.auth.models import LoginSession, User
 from consult.consultations.models import Plane, Priority, consultation_facilitator
 from consult.core.enums import EntryKind, EntrySource
 from consult.core.errors import ServiceError
+from consult.core.labels import ENTRY_TEXT_MAX
 from consult.core.models import parse_id, record_revision, snapshot, utcnow
 from consult.core.permissions import board_readers
 from consult.extensions import db
 from consult.meetings import services as meeting_services
 from consult.meetings.models import MAX_ENTRY_DEPTH, Entry, Meeting, Part, Section
 
-MAX_TEXT = 5000
 ENTRY_FIELDS = ("text", "kind", "section_id", "parent_id", "position", "deleted_at")
 
 
@@ -198,9 +198,9 @@ def _clean_text(text: Any) -> str:
     text = (text or "").replace("\x00", "").replace("\r\n", "\n").strip() if isinstance(text, str) else ""
     if not text:
         raise ServiceError(_("Type the text of the entry."), "text")
-    if len(text) > MAX_TEXT:
+    if len(text) > ENTRY_TEXT_MAX:
         raise ServiceError(_("An entry may have at most %(max)d characters (this one has %(n)d).",
-                             max=MAX_TEXT, n=len(text)), "text")
+                             max=ENTRY_TEXT_MAX, n=len(text)), "text")
     return text
 
 
@@ -211,10 +211,6 @@ def _clean_kind(kind: Any, default: EntryKind | None) -> EntryKind | None:
         return EntryKind(kind)
     except ValueError:
         raise ServiceError(_("Choose strength, weakness, conclusion or idea."), "kind") from None
-
-
-def default_kind(section: Section) -> EntryKind:
-    return EntryKind.CONCLUSION if section.plane_id is not None else EntryKind.IDEA
 
 
 def _record(entry: Entry, action: str, user: User | None, before: dict | None) -> None:
@@ -264,8 +260,10 @@ def _too_deep(detail: str | None = None, field: str | None = None) -> ServiceErr
 
 
 def add_entry(meeting: Meeting, user: User | None, section_id: Any, text: Any,
-              kind: Any = None, parent_id: Any = None, client_key: str | None = None) -> Change:
-    """Append an entry (or a sub-point of ``parent_id``) to a section.
+              kind: Any = None, parent_id: Any = None, client_key: str | None = None,
+              source: EntrySource = EntrySource.LIVE) -> Change:
+    """Append an entry (or a sub-point of ``parent_id``) to a section; ``source``: where it
+    came from (typed live, or an accepted remark).
 
     A repeated ``client_key`` (a retried save) returns the entry made the first time.
     """
@@ -287,14 +285,14 @@ def add_entry(meeting: Meeting, user: User | None, section_id: Any, text: Any,
             raise ServiceError(_("A sub-point must be in the section of its entry."), "parent_id", 404)
         if _level(parent.id) >= MAX_ENTRY_DEPTH:
             raise _too_deep(field="parent_id")
-    kind = _clean_kind(kind, parent.kind if parent else default_kind(section))
+    kind = _clean_kind(kind, parent.kind if parent else section.default_kind)
     parent_clause = Entry.parent_id.is_(None) if parent is None else Entry.parent_id == parent.id
     position = db.session.scalar(  # after every sibling, deleted ones too (they can come back)
         sa.select(sa.func.coalesce(sa.func.max(Entry.position) + 1, 0))
         .where(Entry.section_id == section.id, parent_clause))
     entry = Entry(section_id=section.id, parent_id=parent.id if parent else None, kind=kind,
                   text=text, position=position, author_id=getattr(user, "id", None),
-                  source=EntrySource.LIVE, client_key=client_key, created_rev=revision)
+                  source=source, client_key=client_key, created_rev=revision)
     db.session.add(entry)
     db.session.flush()
     _record(entry, "create", user, None)

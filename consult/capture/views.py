@@ -19,7 +19,7 @@ from consult.capture.forms import KIND_CHOICES, PartForm, SectionForm
 from consult.capture.rendering import board_context, changes_context, entry_labels
 from consult.core.errors import ServiceError
 from consult.core.permissions import can_edit_meetings, can_view_board
-from consult.core.views import get_or_404
+from consult.core.views import commit_or_refuse, flash_undo, get_or_404
 from consult.extensions import db, htmx
 from consult.meetings.forms import MeetingForm
 from consult.meetings.models import MAX_ENTRY_DEPTH, Meeting
@@ -27,7 +27,8 @@ from consult.meetings.services import entry_nodes
 
 bp = Blueprint("capture", __name__, url_prefix="/meetings/<int:meeting_id>")
 # new_client_key: a plain form submitted twice (no JavaScript) still makes one entry.
-bp.app_context_processor(lambda: {"entry_labels": entry_labels, "new_client_key": lambda: uuid4().hex})
+# The board's templates (and only they: its requests) get the labels of the entry controls.
+bp.context_processor(lambda: {"entry_labels": entry_labels, "new_client_key": lambda: uuid4().hex})
 
 
 def _meeting(meeting_id: int, edit: bool) -> Meeting:
@@ -58,36 +59,36 @@ def _message(text: str, status: int, category: str = "error"):
 def _write(meeting_id: int, operation: Callable[[Meeting], services.Change],
            anchor: Callable[[services.Change], str | None] = lambda c: None,
            done: str | None = None, extra: Callable[[services.Change], dict] = lambda c: {},
-           done_category: str = "success"):
+           undo_url: str | None = None):
     """Load → check → run the service → commit → answer (updates for htmx, 303 otherwise)."""
     meeting = _meeting(meeting_id, edit=True)
     since = _since()
-    try:
-        change = operation(meeting)
-    except ServiceError as exc:
-        db.session.rollback()
+
+    def refused(exc: Exception):
+        if isinstance(exc, services.Conflict):
+            return _conflict(meeting, exc)
+        if isinstance(exc, StaleDataError):
+            message, status = _("Someone changed this entry at the same moment; look and try again."), 409
+        else:
+            message, status = exc.message, exc.status
         if htmx:
-            return _message(exc.message, exc.status)
-        flash(exc.message, "error")
-        return redirect(_board_url(meeting), 303)
-    except services.Conflict as exc:
-        db.session.rollback()
-        return _conflict(meeting, exc)
-    except StaleDataError:
-        db.session.rollback()
-        message = _("Someone changed this entry at the same moment; look and try again.")
-        if htmx:
-            return _message(message, 409)
+            return _message(message, status)
         flash(message, "error")
         return redirect(_board_url(meeting), 303)
-    db.session.commit()
-    if htmx:
-        return render_template("capture/_changes.html", **extra(change),
-                               **changes_context(meeting, since, current_user, change=change,
-                                                 editable=True))  # it could write
-    if done:
-        flash(done, done_category)
-    return redirect(_board_url(meeting, anchor(change)), 303)
+
+    def answer(change: services.Change):
+        if htmx:
+            return render_template("capture/_changes.html", **extra(change),
+                                   **changes_context(meeting, since, current_user, change=change,
+                                                     editable=True))  # it could write
+        if done and undo_url:
+            flash_undo(done, undo_url)
+        elif done:
+            flash(done, "success")
+        return redirect(_board_url(meeting, anchor(change)), 303)
+
+    return commit_or_refuse(lambda: operation(meeting), done=answer, refused=refused,
+                            refusals=(ServiceError, services.Conflict, StaleDataError))
 
 
 def _conflict(meeting: Meeting, exc: services.Conflict):
@@ -103,7 +104,7 @@ def _conflict(meeting: Meeting, exc: services.Conflict):
 
 
 def _js_strings() -> dict[str, str]:
-    """What capture.js says to people, translated (``%(n)s`` is filled in by the script)."""
+    """What the board script (static/js/board/) says to people, translated (``%(n)s`` is filled in by the script)."""
     return {
         "pending": _("Not saved yet: %(n)s – retrying."),
         "offline": _("Offline: %(n)s not saved – kept here and sent when the connection is back."),
@@ -274,7 +275,7 @@ def delete_entry(meeting_id: int, entry_id: int):
     return _write(meeting_id, lambda m: services.delete_entry(m, current_user, entry_id),
                   anchor=lambda c: f"section-{c.entry.section_id}",
                   extra=lambda c: {"undo_url": undo_url, "undo_text": _("Entry deleted.")},
-                  done=_("Entry deleted."), done_category=f"undo:{undo_url}")  # an Undo button
+                  done=_("Entry deleted."), undo_url=undo_url)  # with an Undo button
 
 
 @bp.post("/entries/<int:entry_id>/restore")

@@ -57,7 +57,7 @@ class Consultation(TimestampMixin, db.Model):
         default=ConsultationStatus.DRAFT,
     )
     # Receipts of NGO submissions read "<prefix>/<year>/<sequence>", e.g. KWP/2026/0007; the
-    # counter is only ever changed by an atomic increment (postulates.services).
+    # counter is only ever changed by an atomic increment (remarks.services).
     receipt_prefix: Mapped[str] = mapped_column(
         sa.String(12), default=lambda context: default_receipt_prefix(
             context.get_current_parameters().get("title") or ""), server_default="KONS")

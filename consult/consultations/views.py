@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
@@ -11,17 +11,13 @@ from wtforms.fields.choices import SelectChoice
 
 from consult.auth.models import User
 from consult.consultations import services
-from consult.consultations.forms import ConsultationForm, DocumentForm, FacilitatorsForm, PlaneForm, PriorityForm
-from consult.consultations.models import Consultation, ConsultationDocument, Plane, Priority
+from consult.consultations.forms import ConsultationForm, FacilitatorsForm, PlaneForm, PriorityForm
+from consult.consultations.models import Consultation, Plane, Priority
 from consult.core.enums import ConsultationStatus, Role
-from consult.core.errors import ServiceError, attach_to_form
 from consult.core.formatting import site_zone
-from consult.core.i18n import DOCUMENT_LANGUAGES
-from consult.core.permissions import admin_required, can_decide_stances, can_edit_meetings, can_publish
-from consult.core.views import get_or_404, handle_form
+from consult.core.permissions import admin_required
+from consult.core.views import child_or_404, get_or_404, handle_form
 from consult.extensions import db
-from consult.postulates import services as postulates
-from consult.reports import services as reports
 
 bp = Blueprint("consultations", __name__, url_prefix="/consultations")
 
@@ -53,30 +49,6 @@ def index():
     return render_template("consultations/index.html", consultations=consultations)
 
 
-@bp.get("/<int:consultation_id>")
-@login_required
-def detail(consultation_id: int):
-    return _detail_page(get_or_404(Consultation, consultation_id))
-
-
-def _detail_page(consultation: Consultation, document_form: DocumentForm | None = None,
-                 status: int = 200):
-    editor = can_edit_meetings(current_user, consultation)
-    return render_template(
-        "consultations/detail.html",
-        consultation=consultation,
-        can_edit_meetings=editor,
-        document_form=document_form or (DocumentForm() if editor else None),
-        hidden_documents=services.hidden_documents(consultation) if editor else [],
-        documents=reports.compilation_documents(consultation),
-        can_publish=can_publish(current_user, consultation),
-        report_versions=reports.report_documents(consultation),
-        can_publish_report=can_decide_stances(current_user, consultation),
-        remark_count=postulates.remark_count(consultation),
-        document_languages=DOCUMENT_LANGUAGES,
-    ), status
-
-
 @bp.route("/new", methods=["GET", "POST"])
 @admin_required
 def new():
@@ -84,7 +56,7 @@ def new():
     del form.status  # a new consultation starts as a draft
     return handle_form(
         form, lambda: services.create_consultation(_consultation_data(form), current_user),
-        success_url=lambda c: url_for(".detail", consultation_id=c.id),
+        success_url=lambda c: url_for("pages.consultation", consultation_id=c.id),
         message=_("Consultation created."),
         template="consultations/form.html", consultation=None)
 
@@ -102,7 +74,7 @@ def edit(consultation_id: int):
                            if consultation.can_move_to(s)]
     return handle_form(
         form, lambda: services.update_consultation(consultation, _consultation_data(form), current_user),
-        success_url=url_for(".detail", consultation_id=consultation.id),
+        success_url=url_for("pages.consultation", consultation_id=consultation.id),
         message=_("Consultation saved."),
         template="consultations/form.html", consultation=consultation)
 
@@ -120,23 +92,16 @@ def facilitators(consultation_id: int):
         form.facilitators.data = [u.id for u in consultation.facilitators]
     return handle_form(
         form, lambda: services.set_facilitators(consultation, form.facilitators.data or [], current_user),
-        success_url=url_for(".detail", consultation_id=consultation.id),
+        success_url=url_for("pages.consultation", consultation_id=consultation.id),
         message=_("Facilitators saved."),
         template="consultations/facilitators.html", consultation=consultation)
 
 
 def _framework_form(consultation: Consultation, form, save, heading: str, message: str):
     """The plane and priority forms: one template, back to the consultation on success."""
-    return handle_form(form, save, success_url=url_for(".detail", consultation_id=consultation.id),
+    return handle_form(form, save, success_url=url_for("pages.consultation", consultation_id=consultation.id),
                        message=message, template="consultations/framework_form.html",
                        consultation=consultation, heading=heading)
-
-
-def _child_or_404(model, consultation: Consultation, object_id: int):
-    obj = get_or_404(model, object_id)
-    if obj.consultation_id != consultation.id:
-        abort(404)
-    return obj
 
 
 @bp.route("/<int:consultation_id>/planes/new", methods=["GET", "POST"])
@@ -156,7 +121,7 @@ def plane_new(consultation_id: int):
 @admin_required
 def plane_edit(consultation_id: int, plane_id: int):
     consultation = get_or_404(Consultation, consultation_id)
-    plane = _child_or_404(Plane, consultation, plane_id)
+    plane = child_or_404(Plane, consultation, plane_id)
     form = PlaneForm(obj=plane if request.method == "GET" else None)
     return _framework_form(
         consultation, form,
@@ -179,58 +144,9 @@ def priority_new(consultation_id: int):
 @admin_required
 def priority_edit(consultation_id: int, priority_id: int):
     consultation = get_or_404(Consultation, consultation_id)
-    priority = _child_or_404(Priority, consultation, priority_id)
+    priority = child_or_404(Priority, consultation, priority_id)
     form = PriorityForm(obj=priority if request.method == "GET" else None)
     return _framework_form(
         consultation, form,
         lambda: services.update_priority(priority, form.code.data, form.title.data, current_user),
         _("Edit priority %(code)s", code=priority.code), _("Priority saved."))
-
-
-# Documents of the consultation -----------------------------------------------------------------
-
-
-@bp.post("/<int:consultation_id>/documents")
-@login_required
-def document_add(consultation_id: int):
-    consultation = get_or_404(Consultation, consultation_id)
-    if not can_edit_meetings(current_user, consultation):
-        abort(403)
-    form = DocumentForm()
-    if form.validate_on_submit():
-        try:
-            document = services.add_document(consultation, form.title.data, form.file.data, current_user)
-        except ServiceError as exc:
-            db.session.rollback()
-            attach_to_form(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Document “%(title)s” added.", title=document.title), "success")
-            return redirect(url_for(".detail", consultation_id=consultation.id, _anchor="documents"), 303)
-    return _detail_page(consultation, document_form=form, status=422)
-
-
-@bp.post("/<int:consultation_id>/documents/<int:document_id>/delete")
-@login_required
-def document_remove(consultation_id: int, document_id: int):
-    return _document_change(consultation_id, document_id, services.remove_document,
-                            _("Document “%(title)s” removed from the public page."))
-
-
-@bp.post("/<int:consultation_id>/documents/<int:document_id>/restore")
-@login_required
-def document_restore(consultation_id: int, document_id: int):
-    return _document_change(consultation_id, document_id, services.restore_document,
-                            _("Document “%(title)s” is back on the public page."))
-
-
-def _document_change(consultation_id: int, document_id: int, change, message: str):
-    """Hide or restore a document of the consultation (its editors only)."""
-    consultation = get_or_404(Consultation, consultation_id)
-    if not can_edit_meetings(current_user, consultation):
-        abort(403)
-    document = _child_or_404(ConsultationDocument, consultation, document_id)
-    change(document, current_user)
-    db.session.commit()
-    flash(message % {"title": document.title}, "success")
-    return redirect(url_for(".detail", consultation_id=consultation.id, _anchor="documents"), 303)

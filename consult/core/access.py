@@ -21,10 +21,12 @@ BOARD = frozenset({"official", "facilitator", "admin"})  # the live board: its e
 EDITORS = frozenset({"facilitator", "admin"})  # the consultation's facilitators, and admins
 STANCES = frozenset({"official", "admin"})  # official stances and the consultation report
 ADMIN = frozenset({"admin"})
+# Rows whose roles depend on the URL's document kind: the kind's ``publishers`` say
+# (consult.reports.kinds; tests/test_access.py checks every kind's rule).
+BY_KIND = "the document kind's publishers"
 
-# (endpoint, method) → who may. A variant of an endpoint whose access depends on a URL
-# argument is written "endpoint[argument=value]".
-ACCESS: dict[tuple[str, str], frozenset[str]] = {
+# (endpoint, method) → who may.
+ACCESS: dict[tuple[str, str], frozenset[str] | str] = {
     # Start, static files, accounts
     ("index", "GET"): EVERYONE,
     ("favicon", "GET"): EVERYONE,
@@ -41,7 +43,6 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("audit.revisions", "GET"): ADMIN,
     # Consultations and their framework
     ("consultations.index", "GET"): STAFF,
-    ("consultations.detail", "GET"): STAFF,
     ("consultations.new", "GET"): ADMIN,
     ("consultations.new", "POST"): ADMIN,
     ("consultations.edit", "GET"): ADMIN,
@@ -56,11 +57,7 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("consultations.priority_new", "POST"): ADMIN,
     ("consultations.priority_edit", "GET"): ADMIN,
     ("consultations.priority_edit", "POST"): ADMIN,
-    ("consultations.document_add", "POST"): EDITORS,
-    ("consultations.document_remove", "POST"): EDITORS,
-    ("consultations.document_restore", "POST"): EDITORS,
     # Meetings
-    ("meetings.detail", "GET"): STAFF,
     ("meetings.new", "GET"): EDITORS,
     ("meetings.new", "POST"): EDITORS,
     ("meetings.edit", "GET"): EDITORS,
@@ -85,23 +82,19 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("capture.outdent_entry", "POST"): EDITORS,
     ("capture.delete_entry", "POST"): EDITORS,
     ("capture.restore_entry", "POST"): EDITORS,
-    # Summary documents and the consultation report
+    # Pages that combine areas (consult/pages): a consultation's, a meeting's
+    ("pages.consultation", "GET"): STAFF,
+    ("pages.document_add", "POST"): EDITORS,
+    ("pages.document_remove", "POST"): EDITORS,
+    ("pages.document_restore", "POST"): EDITORS,
+    ("pages.meeting", "GET"): STAFF,
+    # Documents: every kind (consult.reports.kinds) has these endpoints
     ("reports.preview", "GET"): STAFF,
-    ("reports.pdf", "GET"): STAFF,
+    ("reports.draft_pdf", "GET"): STAFF,
+    ("reports.draft_file", "GET"): STAFF,
     ("reports.draft", "POST"): STAFF,
-    ("reports.publish", "POST"): EDITORS,
-    ("reports.latest_summary", "GET"): EVERYONE,  # once the consultation is public
-    ("reports.compilation", "GET"): STAFF,
-    ("reports.compilation_pdf", "GET"): STAFF,
-    ("reports.compilation_draft", "POST"): STAFF,
-    ("reports.compilation_publish", "POST"): EDITORS,
-    ("reports.latest_compilation", "GET"): EVERYONE,
-    ("reports.report", "GET"): STAFF,
-    ("reports.report_pdf", "GET"): STAFF,
-    ("reports.report_export", "GET"): STAFF,
-    ("reports.report_draft", "POST"): STAFF,
-    ("reports.report_publish", "POST"): STANCES,
-    ("reports.latest_report", "GET"): EVERYONE,
+    ("reports.publish", "POST"): BY_KIND,
+    ("reports.latest", "GET"): EVERYONE,  # once the consultation is public
     ("reports.job", "GET"): STAFF,
     ("reports.job_result", "GET"): STAFF,
     ("reports.documents", "GET"): STAFF,
@@ -115,24 +108,14 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("site.language", "POST"): EVERYONE,
     ("site.accessibility", "GET"): EVERYONE,
     ("site.privacy", "GET"): EVERYONE,
-    ("postulates.submit", "GET"): EVERYONE,
-    ("postulates.submit", "POST"): EVERYONE,
-    ("postulates.track", "GET"): EVERYONE,  # whoever holds the link
-    ("postulates.queue", "GET"): STAFF,
-    ("postulates.detail", "GET"): STAFF,
-    ("postulates.decide[action=accept]", "POST"): EDITORS,
-    ("postulates.decide[action=duplicate]", "POST"): EDITORS,
-    ("postulates.decide[action=reject]", "POST"): EDITORS,
-    ("postulates.decide[action=stance]", "POST"): STANCES,
-    ("postulates.publish_stances", "POST"): STANCES,
+    ("remarks.submit", "GET"): EVERYONE,
+    ("remarks.submit", "POST"): EVERYONE,
+    ("remarks.track", "GET"): EVERYONE,  # whoever holds the link
+    ("remarks.queue", "GET"): STAFF,
+    ("remarks.detail", "GET"): STAFF,
+    ("remarks.accept", "POST"): EDITORS,
+    ("remarks.duplicate", "POST"): EDITORS,
+    ("remarks.reject", "POST"): EDITORS,
+    ("remarks.stance", "POST"): STANCES,
+    ("remarks.publish_stances", "POST"): STANCES,
 }
-
-
-def rows_for(endpoint: str, method: str) -> dict[str, frozenset[str]]:
-    """The rows of one endpoint and method: {"" or "argument=value": roles}."""
-    found = {}
-    for (name, row_method), roles in ACCESS.items():
-        base, _sep, variant = name.partition("[")
-        if base == endpoint and row_method == method:
-            found[variant.rstrip("]")] = roles
-    return found

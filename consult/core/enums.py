@@ -58,7 +58,7 @@ class EntryKind(StrEnum):
 
 class EntrySource(StrEnum):
     LIVE = "live"
-    POSTULATE = "postulate"
+    REMARK = "postulate"  # stored under the first name of remarks
     IMPORT = "import"
 
 
@@ -75,49 +75,6 @@ def enum_column_type(enum_cls: type[enum.Enum], name: str):
         values_callable=lambda cls: [m.value for m in cls],
         validate_strings=True,
     )
-
-
-class PublicationKind(StrEnum):
-    SUMMARY = "summary"  # one meeting's summary
-    COMPILATION = "compilation"  # every meeting of a consultation, with cover and contents
-    REPORT = "report"  # the consultation report with its table of remarks (PDF, DOCX, CSV)
-
-    @property
-    def label(self):
-        return {
-            PublicationKind.SUMMARY: _l("meeting summary"),
-            PublicationKind.COMPILATION: _l("summaries of all meetings"),
-            PublicationKind.REPORT: _l("consultation report"),
-        }[self]
-
-
-class JobKind(StrEnum):
-    DRAFT_SUMMARY = "draft_summary"
-    PUBLISH_SUMMARY = "publish_summary"
-    DRAFT_COMPILATION = "draft_compilation"
-    PUBLISH_COMPILATION = "publish_compilation"
-    DRAFT_REPORT = "draft_report"
-    PUBLISH_REPORT = "publish_report"
-
-    @property
-    def publishes(self) -> bool:
-        return self.value.startswith("publish_")
-
-    @property
-    def document(self) -> PublicationKind:
-        """What the job renders."""
-        return PublicationKind(self.value.split("_", 1)[1])
-
-    @property
-    def label(self):
-        return {
-            JobKind.DRAFT_SUMMARY: _l("Draft PDF of the meeting summary"),
-            JobKind.PUBLISH_SUMMARY: _l("Publishing the meeting summary"),
-            JobKind.DRAFT_COMPILATION: _l("Draft PDF of all meeting summaries"),
-            JobKind.PUBLISH_COMPILATION: _l("Publishing all meeting summaries"),
-            JobKind.DRAFT_REPORT: _l("Draft PDF of the consultation report"),
-            JobKind.PUBLISH_REPORT: _l("Publishing the consultation report"),
-        }[self]
 
 
 class JobStatus(StrEnum):
@@ -160,7 +117,7 @@ class LegalForm(StrEnum):
         }[self]
 
 
-class PostulateTarget(StrEnum):
+class RemarkTarget(StrEnum):
     """What part of the consulted programme a remark concerns."""
 
     GENERAL = "general"
@@ -171,14 +128,14 @@ class PostulateTarget(StrEnum):
     @property
     def label(self):
         return {
-            PostulateTarget.GENERAL: _l("the document as a whole"),
-            PostulateTarget.PLANE: _l("cooperation plane"),
-            PostulateTarget.PRIORITY: _l("program priority"),
-            PostulateTarget.DOCUMENT: _l("part of the document"),
+            RemarkTarget.GENERAL: _l("the document as a whole"),
+            RemarkTarget.PLANE: _l("cooperation plane"),
+            RemarkTarget.PRIORITY: _l("program priority"),
+            RemarkTarget.DOCUMENT: _l("part of the document"),
         }[self]
 
 
-class PostulateStatus(StrEnum):
+class RemarkStatus(StrEnum):
     SUBMITTED = "submitted"
     ACCEPTED = "accepted"
     DUPLICATE = "duplicate"
@@ -187,10 +144,10 @@ class PostulateStatus(StrEnum):
     @property
     def label(self):
         return {
-            PostulateStatus.SUBMITTED: _l("waiting for review"),
-            PostulateStatus.ACCEPTED: _l("accepted for consideration"),
-            PostulateStatus.DUPLICATE: _l("merged with another remark"),
-            PostulateStatus.REJECTED: _l("rejected"),
+            RemarkStatus.SUBMITTED: _l("waiting for review"),
+            RemarkStatus.ACCEPTED: _l("accepted for consideration"),
+            RemarkStatus.DUPLICATE: _l("merged with another remark"),
+            RemarkStatus.REJECTED: _l("rejected"),
         }[self]
 
 

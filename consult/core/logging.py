@@ -28,7 +28,7 @@ def _spelt(text: str) -> str:
     return "".join(f"(?:{re.escape(c)}|%{ord(c):02x})" for c in text)
 
 
-# The tracking route (consult/postulates/views.py), however it is spelt on the way there
+# The tracking route (consult/remarks/views.py), however it is spelt on the way there
 # (repeated slashes are merged by a redirect); the token runs to the end of its segment.
 _SLASH = _spelt("/")
 _ESCAPED = re.compile(  # the lookahead lets the scan jump from one "/" or "%" to the next

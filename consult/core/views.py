@@ -40,32 +40,65 @@ def get_or_404(model: type[T], object_id: int) -> T:
     return obj
 
 
+def child_or_404(model: type[T], consultation, object_id: int) -> T:
+    """An object of this consultation (a plane, a priority, a document): one of another
+    consultation, reached through this one's address, does not exist here."""
+    obj = get_or_404(model, object_id)
+    if obj.consultation_id != consultation.id:
+        abort(404)
+    return obj
+
+
+def commit_or_refuse(save: Callable[[], Any], *, done: Callable[[Any], Any],
+                     refused: Callable[[Exception], Any],
+                     refusals: tuple[type[Exception], ...] = (ServiceError,)):
+    """The one way a view changes state: the service does it (flushed, not committed); when
+    it refuses (``refusals``: a ServiceError, a conflict …) nothing is kept and ``refused(exc)``
+    answers; else the change is committed and ``done(result)`` answers (a 303, a fragment).
+    What must happen only after the commit (an e-mail) belongs in ``done``."""
+    try:
+        result = save()
+    except refusals as exc:
+        db.session.rollback()
+        return refused(exc)
+    db.session.commit()
+    return done(result)
+
+
 def handle_form(
     form,
     save: Callable[[], Any],
     *,
     success_url: Callable[[Any], str] | str,
     message: Callable[[Any], str] | str,
-    template: str,
+    template: str | None = None,
+    page: Callable[[], Any] | None = None,
     **context: Any,
 ):
-    """Validate → call the service → commit → flash → 303 redirect.
+    """Validate → call the service → commit → flash → 303 redirect: every form of the app.
 
     On invalid input, or when the service refuses, the page is shown again with every
-    field as typed and the message at its field (status 422); nothing is committed.
+    field as typed and the message at its field (status 422); nothing is committed. The
+    page is ``template`` with the form and ``context``, or what ``page()`` renders (a page
+    with several forms, the one sent among them).
     """
+    def done(result):
+        flash(message(result) if callable(message) else message, "success")
+        return redirect(success_url(result) if callable(success_url) else success_url, 303)
+
     if form.validate_on_submit():
-        try:
-            result = save()
-        except ServiceError as exc:
-            db.session.rollback()
-            attach_to_form(form, exc)
-        else:
-            db.session.commit()
-            flash(message(result) if callable(message) else message, "success")
-            return redirect(success_url(result) if callable(success_url) else success_url, 303)
+        answer = commit_or_refuse(save, done=done, refused=lambda exc: attach_to_form(form, exc))
+        if answer is not None:
+            return answer
     status = 422 if request.method == "POST" else 200
+    if page is not None:
+        return page(), status
     return render_template(template, form=form, **context), status
+
+
+def flash_undo(text: str, action: str) -> None:
+    """A message with an Undo button: the button posts (with the CSRF token) to ``action``."""
+    flash({"text": text, "action": action}, "undo")
 
 
 def file_response(body: bytes, file_name: str, media_type: str, **headers) -> Response:

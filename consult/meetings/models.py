@@ -135,6 +135,12 @@ class Section(db.Model):
             return "priority"
         return "topic"
 
+    @property
+    def default_kind(self) -> EntryKind:
+        """What a new entry is unless the facilitator says otherwise: a plane's sections
+        collect conclusions, the others ideas (the 2018 layout)."""
+        return EntryKind.CONCLUSION if self.plane_id is not None else EntryKind.IDEA
+
 
 class Entry(TimestampMixin, SoftDeleteMixin, db.Model):
     """A strength, weakness, conclusion or idea; sub-points point at their parent entry.
@@ -172,3 +178,8 @@ class Entry(TimestampMixin, SoftDeleteMixin, db.Model):
     author = relationship("User")
 
     __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def from_remark(self) -> bool:
+        """Added by accepting an organisation's remark (not typed at the meeting)."""
+        return self.source == EntrySource.REMARK

@@ -75,6 +75,7 @@ class SectionNode:
     section: Section
     entries: list[EntryNode]
     topic_number: int | None = None  # topics are numbered within their part
+    is_new: bool = False  # (the board's updates) new to a browser that has seen a revision
 
     @property
     def is_empty(self) -> bool:
@@ -85,6 +86,7 @@ class SectionNode:
 class PartNode:
     part: Part
     sections: list[SectionNode]
+    is_new: bool = False
 
 
 def entry_nodes(meeting_id: int, section_ids: set[int] | None = None) -> dict[int, list[EntryNode]]:
@@ -161,18 +163,34 @@ def load_parts(meeting_id: int, part_ids: set[int] | None = None) -> list[Part]:
     return list(db.session.scalars(query))
 
 
-def summary_tree(meeting: Meeting) -> list[PartNode]:
-    """Parts → sections → numbered entries → nested sub-points, in summary order.
-
-    Three queries whatever the size of the meeting.
-    """
-    parts = load_parts(meeting.id)
-    entries = entry_nodes(meeting.id)
-    tree = []
+def tree(parts: list[Part], entries: dict[int, list[EntryNode]],
+         section_ids: set[int] | None = None) -> list[PartNode]:
+    """Parts → sections → numbered entries → nested sub-points: the one shape in which the
+    board, its updates, the summary, its exports and the interchange format read a meeting.
+    ``section_ids``: only those sections (the board's updates)."""
+    nodes = []
     for part in parts:
         numbers = topic_numbers(part)
-        tree.append(PartNode(part, [
+        nodes.append(PartNode(part, [
             SectionNode(section, entries.get(section.id, []), numbers.get(section.id))
-            for section in part.sections
+            for section in part.sections if section_ids is None or section.id in section_ids
         ]))
-    return tree
+    return nodes
+
+
+def summary_tree(meeting: Meeting) -> list[PartNode]:
+    """The whole meeting, in summary order. Three queries whatever its size."""
+    return tree(load_parts(meeting.id), entry_nodes(meeting.id))
+
+
+def entry_count(*, meeting: Meeting | None = None, consultation: Consultation | None = None) -> int:
+    """How many entries a meeting (or all meetings of a consultation) has: how much there
+    is to render."""
+    query = (sa.select(sa.func.count(Entry.id)).join(Section, Entry.section_id == Section.id)
+             .join(Part, Section.part_id == Part.id).where(Entry.deleted_at.is_(None)))
+    if meeting is not None:
+        query = query.where(Part.meeting_id == meeting.id)
+    else:
+        query = query.join(Meeting, Part.meeting_id == Meeting.id).where(
+            Meeting.consultation_id == consultation.id)
+    return db.session.scalar(query) or 0

@@ -1,47 +1,23 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from consult.consultations.models import Consultation
 from consult.core.permissions import (
     can_edit_meetings,
-    can_publish,
-    can_view_board,
-    can_view_consultation,
 )
 from consult.core.views import get_or_404, handle_form
 from consult.meetings import services
 from consult.meetings.forms import MeetingForm
 from consult.meetings.models import Meeting
-from consult.reports import services as reports
 
 bp = Blueprint("meetings", __name__)
 
 
 def _meeting_data(form: MeetingForm) -> dict:
     return {**form.data, "agenda": form.agenda_items()}
-
-
-@bp.get("/meetings/<int:meeting_id>")
-@login_required
-def detail(meeting_id: int):
-    meeting = get_or_404(Meeting, meeting_id)
-    if not can_view_consultation(current_user, meeting.consultation):
-        abort(403)
-    tree = services.summary_tree(meeting)
-    return render_template(
-        "meetings/detail.html",
-        meeting=meeting,
-        consultation=meeting.consultation,
-        tree=tree,
-        can_edit=can_edit_meetings(current_user, meeting.consultation),
-        can_view_board=can_view_board(current_user, meeting.consultation),
-        show_kinds=request.args.get("kinds", "1" if meeting.show_kinds else "0") != "0",
-        documents=reports.meeting_documents(meeting, tree),
-        can_publish=can_publish(current_user, meeting.consultation),
-    )
 
 
 @bp.route("/consultations/<int:consultation_id>/meetings/new", methods=["GET", "POST"])
@@ -53,7 +29,7 @@ def new(consultation_id: int):
     form = MeetingForm()
     return handle_form(
         form, lambda: services.create_meeting(consultation, _meeting_data(form), current_user),
-        success_url=lambda m: url_for(".detail", meeting_id=m.id),
+        success_url=lambda m: url_for("pages.meeting", meeting_id=m.id),
         message=_("Meeting created."),
         template="meetings/form.html", consultation=consultation, meeting=None)
 
@@ -69,6 +45,6 @@ def edit(meeting_id: int):
         form.agenda.data = "\n".join(meeting.agenda)
     return handle_form(
         form, lambda: services.update_meeting(meeting, _meeting_data(form), current_user),
-        success_url=url_for(".detail", meeting_id=meeting.id),
+        success_url=url_for("pages.meeting", meeting_id=meeting.id),
         message=_("Meeting saved."),
         template="meetings/form.html", consultation=meeting.consultation, meeting=meeting)

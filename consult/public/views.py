@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, redirect, render_template, url_for
-from flask_login import current_user
-from sqlalchemy.orm import selectinload
 
+from consult.consultations.loaders import public_consultation
 from consult.consultations.models import Consultation, ConsultationDocument
 from consult.core.enums import ConsultationStatus
 from consult.core.views import get_or_404, stored_file
 from consult.extensions import db
-from consult.reports import services as reports
+from consult.reports import publications
+from consult.reports.catalogue import COMPILATION, REPORT, SUMMARY
 
 bp = Blueprint("public", __name__, url_prefix="/public")
 
@@ -24,25 +24,15 @@ def index():
     return render_template("public/index.html", consultations=consultations)
 
 
-def public_consultation(slug: str) -> Consultation:
-    """The consultation at this public address; a draft exists for staff only."""
-    found = db.session.scalars(
-        sa.select(Consultation).where(Consultation.slug == slug[:120])
-        .options(selectinload(Consultation.meetings))).first()
-    staff = current_user.is_authenticated and current_user.is_active
-    if found is None or not (found.is_public or staff):
-        abort(404)
-    return found
-
-
 @bp.get("/<slug>")
 def consultation(slug: str):
     found = public_consultation(slug)
-    by_series: dict[str, list] = {}
-    for publication in reports.consultation_publications([found.id]):
-        by_series.setdefault(publication.series, []).append(publication)
-    return render_template("public/consultation.html", consultation=found, by_series=by_series,
-                           series=reports)
+    shelf = publications.Shelf([found.id])
+    return render_template(
+        "public/consultation.html", consultation=found,
+        meetings=[(m, shelf.versions(SUMMARY, m)) for m in found.meetings],
+        report={fmt: shelf.versions(REPORT, found, fmt) for fmt in REPORT.formats},
+        compilation=shelf.versions(COMPILATION, found))
 
 
 @bp.get("/<slug>/documents/<int:document_id>/<file_name>")

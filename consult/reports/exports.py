@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 
 from consult.core.formatting import local_datetime, long_date
 from consult.core.i18n import LANGUAGE_TAGS
-from consult.postulates.services import ReportData
+from consult.reports.report_data import ReportData
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 CSV = "text/csv; charset=utf-8"

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
-from consult.core.enums import JobKind, JobStatus, PublicationKind, enum_column_type
+from consult.core.enums import JobStatus, enum_column_type
 from consult.core.models import UTCDateTime, utcnow
 from consult.extensions import db
 
@@ -20,9 +20,10 @@ class ImmutablePublication(Exception):
 class Publication(db.Model):
     """One published version of a document: the PDF bytes exactly as they were served.
 
-    A *series* is everything published about one subject ("summary:meeting:12",
-    "compilation:consultation:3"); versions count 1, 2, 3 … within it. Rows are written
-    once and never changed (enforced below); downloads serve ``content`` as stored.
+    A *series* is everything published about one subject in one format ("summary:meeting:12",
+    "report:consultation:3:docx"; consult.reports.kinds); versions count 1, 2, 3 … within it.
+    Rows are written once and never changed (enforced below); downloads serve ``content`` as
+    stored.
     """
 
     __tablename__ = "publication"
@@ -31,7 +32,8 @@ class Publication(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     series: Mapped[str] = mapped_column(sa.String(80))  # indexed by the unique (series, version)
     version: Mapped[int] = mapped_column()
-    kind: Mapped[PublicationKind] = mapped_column(enum_column_type(PublicationKind, "publication_kind"))
+    # The document kind's key (consult.reports.kinds): "summary", "compilation", "report".
+    kind: Mapped[str] = mapped_column(sa.String(30))
     consultation_id: Mapped[int] = mapped_column(
         sa.ForeignKey("consultation.id", ondelete="RESTRICT"), index=True)
     meeting_id: Mapped[int | None] = mapped_column(
@@ -79,7 +81,10 @@ class RenderJob(db.Model):
     __tablename__ = "render_job"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[JobKind] = mapped_column(enum_column_type(JobKind, "job_kind"))
+    # What it renders: a document kind's key (consult.reports.kinds), and whether it
+    # publishes the next version (else it makes a draft, kept for a while).
+    document: Mapped[str] = mapped_column(sa.String(30))
+    publishes: Mapped[bool] = mapped_column(default=False)
     consultation_id: Mapped[int] = mapped_column(
         sa.ForeignKey("consultation.id", ondelete="CASCADE"), index=True)
     meeting_id: Mapped[int | None] = mapped_column(
@@ -104,8 +109,8 @@ class RenderJob(db.Model):
     # Drafts keep their PDF here for a while (publications keep theirs in Publication).
     result: Mapped[bytes | None] = deferred(mapped_column(sa.LargeBinary))
     result_name: Mapped[str | None] = mapped_column(sa.String(200))
-    # The file a draft job makes: "pdf", or for the report's table also "docx", "csv",
-    # "excel-csv" (consult.reports.rendering.REPORT_EXPORTS).
+    # The file a draft job makes: "pdf", or another of its kind's formats (the report's
+    # table as "docx", "csv", "excel-csv").
     file_format: Mapped[str] = mapped_column(sa.String(10), default="pdf", server_default="pdf")
 
     consultation = relationship("Consultation")
@@ -117,4 +122,4 @@ class RenderJob(db.Model):
         return self.status in (JobStatus.DONE, JobStatus.FAILED)
 
     def __repr__(self) -> str:
-        return f"<RenderJob {self.id} {self.kind.value} {self.status.value}>"
+        return f"<RenderJob {self.id} {self.document}{' publish' if self.publishes else ''} {self.status.value}>"

@@ -154,12 +154,36 @@ _PAGES_LINE = re.compile(r"^pages (\d+)$")
 _FAILED_LINE = re.compile(r"^failed (\w+) (.*)$")
 
 
+class _Crashed(Exception):
+    """The renderer ended by a signal (native code); ``args[0]``: the signal."""
+
+
 def render_in_child(html: str, static_folder: str | Path, progress: Progress | None = None, *,
                     timeout: float, memory_mb: int) -> RenderedPdf:
     """:func:`render` in a child process limited to ``memory_mb`` of address space and
     ``timeout`` seconds (of CPU and of the clock); raises :class:`RenderLimitError` when it
     is stopped or fails. Progress comes back on the child's standard error, the PDF on its
-    standard output."""
+    standard output.
+
+    A renderer that crashes (a signal from native code) gets one more try in a new process:
+    seen once in a few thousand renders of small documents on a loaded machine; a document
+    that really needs more memory than its limit crashes again and is reported as such."""
+    try:
+        return _render_in_child(html, static_folder, progress, timeout=timeout, memory_mb=memory_mb)
+    except _Crashed as crash:
+        logging.getLogger(__name__).warning("the renderer crashed with signal %s; trying again",
+                                            crash.args[0])
+    try:
+        return _render_in_child(html, static_folder, progress, timeout=timeout, memory_mb=memory_mb)
+    except _Crashed as crash:
+        # Native code (Pango, cairo, harfbuzz) that cannot allocate more ends the process
+        # by a signal instead of raising MemoryError.
+        raise RenderLimitError("memory", f"the renderer crashed with signal {crash.args[0]} "
+                                         f"(most likely at its limit of {memory_mb} MB)") from None
+
+
+def _render_in_child(html: str, static_folder: str | Path, progress: Progress | None, *,
+                     timeout: float, memory_mb: int) -> RenderedPdf:
     # This file run as a script: the child imports WeasyPrint, not the app (nor its database
     # connections). It limits itself before it reads the document.
     child = subprocess.Popen(
@@ -215,10 +239,7 @@ def render_in_child(html: str, static_folder: str | Path, progress: Progress | N
     if failure is not None:
         raise RenderLimitError(failure[0], failure[1])
     if returncode in _CRASHES:
-        # Native code (Pango, cairo, harfbuzz) that cannot allocate more ends the process
-        # by a signal instead of raising MemoryError.
-        raise RenderLimitError("memory", f"the renderer crashed with signal {-returncode} "
-                                         f"(most likely at its limit of {memory_mb} MB)")
+        raise _Crashed(-returncode)
     if returncode != 0 or pages is None or not output or not output[0].startswith(b"%PDF"):
         raise RenderLimitError("failed", f"the renderer ended with code {returncode}")
     return RenderedPdf(output[0], pages)

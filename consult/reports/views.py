@@ -1,4 +1,5 @@
-"""Summary documents: previews, drafts, publishing (as background jobs), downloads.
+"""Documents of every kind (consult.reports.kinds): previews, drafts, publishing (as
+background jobs), downloads, the documents area.
 
 Downloads of published versions serve the stored bytes (never a new rendering), with the
 sha256 as ETag; a request carrying it gets 304 without the bytes being read.
@@ -15,208 +16,134 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
 from consult.consultations.models import Consultation
-from consult.core.enums import JobKind, PublicationKind
-from consult.core.permissions import can_decide_stances, can_download, can_publish, can_view_consultation
+from consult.core.permissions import can_download, can_view_consultation
 from consult.core.views import file_response, file_with_etag, get_or_404
 from consult.extensions import db, htmx
-from consult.meetings.models import Meeting
-from consult.reports import rendering, services
-from consult.reports.models import Publication, RenderJob
+from consult.reports import catalogue, jobs, publications, rendering
+from consult.reports.kinds import FORMAT_LABELS, DocumentKind
+from consult.reports.models import RenderJob
 
 bp = Blueprint("reports", __name__)
 log = logging.getLogger(__name__)
 
-PDF = "application/pdf"
 
-
-def _meeting(meeting_id: int, publish: bool = False) -> Meeting:
-    meeting = get_or_404(Meeting, meeting_id)
-    allowed = can_publish if publish else can_view_consultation
-    if not allowed(current_user, meeting.consultation):
-        abort(403)
-    return meeting
-
-
-def _consultation(consultation_id: int, publish: bool = False) -> Consultation:
-    consultation = get_or_404(Consultation, consultation_id)
-    allowed = can_publish if publish else can_view_consultation
+def _subject(kind: DocumentKind, subject_id: int, publish: bool = False):
+    """The document's subject, for a reader (every staff member) or one who may publish it."""
+    subject = get_or_404(kind.subject, subject_id)
+    consultation = kind.consultation(subject)
+    allowed = kind.may_publish if publish else can_view_consultation
     if not allowed(current_user, consultation):
         abort(403)
-    return consultation
+    return subject
 
 
 def _to_job(job: RenderJob):
     return redirect(url_for(".job", job_id=job.id), 303)
 
 
-# One meeting ----------------------------------------------------------------------------------
+# Every kind of document has the same endpoints, at addresses under its path: the preview
+# (path), a draft PDF (path.pdf) and its other formats (path.docx …), a draft or the next
+# version prepared as a job (path/draft, path/publish), and a stable link to the latest
+# version in each format (path/latest.pdf …). The rules are made from the registry below.
 
 
-@bp.get("/meetings/<int:meeting_id>/summary")
 @login_required
-def preview(meeting_id: int):
-    """The summary as it will print, in the browser."""
-    return rendering.summary_html(_meeting(meeting_id), for_pdf=False)
+def preview(kind: str, subject_id: int):
+    """The document as it will print, in the browser."""
+    document = catalogue.get(kind)
+    return document.html(_subject(document, subject_id), for_pdf=False)
 
 
-@bp.get("/meetings/<int:meeting_id>/summary.pdf")
 @login_required
-def pdf(meeting_id: int):
-    """A draft PDF of the summary as it is now; a large one is prepared in the background."""
-    meeting = _meeting(meeting_id)
-    return _draft_pdf(
-        rendering.summary_html(meeting, for_pdf=True), meeting.title,
-        url_for(".draft", meeting_id=meeting.id), url_for("meetings.detail", meeting_id=meeting.id),
-        rendering.summary_file_name(meeting))
-
-
-def _draft_pdf(html: str, title: str, draft_url: str, back_url: str, file_name: str):
-    """Render a small draft now (by the size of its HTML, whatever the document); for a
-    large one — or one that fails here — a page that starts it as a background job, whose
-    renderer has its own time and memory limits."""
+def draft_pdf(kind: str, subject_id: int, fmt: str = "pdf"):
+    """A draft PDF of the document as it is now: small ones are rendered in the request (by
+    the size of their HTML, whatever the document); for a large one — or one that fails here —
+    a page that starts it as a background job, whose renderer has its own time and memory
+    limits."""
+    document = catalogue.get(kind)
+    subject = _subject(document, subject_id)
+    html = document.html(subject, for_pdf=True)
     failed = False
     if rendering.renders_inline(html):
         try:
             body = rendering.render_pdf(html).content
         except Exception:  # noqa: BLE001 - the job will render it again, within its limits
-            log.exception("the draft %s could not be rendered in the request", file_name)
+            log.exception("the draft %s could not be rendered in the request", document.file_name(subject))
             failed = True
         else:
-            return file_response(body, file_name, PDF, **{"Cache-Control": "no-store"})
-    return render_template("reports/prepare.html", subject=title, failed=failed,
-                           pages=rendering.estimate_pages(html), action=draft_url, back=back_url)
+            return file_response(body, document.file_name(subject), rendering.MEDIA_TYPES["pdf"],
+                                 **{"Cache-Control": "no-store"})
+    return render_template("reports/prepare.html", subject=document.subject_title(subject),
+                           failed=failed, pages=rendering.estimate_pages(html),
+                           action=document.url("draft", subject), back=document.back_url(subject))
 
 
-@bp.post("/meetings/<int:meeting_id>/summary/draft")
 @login_required
-def draft(meeting_id: int):
-    meeting = _meeting(meeting_id)
-    return _to_job(services.start_job(JobKind.DRAFT_SUMMARY, current_user, meeting=meeting))
-
-
-@bp.post("/meetings/<int:meeting_id>/summary/publish")
-@login_required
-def publish(meeting_id: int):
-    meeting = _meeting(meeting_id, publish=True)
-    return _to_job(services.start_job(JobKind.PUBLISH_SUMMARY, current_user, meeting=meeting))
-
-
-@bp.get("/meetings/<int:meeting_id>/summary/latest.pdf")
-def latest_summary(meeting_id: int):
-    """A stable link to the newest published version."""
-    meeting = get_or_404(Meeting, meeting_id)
-    return _latest(services.meeting_series(meeting), meeting.consultation)
-
-
-# A consultation's compilation ----------------------------------------------------------------
-
-
-@bp.get("/consultations/<int:consultation_id>/summaries")
-@login_required
-def compilation(consultation_id: int):
-    return rendering.compilation_html(_consultation(consultation_id), for_pdf=False)
-
-
-@bp.get("/consultations/<int:consultation_id>/summaries.pdf")
-@login_required
-def compilation_pdf(consultation_id: int):
-    consultation = _consultation(consultation_id)
-    return _draft_pdf(
-        rendering.compilation_html(consultation, for_pdf=True), consultation.title,
-        url_for(".compilation_draft", consultation_id=consultation.id),
-        url_for("consultations.detail", consultation_id=consultation.id),
-        rendering.compilation_file_name(consultation))
-
-
-@bp.post("/consultations/<int:consultation_id>/summaries/draft")
-@login_required
-def compilation_draft(consultation_id: int):
-    consultation = _consultation(consultation_id)
-    return _to_job(services.start_job(JobKind.DRAFT_COMPILATION, current_user,
-                                      consultation=consultation))
-
-
-@bp.post("/consultations/<int:consultation_id>/summaries/publish")
-@login_required
-def compilation_publish(consultation_id: int):
-    consultation = _consultation(consultation_id, publish=True)
-    return _to_job(services.start_job(JobKind.PUBLISH_COMPILATION, current_user,
-                                      consultation=consultation))
-
-
-@bp.get("/consultations/<int:consultation_id>/summaries/latest.pdf")
-def latest_compilation(consultation_id: int):
-    consultation = get_or_404(Consultation, consultation_id)
-    return _latest(services.compilation_series(consultation), consultation)
-
-
-# The consultation report -------------------------------------------------------------------
-
-
-@bp.get("/consultations/<int:consultation_id>/report")
-@login_required
-def report(consultation_id: int):
-    """The report as it would be published now (published stances only)."""
-    return rendering.report_html(_consultation(consultation_id), for_pdf=False)
-
-
-@bp.get("/consultations/<int:consultation_id>/report.pdf")
-@login_required
-def report_pdf(consultation_id: int):
-    consultation = _consultation(consultation_id)
-    return _draft_pdf(
-        rendering.report_html(consultation, for_pdf=True), consultation.title,
-        url_for(".report_draft", consultation_id=consultation.id),
-        url_for("consultations.detail", consultation_id=consultation.id),
-        rendering.report_file_name(consultation))
-
-
-@bp.get("/consultations/<int:consultation_id>/report.<any(docx, csv):fmt>")
-@bp.get("/consultations/<int:consultation_id>/report-excel.csv", defaults={"fmt": "excel-csv"})
-@login_required
-def report_export(consultation_id: int, fmt: str):
-    """A draft of the report's table of remarks as DOCX or CSV, separated by commas or, for
-    Excel in a Polish locale, by semicolons (quick: made in the request). The address ends
-    as the file name does (rendering.FILE_ENDINGS)."""
-    consultation = _consultation(consultation_id)
-    data = rendering.report_table(consultation)
-    if not rendering.exports_inline(data):
+def draft_file(kind: str, subject_id: int, fmt: str):
+    """A draft in another format of the document (the report's table as DOCX or CSV,
+    separated by commas or, for Excel in a Polish locale, by semicolons): made in the request
+    unless it is large. The address ends as the file name does (rendering.FILE_ENDINGS)."""
+    document = catalogue.get(kind)
+    subject = _subject(document, subject_id)
+    data = document.data(subject)
+    if not document.exports_inline(data):
         return render_template(
-            "reports/prepare.html", subject=consultation.title, failed=False, file_format=fmt,
-            action=url_for(".report_draft", consultation_id=consultation.id, fmt=fmt),
-            back=url_for("consultations.detail", consultation_id=consultation.id))
-    body = rendering.report_export(consultation, fmt, data=data)
-    return file_response(body, rendering.report_file_name(consultation, fmt=fmt),
-                         services.MEDIA_TYPES[fmt], **{"Cache-Control": "no-store"})
+            "reports/prepare.html", subject=document.subject_title(subject), failed=False,
+            file_format=fmt, format_label=FORMAT_LABELS[fmt],
+            action=document.url("draft", subject, fmt=fmt), back=document.back_url(subject))
+    body = document.export(subject, fmt, data)
+    return file_response(body, document.file_name(subject, fmt=fmt), rendering.MEDIA_TYPES[fmt],
+                         **{"Cache-Control": "no-store"})
 
 
-@bp.post("/consultations/<int:consultation_id>/report/draft")
 @login_required
-def report_draft(consultation_id: int):
-    """A draft of the report prepared in the background: its PDF, or (``?fmt=``) its table
-    as DOCX or CSV when that is too large to be made in the request."""
-    consultation = _consultation(consultation_id)
+def draft(kind: str, subject_id: int):
+    """A draft prepared in the background: its PDF, or (``?fmt=``) another of its formats
+    when that is too large to be made in the request."""
+    document = catalogue.get(kind)
     fmt = request.args.get("fmt", "pdf")
-    if fmt not in services.REPORT_FORMATS:
+    if fmt not in document.formats:
         abort(404)
-    return _to_job(services.start_job(JobKind.DRAFT_REPORT, current_user, consultation=consultation,
-                                      file_format=fmt))
+    return _to_job(jobs.start_job(document, _subject(document, subject_id), current_user,
+                                  file_format=fmt))
 
 
-@bp.post("/consultations/<int:consultation_id>/report/publish")
 @login_required
-def report_publish(consultation_id: int):
-    consultation = get_or_404(Consultation, consultation_id)
-    if not can_decide_stances(current_user, consultation):
-        abort(403)
-    return _to_job(services.start_job(JobKind.PUBLISH_REPORT, current_user, consultation=consultation))
+def publish(kind: str, subject_id: int):
+    """The next version, in every format of the document, prepared in the background."""
+    document = catalogue.get(kind)
+    subject = _subject(document, subject_id, publish=True)
+    return _to_job(jobs.start_job(document, subject, current_user, publishes=True))
 
 
-@bp.get("/consultations/<int:consultation_id>/report/latest.<any(pdf, docx, csv):fmt>")
-@bp.get("/consultations/<int:consultation_id>/report/latest-excel.csv", defaults={"fmt": "excel-csv"})
-def latest_report(consultation_id: int, fmt: str):
-    consultation = get_or_404(Consultation, consultation_id)
-    return _latest(services.report_series(consultation, fmt), consultation)
+def latest(kind: str, subject_id: int, fmt: str = "pdf"):
+    """A stable link to the newest published version."""
+    document = catalogue.get(kind)
+    subject = get_or_404(document.subject, subject_id)
+    return _send(publications.latest_file(document.series(subject, fmt)),
+                 document.consultation(subject).is_public, latest=True)
+
+
+def _rules() -> None:
+    for document in catalogue.KINDS.values():
+        path, defaults = document.path, {"kind": document.key}
+        bp.add_url_rule(path, "preview", preview, defaults=defaults)
+        bp.add_url_rule(f"{path}/draft", "draft", draft, defaults=defaults,
+                        methods=["POST"])
+        bp.add_url_rule(f"{path}/publish", "publish", publish, defaults=defaults,
+                        methods=["POST"])
+        for fmt in document.formats:
+            ending, values = rendering.FILE_ENDINGS[fmt], {**defaults, "fmt": fmt}
+            if fmt == "pdf":
+                bp.add_url_rule(f"{path}{ending}", "draft_pdf", draft_pdf,
+                                defaults=values)
+            else:
+                bp.add_url_rule(f"{path}{ending}", "draft_file", draft_file,
+                                defaults=values)
+            bp.add_url_rule(f"{path}/latest{ending}", "latest", latest, defaults=values)
+
+
+_rules()
 
 
 # Jobs ----------------------------------------------------------------------------------------
@@ -229,7 +156,10 @@ def job(job_id: int):
     job = get_or_404(RenderJob, job_id)
     if not can_view_consultation(current_user, job.consultation):
         abort(403)
-    context = {"job": job, "stalled": services.is_stalled(job), "links": _job_links(job)}
+    document = catalogue.get(job.document)
+    context = {"job": job, "stalled": jobs.is_stalled(job), "links": _job_links(document, job),
+               "title": document.job_label(job.publishes, job.file_format),
+               "format_label": document.format_label(job.file_format)}
     if htmx:
         # The announced status line is sent (out of band) only when it changes.
         announce = request.args.get("shown") != job.status.value
@@ -237,24 +167,14 @@ def job(job_id: int):
     return render_template("reports/job.html", **context)
 
 
-def _job_links(job: RenderJob) -> dict[str, str]:
+def _job_links(document: DocumentKind, job: RenderJob) -> dict[str, str]:
     """Where the job's page leads: its subject, and the form that starts it again."""
-    document, publishes = job.kind.document, job.kind.publishes
-    if document == PublicationKind.SUMMARY:
-        subject, back = job.meeting.title, url_for(
-            "meetings.detail", meeting_id=job.meeting_id, _anchor="meeting-documents")
-        retry = url_for(".publish" if publishes else ".draft", meeting_id=job.meeting_id)
+    subject = document.subject_of(job)
+    if job.publishes:
+        retry = document.url("publish", subject)
     else:
-        anchor = "report-documents" if document == PublicationKind.REPORT else "compilation-documents"
-        subject, back = job.consultation.title, url_for(
-            "consultations.detail", consultation_id=job.consultation_id, _anchor=anchor)
-        endpoint = {(PublicationKind.COMPILATION, True): ".compilation_publish",
-                    (PublicationKind.COMPILATION, False): ".compilation_draft",
-                    (PublicationKind.REPORT, True): ".report_publish",
-                    (PublicationKind.REPORT, False): ".report_draft"}[document, publishes]
-        retry = url_for(endpoint, consultation_id=job.consultation_id,
-                        **({"fmt": job.file_format} if job.file_format != "pdf" else {}))
-    return {"subject": subject, "back": back, "retry": retry}
+        retry = document.url("draft", subject, **({"fmt": job.file_format} if job.file_format != "pdf" else {}))
+    return {"subject": document.subject_title(subject), "back": document.back_url(subject), "retry": retry}
 
 
 @bp.get("/jobs/<int:job_id>/result")
@@ -270,7 +190,7 @@ def job_result(job_id: int):
     if body is None:
         flash(_("This draft is no longer kept. Prepare it again."), "info")
         return redirect(url_for(".job", job_id=job.id), 303)
-    return file_response(body, job.result_name, services.MEDIA_TYPES[job.file_format],
+    return file_response(body, job.result_name, rendering.MEDIA_TYPES[job.file_format],
                          **{"Cache-Control": "no-store"})
 
 
@@ -284,18 +204,17 @@ def documents():
     consultations = db.session.scalars(
         sa.select(Consultation).order_by(Consultation.created_at.desc(), Consultation.id.desc())
         .options(selectinload(Consultation.meetings))).all()
-    by_series: dict[str, list[Publication]] = {}
-    for publication in services.consultation_publications():
-        by_series.setdefault(publication.series, []).append(publication)
     return render_template("reports/documents.html", consultations=consultations,
-                           by_series=by_series, series=services)
+                           shelf=publications.Shelf(), meeting_kinds=catalogue.of_meetings(),
+                           consultation_kinds=catalogue.of_consultations(),
+                           format_labels=FORMAT_LABELS)
 
 
 @bp.get("/documents/<int:publication_id>/<file_name>")
 def download(publication_id: int, file_name: str):
     # Officials fetch the same files often: one small query (may this visitor see it?), the
     # bytes from memory once this process has served them.
-    stored = services.published_file(publication_id)
+    stored = publications.published_file(publication_id)
     if stored is None or not can_download(current_user, stored.public):
         abort(404)  # not public yet: to anyone but staff it does not exist, nor its name
     if file_name != stored.file_name:
@@ -304,12 +223,7 @@ def download(publication_id: int, file_name: str):
     return _send(stored, stored.public)
 
 
-def _latest(series: str, consultation: Consultation):
-    """The newest version of a series, for its stable link."""
-    return _send(services.latest_file(series), consultation.is_public, latest=True)
-
-
-def _send(stored: services.PublishedFile | None, public: bool, latest: bool = False):
+def _send(stored: publications.PublishedFile | None, public: bool, latest: bool = False):
     """The stored bytes, with ETag = sha256; 304 when the client has them already."""
     if not can_download(current_user, public):
         # Not public yet: to anyone but staff it does not exist.

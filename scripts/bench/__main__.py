@@ -1,7 +1,12 @@
-"""python -m scripts.bench (what `make bench` runs); see scripts/bench/run.py."""
+"""python -m scripts.bench (what `make bench` runs); see scripts/bench/run.py.
+
+``--help`` (or ``-h``) prints what the run does and its options, and runs nothing."""
 
 import sys
 
-from scripts.bench.run import main
+from scripts.bench import run
 
-sys.exit(main())
+if {"-h", "--help"} & set(sys.argv[1:]):
+    print(run.__doc__.strip())
+    sys.exit(0)
+sys.exit(run.main())

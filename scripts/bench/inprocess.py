@@ -172,8 +172,9 @@ def renders(app, world, *, repeat: int, log=print) -> list[dict]:
 
     from consult.extensions import db
     from consult.meetings.models import Meeting
+    from consult.meetings.services import entry_count
     from consult.reports import rendering
-    from consult.reports.services import entry_count
+    from consult.reports.catalogue import SUMMARY
 
     static_uri = Path(app.static_folder).resolve().as_uri()
     results = []
@@ -186,11 +187,11 @@ def renders(app, world, *, repeat: int, log=print) -> list[dict]:
 
             def consult_render(meeting=meeting):
                 with app.test_request_context():
-                    return rendering.render_pdf(rendering.summary_html(meeting, for_pdf=True))
+                    return rendering.render_pdf(SUMMARY.html(meeting, for_pdf=True))
 
             with app.test_request_context():
                 with counting(db.engine) as box:
-                    html = rendering.summary_html(meeting, for_pdf=True)
+                    html = SUMMARY.html(meeting, for_pdf=True)
             raw_html = html.replace('"/static/', f'"{static_uri}/')
             assert raw_html != html, "the summary refers to no static file"
 

@@ -196,7 +196,7 @@ def insert_step() -> Step:
 
 
 def add_entry_step(meeting_id: int, sections: list[int]) -> Step:
-    """What capture.js sends for a typed entry (its outbox), with the revision the page has;
+    """What the board script sends for a typed entry (its outbox), with the revision the page has;
     the answer's #board-state gives the next one. User i writes in section i (mod count)."""
     async def step(user: User, run: Run) -> None:
         user.n += 1
@@ -316,7 +316,8 @@ async def bursts(name: str, users: list[User], fire: Step, *, rounds: int, prepa
 async def change_seen(a: User, b: User, meeting_id: int, section: int, *, trials: int,
                       poll_interval: float, timeout: float = 10.0, rng=None) -> dict:
     """A adds an entry now and then; B polls …/board/changes?since=REV every
-    ``poll_interval`` (capture.js: setInterval, a tick skipped while a poll is out). Delay =
+    ``poll_interval`` (the board script, static/js/board/sync.js: setInterval, a tick skipped
+    while a poll is out). Delay =
     from A's acknowledged POST to B's first poll answer holding the entry's text."""
     import random
 

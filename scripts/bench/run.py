@@ -62,8 +62,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from consult.devtools.servers import GUNICORN, ROOT
 from scripts.bench.servers import Gunicorn, HarnessError
-from tests.loadkit import GUNICORN, ROOT
 
 TARGETS = {
     "refresh": "≥ 50 % of bare /const, p99 < 20 ms",
@@ -107,8 +107,8 @@ class Settings:
 
 
 def board_poll_interval() -> float:
-    """The board's poll interval, read from static/js/capture.js (POLL_MS)."""
-    found = re.search(r"POLL_MS\s*=\s*(\d+)", (ROOT / "static/js/capture.js").read_text("utf-8"))
+    """The board's poll interval, read from static/js/board/sync.js (POLL_MS)."""
+    found = re.search(r"POLL_MS\s*=\s*(\d+)", (ROOT / "static/js/board/sync.js").read_text("utf-8"))
     return int(found.group(1)) / 1000 if found else 1.0
 
 
@@ -251,7 +251,7 @@ def _bench(cfg: Settings, workdir: Path, url: str, backend: str, servers: list, 
 
     # Every acknowledged submission in the database exactly once, with its receipt number.
     from consult.extensions import db
-    from consult.postulates.models import Submission
+    from consult.remarks.models import Submission
 
     with app.app_context():
         rows = db.session.execute(sa.select(Submission.organisation, Submission.receipt_number)
@@ -415,7 +415,7 @@ async def _drive(cfg: Settings, world, app_server: Gunicorn, base_server: Gunico
         await measure("board page 1,000 entries", facilitators[:1], load.get_step(f"/meetings/{board}/board"))
 
         log(f"change seen by a second facilitator ({cfg.change_trials} trials, B polls every "
-            f"{cfg.poll_interval:g} s as capture.js does)…")
+            f"{cfg.poll_interval:g} s as the board script does)…")
         a, b = users(app_server, 2)
         await a.login(*world.facilitators[0])
         await b.login(*world.facilitators[1])
@@ -494,7 +494,7 @@ def _rows(cfg: Settings, runs: dict, queries: dict, base_queries: dict, renders:
                       f"{runs['board page 1,000 entries'].stats('ttfb')['p50_ms']:.0f} ms")
     rows.append(r)
 
-    r = from_run(Row(f"postulate submission, {m} concurrent", queries=str(queries["submission"]["queries"]),
+    r = from_run(Row(f"remark submission, {m} concurrent", queries=str(queries["submission"]["queries"]),
                      target=TARGETS["submit"]), runs["submission"], runs[f"baseline /insert ×{m}"])
     lost = integrity["lost"] + integrity["duplicated"]
     r.met = lost == 0 and integrity["acknowledged"] > 0 and r.p95_ms < 250
@@ -505,7 +505,7 @@ def _rows(cfg: Settings, runs: dict, queries: dict, base_queries: dict, renders:
                       f"{cycle['p95_ms']:.0f} ms")
     rows.append(r)
 
-    r = from_run(Row(f"postulate submission, burst of {m} at once", queries=str(queries["submission"]["queries"]),
+    r = from_run(Row(f"remark submission, burst of {m} at once", queries=str(queries["submission"]["queries"]),
                      target=TARGETS["submit"]), runs[f"submission burst {m}"], runs[f"baseline /insert burst {m}"])
     r.met = lost == 0 and integrity["acknowledged"] > 0 and r.p95_ms < 250
     r.notes.insert(0, f"{cfg.burst_rounds} bursts: each of {m} NGOs has the form open, all send it at the "

@@ -65,7 +65,8 @@ def seed(app, *, board_sizes: list[int], render_sizes: list[int], log=print) -> 
     from consult.extensions import db
     from consult.meetings import interchange
     from consult.meetings.models import Part, Section
-    from consult.reports import services as report_services
+    from consult.reports import publications
+    from consult.reports.catalogue import SUMMARY
     from consult.reports.models import Publication
 
     with app.app_context():
@@ -111,7 +112,7 @@ def seed(app, *, board_sizes: list[int], render_sizes: list[int], log=print) -> 
         if result.exit_code != 0:
             raise RuntimeError(f"flask report publish failed:\n{result.output}")
         log("  " + result.output.strip())
-        publication = report_services.latest(report_services.meeting_series(demo.id))
+        publication = publications.latest(SUMMARY.series(demo.id))
         content = db.session.scalar(sa.select(Publication.content)
                                     .where(Publication.id == publication.id))
         world.pdf_url = f"/documents/{publication.id}/{publication.file_name}"

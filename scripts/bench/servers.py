@@ -9,8 +9,9 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-# The load-and-fault test's gunicorn process (free loopback port, log, workers, stop).
-from tests.loadkit import GunicornProcess
+# The gunicorn process runner shared with the load-and-fault test (free loopback port, log,
+# workers, stop): development tooling of consult, never code of tests/.
+from consult.devtools.servers import GunicornProcess
 
 
 class HarnessError(RuntimeError):

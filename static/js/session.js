@@ -1,8 +1,9 @@
 /* consult — what a browser must forget when its user logs out.
  *
  * The capture board keeps entries not yet saved in localStorage (per person and meeting,
- * see capture.js). Logging out removes them, so that on a shared computer nothing one person
- * typed stays behind for the next; if some are still unsent, the person is asked first.
+ * see board/store.js, whose key prefixes are the ones below). Logging out removes them, so
+ * that on a shared computer nothing one person typed stays behind for the next; if some are
+ * still unsent, the person is asked first.
  */
 (function () {
   "use strict";

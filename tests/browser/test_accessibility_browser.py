@@ -25,7 +25,7 @@ from consult.core.enums import ConsultationStatus
 from consult.core.models import utcnow
 from consult.extensions import db
 from tests.browser.conftest import log_in
-from tests.test_postulates import received
+from tests.test_remarks import received
 
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 DOWNLOAD = re.compile(r"\.(pdf|docx|csv|json|eml)$|/documents/\d+/|/result$")
@@ -36,11 +36,11 @@ MAX_PAGES = 120  # per role; the demo has about 40 distinct pages
 def demo(app, runner):
     """`flask demo` (accounts, the 2018 meeting, its published summary), the consultation
     opened for remarks, and one submission with its tracking link."""
-    from consult.reports import jobs
+    from consult.reports import runners
 
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
-    jobs.drain(app)  # the demo summary is published by a background job
+    runners.drain(app)  # the demo summary is published by a background job
     accounts = json.loads((Path(app.instance_path) / "demo-accounts.json").read_text())
     consultation = db.session.scalars(sa.select(Consultation)).one()
     consultation.status = ConsultationStatus.OPEN

@@ -31,9 +31,11 @@ from consult.core.enums import ConsultationStatus, EntryKind, Role
 from consult.core.models import utcnow
 from consult.extensions import db
 from consult.meetings.models import Meeting
-from consult.postulates import services as postulates
-from consult.postulates.models import Postulate
-from tests.test_postulates import received
+from consult.remarks import mail as remark_mail
+from consult.remarks import moderation as remark_moderation
+from consult.remarks import stances
+from consult.remarks.models import Remark
+from tests.test_remarks import received
 
 pytest.importorskip("playwright.sync_api", reason="Playwright is not installed",
                     exc_type=ImportError)
@@ -302,15 +304,15 @@ def test_an_organisation_sends_two_remarks_and_follows_them(app, make, consultat
     facilitator = make.user(Role.FACILITATOR)
     official = make.user(Role.OFFICIAL)
     consultation.facilitators.append(facilitator)
-    first, second = db.session.scalars(sa.select(Postulate).order_by(Postulate.id)).all()
-    for postulate in (first, second):
-        postulates.accept(postulate, facilitator)
-    postulates.set_stance(first, official, "partly", "Wydłużamy konsultacje do 21 dni.", None)
-    postulates.set_stance(second, official, "accepted", None, "Dodano seniorów do I.1.1.")
-    answered = postulates.publish_stances(consultation, official)
+    first, second = db.session.scalars(sa.select(Remark).order_by(Remark.id)).all()
+    for remark in (first, second):
+        remark_moderation.accept(remark, facilitator)
+    stances.set_stance(first, official, "partly", "Wydłużamy konsultacje do 21 dni.", None)
+    stances.set_stance(second, official, "accepted", None, "Dodano seniorów do I.1.1.")
+    answered = stances.publish_stances(consultation, official)
     db.session.commit()
     with app.test_request_context():  # as the publishing page does after its commit
-        assert postulates.mail_stances(answered) == 1
+        assert remark_mail.stances_published(answered) == 1
 
     later.reload()
     expect(remarks.nth(0)).to_contain_text("uwzględniona częściowo")
@@ -339,10 +341,10 @@ def test_an_official_sets_stances_and_publishes_the_consultation_report(make, co
     submission, _ = received(consultation, "Fundacja Scena Otwarta",
                              ("Zwiększyć pulę małych grantów.", "Ogłaszać konkursy w styczniu."))
     received(consultation, "Stowarzyszenie Sąsiedzi", ("Lokale dla organizacji w dzielnicach.",))
-    for postulate in db.session.scalars(sa.select(Postulate)):
-        postulates.accept(postulate, facilitator)
+    for remark in db.session.scalars(sa.select(Remark)):
+        remark_moderation.accept(remark, facilitator)
     db.session.commit()
-    numbers = [p.number for p in db.session.scalars(sa.select(Postulate).order_by(Postulate.id))]
+    numbers = [p.number for p in db.session.scalars(sa.select(Remark).order_by(Remark.id))]
 
     page = log_in(new_context(), official.email)
     page.get_by_role("link", name="Konsultacje", exact=True).first.click()

@@ -1,0 +1,1 @@
+"""The top layer: pages that combine areas (see views)."""

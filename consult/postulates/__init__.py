@@ -1,1 +1,0 @@
-"""NGO postulates: the public consultation form, receipts and tracking, moderation, stances."""

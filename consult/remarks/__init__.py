@@ -1,0 +1,1 @@
+"""NGO remarks: the public consultation form, receipts and tracking, moderation, stances."""

@@ -1,0 +1,253 @@
+"""The public consultation form, the receipt and the private tracking page."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from consult.consultations.loaders import public_consultation
+from consult.consultations.models import Consultation
+from consult.core.enums import EntryKind, RemarkStatus, RemarkTarget, Stance
+from consult.core.errors import ServiceError, attach_to_form
+from consult.core.labels import section_name
+from consult.core.permissions import can_decide_stances, can_moderate, can_see_contacts, can_view_consultation
+from consult.core.views import commit_or_refuse, get_or_404, handle_form
+from consult.extensions import csrf, db, limiter
+from consult.remarks import intake, mail, moderation, queries, stances
+from consult.remarks.forms import MAX_REMARKS, AcceptForm, DuplicateForm, RejectForm, StanceForm, SubmissionForm
+from consult.remarks.models import Remark
+
+bp = Blueprint("remarks", __name__)
+
+
+def _form(consultation) -> SubmissionForm:
+    form = SubmissionForm()
+    choices = intake.target_choices(consultation)
+    for remark in form.remarks:
+        remark.form.target.choices = choices
+    return form
+
+
+def _submission_limit() -> str:
+    return current_app.config["SUBMISSION_RATE_LIMIT"]
+
+
+@bp.route("/public/<slug>/remarks", methods=["GET", "POST"])
+@csrf.exempt  # the form checks its own token, so that an expired one keeps what was typed
+@limiter.limit(_submission_limit, methods=["POST"],
+               exempt_when=lambda: "add_remark" in request.form or "remove_remark" in request.form)
+def submit(slug: str):
+    """The consultation form ("formularz konsultacyjny"): one organisation, one or more remarks."""
+    consultation = public_consultation(slug)
+
+    def page(form, status=200, **extra):
+        # Never stored: the page carries this visitor's CSRF token, form key and what they typed.
+        return render_template("remarks/form.html", consultation=consultation, form=form,
+                               max_remarks=MAX_REMARKS, **extra), status, {
+            "Cache-Control": "private, no-store"}
+
+    if not consultation.accepts_submissions():
+        return page(None, 403 if request.method == "POST" else 200)
+    form = _form(consultation)
+    if request.method == "GET":
+        form.form_key.data = intake.new_form_key()
+        return page(form)
+    if "add_remark" in request.form or "remove_remark" in request.form:
+        _change_remarks(form, consultation)
+        focus = "remarks-heading" if "remove_remark" in request.form else form.remarks[-1].form.target.id
+        return page(form, focus=focus)
+    def receipt(received: intake.Received):
+        mail.receipt(received)  # after the commit: a mail server that is down loses nothing
+        if received.repeated:
+            flash(_("This form had already been received: here is its receipt. "
+                    "Nothing was submitted twice."), "info")
+        return redirect(url_for(".track", token=received.token, received=1), 303)
+
+    if form.validate():
+        answer = commit_or_refuse(
+            lambda: intake.submit(consultation, form.data, spam=bool(form.website.data)),
+            done=receipt, refused=lambda exc: attach_to_form(form, exc))
+        if answer is not None:
+            return answer
+    return page(form, 422, expired=bool(form.csrf_token.errors))
+
+
+def _change_remarks(form: SubmissionForm, consultation) -> None:
+    """Add an empty remark, or take one out (the page is shown again, nothing is saved)."""
+    choices = intake.target_choices(consultation)
+    if "add_remark" in request.form and len(form.remarks) < MAX_REMARKS:
+        form.remarks.append_entry()
+        form.remarks[-1].form.target.choices = choices
+    elif "remove_remark" in request.form and len(form.remarks) > 1:
+        index = request.form.get("remove_remark", type=int)
+        if index is not None and 0 <= index < len(form.remarks):
+            kept = [entry.data for i, entry in enumerate(form.remarks) if i != index]
+            while len(form.remarks):
+                form.remarks.pop_entry()
+            for data in kept:
+                form.remarks.append_entry(data)
+                form.remarks[-1].form.target.choices = choices
+
+
+@bp.get("/public/tracking/<token>")
+def track(token: str):
+    """The receipt, and later the fate of each remark; only the link's holder sees it."""
+    submission = intake.by_token(token)
+    if submission is None:
+        abort(404)
+    response = current_app.make_response(render_template(
+        "remarks/track.html", submission=submission, consultation=submission.consultation,
+        received=request.args.get("received") == "1",
+        tracking_url=intake.tracking_url(token)))
+    # A private page: never cached, never indexed.
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+# Staff: the moderation queue, one remark, stances ------------------------------------------
+
+
+def _staff_consultation(consultation_id: int) -> Consultation:
+    consultation = get_or_404(Consultation, consultation_id)
+    if not can_view_consultation(current_user, consultation):
+        abort(403)
+    return consultation
+
+
+@bp.get("/consultations/<int:consultation_id>/remarks")
+@login_required
+def queue(consultation_id: int):
+    """Every remark sent to the consultation, filtered; for officials, publishing stances."""
+    consultation = _staff_consultation(consultation_id)
+    filters = {name: request.args.get(name) or None for name in ("status", "spam", "target", "q")}
+    if filters["spam"] is None and "spam" not in request.args:
+        filters["spam"] = "hide"
+    return render_template(
+        "remarks/queue.html", consultation=consultation, filters=filters,
+        remarks=queries.remarks(consultation, **filters), statuses=list(RemarkStatus),
+        targets=list(RemarkTarget), count=stances.stance_count(consultation),
+        can_decide=can_decide_stances(current_user, consultation))
+
+
+def _remark(remark_id: int) -> Remark:
+    remark = get_or_404(Remark, remark_id)
+    if not can_view_consultation(current_user, remark.submission.consultation):
+        abort(403)
+    return remark
+
+
+def _forms(remark: Remark) -> dict:
+    consultation = remark.submission.consultation
+    accept = AcceptForm(prefix="accept")
+    accept.section_id.choices = [("", _("— do not add to a meeting —"))] + [
+        (str(section.id), f"{section.part.meeting.title} ({section.part.meeting.date.isoformat()})"
+         f" › {section.part.heading} › {section_name(section)}")
+        for section in moderation.meeting_sections(consultation)]
+    accept.kind.choices = [("", _("— as the section suggests —"))] + [(k.value, k.label) for k in EntryKind]
+    duplicate = DuplicateForm(prefix="duplicate")
+    duplicate.duplicate_of.choices = [("", _("— choose —"))] + [
+        (str(p.id), f"{p.number}: {p.text[:80]}") for p in queries.remarks(consultation)
+        if p.id != remark.id]
+    stance = StanceForm(prefix="stance", obj=None)
+    stance.stance.choices = [("", _("— choose —"))] + [(s.value, s.label) for s in Stance]
+    if request.method == "GET":
+        stance.stance.data = remark.stance.value if remark.stance else ""
+        stance.reasoning.data, stance.resulting_change.data = remark.reasoning, remark.resulting_change
+    return {"accept": accept, "duplicate": duplicate, "reject": RejectForm(prefix="reject"),
+            "stance": stance}
+
+
+@bp.get("/remarks/<int:remark_id>")
+@login_required
+def detail(remark_id: int):
+    remark = _remark(remark_id)
+    return _detail_page(remark, _forms(remark))
+
+
+def _detail_page(remark: Remark, forms: dict):
+    consultation = remark.submission.consultation
+    return render_template(
+        "remarks/detail.html", remark=remark, submission=remark.submission,
+        consultation=consultation, forms=forms,
+        can_moderate=can_moderate(current_user, consultation),
+        can_decide=can_decide_stances(current_user, consultation),
+        can_see_contacts=can_see_contacts(current_user, consultation),
+        statuses=RemarkStatus,
+        duplicates=db.session.scalars(sa.select(Remark).where(
+            Remark.duplicate_of_id == remark.id)).all())
+
+
+def _decision(remark_id: int, form_name: str, allowed, save, message: str):
+    """One decision on a remark, by its own endpoint and form: through the services (which
+    keep the life cycle), then back to the remark's page — or that page again with the
+    message at its field."""
+    remark = _remark(remark_id)
+    if not allowed(current_user, remark.submission.consultation):
+        abort(403)
+    forms = _forms(remark)
+    form = forms[form_name]
+    return handle_form(
+        form, lambda: save(remark, form),
+        success_url=url_for(".detail", remark_id=remark.id),
+        message=message % {"number": remark.number},
+        page=lambda: _detail_page(remark, forms))
+
+
+@bp.post("/remarks/<int:remark_id>/accept")
+@login_required
+def accept(remark_id: int):
+    """Accept for consideration, optionally also as an entry of a meeting (facilitators)."""
+    return _decision(remark_id, "accept", can_moderate, lambda remark, form: moderation.accept(
+        remark, current_user, section_id=form.section_id.data, kind=form.kind.data or None),
+        _("Remark %(number)s accepted for consideration."))
+
+
+@bp.post("/remarks/<int:remark_id>/duplicate")
+@login_required
+def duplicate(remark_id: int):
+    """Merge with another remark of the consultation (facilitators)."""
+    return _decision(remark_id, "duplicate", can_moderate, lambda remark, form: moderation.mark_duplicate(
+        remark, current_user, form.duplicate_of.data),
+        _("Remark %(number)s merged with another remark."))
+
+
+@bp.post("/remarks/<int:remark_id>/reject")
+@login_required
+def reject(remark_id: int):
+    """Reject, with the reason the submitter reads (facilitators)."""
+    return _decision(remark_id, "reject", can_moderate, lambda remark, form: moderation.reject(
+        remark, current_user, form.reason.data), _("Remark %(number)s rejected."))
+
+
+@bp.post("/remarks/<int:remark_id>/stance")
+@login_required
+def stance(remark_id: int):
+    """The draft stance (officials); published with the others, all at once."""
+    return _decision(remark_id, "stance", can_decide_stances, lambda remark, form: stances.set_stance(
+        remark, current_user, form.stance.data, form.reasoning.data, form.resulting_change.data),
+        _("Draft stance on remark %(number)s saved."))
+
+
+@bp.post("/consultations/<int:consultation_id>/stances/publish")
+@login_required
+def publish_stances(consultation_id: int):
+    consultation = _staff_consultation(consultation_id)
+    if not can_decide_stances(current_user, consultation):
+        abort(403)
+    back = redirect(url_for(".queue", consultation_id=consultation.id), 303)
+
+    def published(changed):
+        mailed = mail.stances_published(changed)  # after the commit
+        flash(_("Stances published. Submissions with new answers: %(n)d; e-mails sent: %(m)d.",
+                n=len(changed), m=mailed), "success")
+        return back
+
+    def refused(exc: ServiceError):
+        flash(exc.message, "error")
+        return back
+
+    return commit_or_refuse(lambda: stances.publish_stances(consultation, current_user),
+                            done=published, refused=refused)

@@ -1,0 +1,170 @@
+/* The board's keyboard (editable boards); the help on the board lists it.
+ *
+ * In an add form's input: Enter saves, Shift+Enter starts a new line, Tab writes a sub-point
+ * of the last entry at the current level, Shift+Tab goes one level up, Alt+1… chooses the
+ * kind, ↑ in an empty input goes to the entries. In an editor: Enter saves, Esc cancels. On
+ * an entry: ↑ ↓ move between entries, Alt+↑ / Alt+↓ move it, Alt+1… set its kind, Tab /
+ * Shift+Tab indent / outdent it, Enter or F2 edit it, Delete deletes it, Esc goes back to
+ * the input. Ctrl+Z right after a delete restores the entry.
+ */
+import { config, t } from "./state.js";
+import { announce } from "./announce.js";
+import { cancelRefocus, entryElement, refocusAfterSwap } from "./focus.js";
+import { submitDraft } from "./outbox.js";
+
+// htmx binds the hx- attributes of swapped-in content only when it settles (some ms after
+// the swap); a key pressed before that would click a plain link or do nothing. Bind first.
+const ready = (element) => { htmx.process(element); return element; };
+
+// Alt+1…: the entry kind of that number (in the order of the add form), or null.
+function kindOfKey(event) {
+  if (!event.altKey || !/^[1-9]$/.test(event.key)) return null;
+  return config.kinds[Number(event.key) - 1] || null;
+}
+
+const addInput = (sectionId) => document.getElementById("add-text-" + sectionId);
+const parentInput = (form) => form.querySelector("input[name=parent_id]");
+
+// The number an entry shows ("2.1.3"): its place among the live entries of each level.
+function numberOf(li) {
+  const parts = [];
+  let item = li;
+  while (item) {
+    parts.unshift([...item.parentElement.children].filter((x) => x.matches("li[data-entry]")).indexOf(item) + 1);
+    item = item.parentElement.closest("li[data-entry]");
+  }
+  return parts.join(".");
+}
+
+function setParent(form, entryId, label) {
+  parentInput(form).value = entryId || "";
+  const slot = form.querySelector("[data-parent-label]");
+  slot.textContent = entryId ? " " + t("subpoint_of", label) : "";
+}
+
+// Tab in the input: the draft becomes a sub-point of the last entry at its level.
+function indentDraft(form) {
+  const parentId = parentInput(form).value;
+  const list = document.getElementById("entries-" + form.dataset.section);
+  let candidates;
+  if (!parentId) candidates = [...list.children].filter((li) => li.matches("li[data-entry]"));
+  else {
+    const sub = list.querySelector("#entry-" + parentId + " > ul.subpoints");
+    candidates = sub ? [...sub.children] : [];
+  }
+  const last = candidates[candidates.length - 1];
+  if (!last) return false;
+  const number = numberOf(last);
+  if (number.split(".").length >= config.maxDepth) {
+    announce(t("max_depth")); // the server would refuse it: say so now, and stay here
+    return true;
+  }
+  setParent(form, last.dataset.entry, number);
+  return true;
+}
+
+// Shift+Tab in the input: one level up.
+function outdentDraft(form) {
+  const parentId = parentInput(form).value;
+  if (!parentId) return false;
+  const parent = entryElement(parentId);
+  const grand = parent && parent.parentElement.closest("li[data-entry]");
+  setParent(form, grand ? grand.dataset.entry : "", grand ? numberOf(grand) : "");
+  return true;
+}
+
+function onAddInput(event, form) {
+  const kind = kindOfKey(event);
+  if (event.key === "Enter" && !event.shiftKey && !event.ctrlKey && !event.altKey) {
+    event.preventDefault();
+    submitDraft(form);
+  } else if (event.key === "Tab" && !event.shiftKey && !event.altKey && !event.ctrlKey) {
+    if (indentDraft(form)) event.preventDefault();
+  } else if (event.key === "Tab" && event.shiftKey) {
+    if (outdentDraft(form)) event.preventDefault();
+  } else if (kind) {
+    event.preventDefault();
+    const radio = form.querySelector('input[name=kind][value="' + kind + '"]');
+    if (radio) radio.checked = true;
+  } else if (event.key === "ArrowUp" && !event.target.value) {
+    const items = document.querySelectorAll("#entries-" + form.dataset.section + " li[data-entry]");
+    if (items.length) { event.preventDefault(); items[items.length - 1].focus(); }
+  }
+}
+
+function onEditorInput(event, editor) {
+  if (event.key === "Enter" && !event.shiftKey) {
+    event.preventDefault();
+    htmx.trigger(ready(editor), "submit");
+  } else if (event.key === "Escape") {
+    event.preventDefault();
+    const cancel = editor.querySelector("[data-action=cancel-edit]");
+    const entryId = editor.dataset.entry;
+    const li = entryElement(entryId);
+    if (cancel) {
+      if (li) refocusAfterSwap(li, () => entryElement(entryId));
+      ready(cancel).click();
+    }
+  }
+}
+
+function onEntry(event, item) {
+  const actions = item.querySelector(":scope > form");
+  const click = (action) => {
+    const control = item.querySelector(':scope > form [data-action="' + action + '"]');
+    if (control) { event.preventDefault(); ready(control).click(); return true; }
+    return false;
+  };
+  const siblings = [...item.closest("ol.board-entries").querySelectorAll("li[data-entry]")];
+  const index = siblings.indexOf(item);
+  const sectionId = item.closest("ol").dataset.section;
+  const kind = kindOfKey(event);
+  if (event.altKey && event.key === "ArrowUp") click("up");
+  else if (event.altKey && event.key === "ArrowDown") click("down");
+  else if (kind) {
+    event.preventDefault();
+    if (actions && actions.dataset.kindUrl) {
+      htmx.ajax("POST", actions.dataset.kindUrl, { values: { kind }, swap: "none", source: item }).catch(() => {});
+    }
+  } else if (event.key === "ArrowUp") { event.preventDefault(); if (index > 0) siblings[index - 1].focus(); }
+  else if (event.key === "ArrowDown") {
+    event.preventDefault();
+    if (index < siblings.length - 1) siblings[index + 1].focus();
+    else { const input = addInput(sectionId); if (input) input.focus(); }
+  } else if (event.key === "Tab" && !event.shiftKey) click("indent");
+  else if (event.key === "Tab" && event.shiftKey) click("outdent");
+  else if (event.key === "Enter" || event.key === "F2") click("edit");
+  else if (event.key === "Delete") {
+    const next = siblings[index + 1] || siblings[index - 1];
+    const nextId = next ? next.dataset.entry : null;
+    refocusAfterSwap(item, () => (nextId && entryElement(nextId)) || addInput(sectionId));
+    if (!click("delete")) cancelRefocus();
+  } else if (event.key === "Escape") {
+    event.preventDefault();
+    const input = addInput(sectionId);
+    if (input) input.focus();
+  }
+}
+
+function onBoardKey(event) {
+  const target = event.target;
+  if (event.isComposing) return;
+  const addForm = target.closest("form.add-entry");
+  if (addForm && target.name === "text") return onAddInput(event, addForm);
+  const editor = target.closest(".entry-editor");
+  if (editor && target.name === "text") return onEditorInput(event, editor);
+  if (target.matches("li[data-entry]")) onEntry(event, target);
+}
+
+// Ctrl+Z right after a delete restores the entry (the Undo form in the messages).
+function onUndoKey(event) {
+  if ((event.ctrlKey || event.metaKey) && event.key === "z" && !event.target.closest("textarea, input")) {
+    const undo = document.querySelector("#board-messages form[data-undo]");
+    if (undo) { event.preventDefault(); htmx.trigger(ready(undo), "submit"); }
+  }
+}
+
+export function start() {
+  config.board.addEventListener("keydown", onBoardKey);
+  document.addEventListener("keydown", onUndoKey);
+}
