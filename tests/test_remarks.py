@@ -606,7 +606,8 @@ def test_the_whole_path_from_the_form_to_the_published_report(app, client, consu
     assert "Powód: Nie dotyczy programu." in tracking
 
     assert facilitator_client.submit(f"/consultations/{consultation.id}/report/publish").status_code == 403
-    response = official_client.submit(f"/consultations/{consultation.id}/report/publish")
+    # Remarks may still be sent: publishing asks for a confirmation (tests/test_report_facts.py).
+    response = official_client.submit(f"/consultations/{consultation.id}/report/publish", {"confirm": "yes"})
     assert response.status_code == 303
     runners.drain(app)
     db.session.expire_all()

@@ -77,12 +77,12 @@ def report_docx(data: ReportData, title: str, as_of) -> bytes:
     document.add_heading(_("How the consultation ran"), level=1)
     if consultation.organizer:
         document.add_paragraph(f"{_('Organizer')}: {consultation.organizer}")
-    if consultation.submissions_open_at or consultation.submissions_close_at:
-        document.add_paragraph(f"{_('Remarks were received')}: "
-                               f"{local_datetime(consultation.submissions_open_at, 'd MMMM y') or '…'} – "
-                               f"{local_datetime(consultation.submissions_close_at, 'd MMMM y') or '…'}")
     document.add_paragraph(f"{_('Forms of consultation')}: "
-                           f"{_('the online consultation form and consultation meetings')}")
+                           f"{', '.join(data.forms) if data.forms else _('none recorded')}")
+    if data.online_window:
+        opened, closed = data.online_window
+        document.add_paragraph(f"{_('Remarks were received online')}: {local_datetime(opened, 'd MMMM y')} – "
+                               f"{local_datetime(closed, 'd MMMM y') if closed else _('still open')}")
     if data.meetings:
         document.add_paragraph(_("Consultation meetings") + ":")
         for meeting in data.meetings:
@@ -114,6 +114,12 @@ def report_docx(data: ReportData, title: str, as_of) -> bytes:
     for row in data.rows:
         for cell, value in zip(table.add_row().cells, _cells(row), strict=True):
             cell.text = value
+
+    document.add_heading(_("Prepared and approved"), level=1)
+    document.add_paragraph(f"{_('Report prepared by')}: {', '.join(data.prepared_by) or '—'}")
+    approved = (f"{data.approved_by}, {long_date(data.approved_on)}" if data.approved_by
+                else _("not yet: this is a draft, not the published report"))
+    document.add_paragraph(f"{_('Report approved by')}: {approved}")
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

@@ -161,7 +161,8 @@ def run_job(job_id: int) -> None:
         with current_app.test_request_context():
             subject = kind.subject_of(job)
             if job.publishes:  # every format goes out with the PDF, under its number
-                html, other_formats = kind.files(subject)
+                publisher = db.session.get(User, job.requested_by_id) if job.requested_by_id else None
+                html, other_formats = kind.files(subject, publisher)
             else:
                 html, other_formats = kind.html(subject, for_pdf=True), {}
         estimate = rendering.estimate_pages(html)

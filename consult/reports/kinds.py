@@ -127,12 +127,18 @@ class DocumentKind:
         """Whether a draft in a format other than PDF is made inside its request."""
         return True
 
-    def files(self, subject) -> tuple[str, dict[str, bytes]]:
+    def files(self, subject, publisher=None) -> tuple[str, dict[str, bytes]]:
         """What publishing needs: the HTML of its PDF and its other formats, from one reading
-        of the data."""
+        of the data; ``publisher``: the account publishing it (a kind that names who approved
+        it reads it)."""
         data = self.data(subject)
         html = self.html(subject, for_pdf=True, data=data)
         return html, {fmt: self.export(subject, fmt, data) for fmt in self.formats if fmt != "pdf"}
+
+    def publish_warning(self, subject) -> str | None:
+        """What must be confirmed before this version is published (None: nothing). The
+        panel asks for it with a checkbox; the view refuses a publishing without it."""
+        return None
 
     def changed_since(self, subject, latest, **known) -> bool:
         """Whether the document as it would be rendered now differs from its latest version

@@ -114,6 +114,7 @@ class Documents:
     subject: object
     by_format: dict[str, list[Publication]]
     changed: bool = False
+    warning: str | None = None  # what publishing must confirm (DocumentKind.publish_warning)
 
     @property
     def versions(self) -> list[Publication]:
@@ -134,7 +135,8 @@ def documents(kind: DocumentKind, subject, **known) -> Documents:
     (e.g. the meeting's summary tree), passed to :meth:`DocumentKind.changed_since`."""
     found = {fmt: versions(kind.series(subject, fmt)) for fmt in kind.formats}
     latest = found["pdf"][0] if found["pdf"] else None
-    return Documents(kind, subject, found, kind.changed_since(subject, latest, **known))
+    return Documents(kind, subject, found, kind.changed_since(subject, latest, **known),
+                     kind.publish_warning(subject))
 
 
 class Shelf:

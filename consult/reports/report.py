@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 
 from consult.consultations.models import Consultation
 from consult.core.access import STANCES
+from consult.core.formatting import local_datetime, site_zone
 from consult.core.i18n import document_language
 from consult.core.models import utcnow
 from consult.core.permissions import can_decide_stances
@@ -72,6 +73,25 @@ class ConsultationReport(DocumentKind):
             if fmt in exports.CSV_DELIMITERS:
                 return exports.report_csv(data, exports.CSV_DELIMITERS[fmt])
             return exports.report_docx(data, self.title(consultation), today or utcnow().date())
+
+    def files(self, consultation: Consultation, publisher=None) -> tuple[str, dict[str, bytes]]:
+        """The published report names who approved it (the official publishing it) and when."""
+        data = self.data(consultation)
+        data.approved_by = getattr(publisher, "name", None)
+        data.approved_on = utcnow().astimezone(site_zone()).date()
+        html = self.html(consultation, for_pdf=True, data=data, today=data.approved_on)
+        return html, {fmt: self.export(consultation, fmt, data, data.approved_on)
+                      for fmt in self.formats if fmt != "pdf"}
+
+    def publish_warning(self, consultation: Consultation) -> str | None:
+        if not consultation.accepts_submissions():
+            return None
+        close = consultation.submissions_close_at
+        if close is None:
+            return _("Remarks may still be sent: a report published now leaves out any remark that "
+                     "comes later.")
+        return _("Remarks may still be sent until %(date)s: a report published now leaves out any "
+                 "remark that comes later.", date=local_datetime(close, "d MMMM y, HH:mm"))
 
     def exports_inline(self, data: ReportData) -> bool:
         """By the size of the table's text (RENDER_INLINE_MAX_KB × 32: python-docx writes some

@@ -113,6 +113,11 @@ def publish(kind: str, subject_id: int):
     """The next version, in every format of the document, prepared in the background."""
     document = catalogue.get(kind)
     subject = _subject(document, subject_id, publish=True)
+    warning = document.publish_warning(subject)
+    if warning and request.form.get("confirm") != "yes":
+        # The checkbox is required in the form: only a client that skips it gets here.
+        flash(_("Nothing was published: confirm first (%(warning)s)", warning=warning), "error")
+        return redirect(document.back_url(subject), 303)
     return _to_job(jobs.start_job(document, subject, current_user, publishes=True))
 
 

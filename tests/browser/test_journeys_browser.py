@@ -390,6 +390,7 @@ def test_an_official_sets_stances_and_publishes_the_consultation_report(make, co
 
     # The report: published as version 1, then read as a PDF.
     page.get_by_role("link", name=consultation.title).first.click()
+    page.get_by_label("Rozumiem, opublikuj teraz").check()  # remarks may still be sent
     page.get_by_role("button", name="Opublikuj raport jako wersję 1").click()
     expect(page.get_by_role("status")).to_contain_text("opublikowano wersję 1", timeout=RENDER_MS)
     page.get_by_role("link", name=re.compile("Wróć do")).first.click()
