@@ -519,7 +519,8 @@ def test_stances_are_drafts_until_published_together(app, consultation, moderato
     official_client.submit(f"/remarks/{second.id}/stance", {"stance-stance": "accepted"})
     official_client.submit(f"/consultations/{consultation.id}/stances/publish")
     tracking = text(client.get(f"/public/tracking/{token}").get_data(as_text=True))
-    assert "Stanowisko: uwzględniona częściowo Uzasadnienie: Nabór wydłużono do 30 dni, nie do 45." in tracking
+    assert ("Stanowisko: uwzględniona częściowo Uzasadnienie stanowiska: Nabór wydłużono do 30 dni, "
+            "nie do 45.") in tracking
     assert "Zmiana w dokumencie: § 7 ust. 1: „30 dni”." in tracking
     assert "Stanowisko: uwzględniona" in tracking
     mails = [m for m in outbox(app) if "odpowiedź" in m["Subject"]]
@@ -602,7 +603,7 @@ def test_the_whole_path_from_the_form_to_the_published_report(app, client, consu
     assert official_client.submit(f"/consultations/{consultation.id}/stances/publish").status_code == 303
 
     tracking = text(client.get(f"/public/tracking/{token}").get_data(as_text=True))
-    assert "Stanowisko: uwzględniona częściowo Uzasadnienie: Nabór trwa 30 dni" in tracking
+    assert "Stanowisko: uwzględniona częściowo Uzasadnienie stanowiska: Nabór trwa 30 dni" in tracking
     assert "Powód: Nie dotyczy programu." in tracking
 
     assert facilitator_client.submit(f"/consultations/{consultation.id}/report/publish").status_code == 403
