@@ -19,7 +19,7 @@ from werkzeug.exceptions import SecurityError
 
 from consult.config import load_config
 from consult.core.files import private_folder
-from consult.extensions import CONTENT_SECURITY_POLICY, babel, csrf, db, htmx, limiter, login_manager, migrate, talisman
+from consult.extensions import CONTENT_SECURITY_POLICY, babel, csrf, db, htmx, login_manager, migrate, talisman
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -97,7 +97,6 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=_select_locale,
                    default_translation_directories=str(Path(__file__).parent / "translations"))
     htmx.init_app(app)
-    limiter.init_app(app)
     from consult.core import limits
 
     limits.init_app(app)
@@ -250,6 +249,7 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["long_date"] = formatting.long_date
     app.jinja_env.filters["datetime"] = formatting.local_datetime
     app.jinja_env.filters["file_size"] = formatting.file_size
+    app.jinja_env.filters["wait_time"] = formatting.wait_time
     app.jinja_env.add_extension("jinja2.ext.loopcontrols")
     from consult.core import labels
     from consult.core.urls import external_url, site_url

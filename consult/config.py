@@ -116,10 +116,9 @@ def load_config(instance_path: Path) -> dict:
         "ACCESSIBILITY_PHONE": os.environ.get("ACCESSIBILITY_PHONE") or None,
         "ACCESSIBILITY_PUBLISHED": os.environ.get("ACCESSIBILITY_PUBLISHED", "2026-11-23"),
         "ACCESSIBILITY_REVIEWED": os.environ.get("ACCESSIBILITY_REVIEWED", "2026-11-23"),
-        # Rate limits (Flask-Limiter): counted in Redis when there is one, so that every
+        # Limits (consult.core.limits): counted in Redis when there is one, so that every
         # web worker counts together; in memory (per process) otherwise.
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
-        "RATELIMIT_HEADERS_ENABLED": True,
         # Logins (consult.auth.limits), each attempt counted before its password is checked.
         # Per account (LOGIN_RATE_LIMIT is its former name) and for the whole site: over
         # them, only addresses without a wrong password in the last LOGIN_FAILURE_MINUTES
@@ -134,5 +133,5 @@ def load_config(instance_path: Path) -> dict:
         # All the text of one public submission together (characters): some 30 pages.
         "SUBMISSION_TEXT_MAX": int(os.environ.get("SUBMISSION_TEXT_MAX", "60000")),
         # Public submissions per client address.
-        "SUBMISSION_RATE_LIMIT": os.environ.get("SUBMISSION_RATE_LIMIT", "5 per minute; 30 per hour"),
+        "SUBMISSION_RATE_LIMIT": os.environ.get("SUBMISSION_RATE_LIMIT", "30 per 10 minutes; 120 per hour"),
     }

@@ -6,11 +6,8 @@ import sqlite3
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from flask import request
 from flask_babel import Babel
 from flask_htmx import HTMX
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -43,17 +40,6 @@ csrf = CSRFProtect()
 login_manager = LoginManager()
 babel = Babel()
 htmx = HTMX()
-# Limits are declared on the views that need them (public submissions); the storage is
-# memory:// by default and Redis when REDIS_URL is set (RATELIMIT_STORAGE_URI in config).
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
-# Flask-Limiter looks up the limits of every request. The two most frequent ones, which have
-# none — every open board's poll each second, and downloads of published files — skip that.
-UNLIMITED_HOT_PATHS = frozenset({"capture.changes", "reports.download", "static"})
-
-
-@limiter.request_filter
-def _hot_paths_have_no_limits() -> bool:
-    return request.endpoint in UNLIMITED_HOT_PATHS
 # Security headers (CSP without inline script, frame and sniffing protection, HSTS over HTTPS).
 talisman = Talisman()
 

@@ -319,14 +319,25 @@ def test_the_honeypot_keeps_the_submission_marked_as_spam(app, client, consultat
 
 
 def test_submissions_are_rate_limited_per_address(app, client, consultation):
+    """Only new submissions count: adding a remark, a form with errors and the same form sent
+    again do not (a room of organisations on one Wi-Fi shares one address). Over the limit,
+    the form comes back with everything typed and says when to send it again."""
     app.config["SUBMISSION_RATE_LIMIT"] = "2 per minute"
-    for _ in range(2):
-        assert client.submit(form_url(consultation), valid(consultation)).status_code == 303
-    # Adding a remark is no submission: it does not count.
+    first = valid(consultation, form_key=form_key(client.get(form_url(consultation))))
+    assert client.submit(form_url(consultation), first).status_code == 303
+    assert client.submit(form_url(consultation), first).status_code == 303  # sent again: no count
+    # Adding a remark is no submission: it does not count; nor does a form with errors.
     assert client.submit(form_url(consultation), {**valid(consultation), "add_remark": "1"}).status_code == 200
-    refused = client.submit(form_url(consultation), valid(consultation))
+    assert client.submit(form_url(consultation), {**valid(consultation), "organisation": ""}).status_code == 422
+    assert client.submit(form_url(consultation), valid(consultation)).status_code == 303
+    typed = valid(consultation, organisation="Stowarzyszenie Trzecie")
+    refused = client.submit(form_url(consultation), typed)
     assert refused.status_code == 429
-    assert "Za dużo" in text(find(refused.get_data(as_text=True), "h1"))
+    assert 0 < int(refused.headers["Retry-After"]) <= 60
+    page = refused.get_data(as_text=True)
+    summary = text(find(page, ".error-summary"))
+    assert "Za dużo" in summary and re.search(r"Wyślij formularz ponownie za \d+ (sekund|minut)", summary)
+    assert form_values(find(page, "form.submission-form, main form"))["organisation"] == "Stowarzyszenie Trzecie"
     assert stored() == 2
     other = client.submit(form_url(consultation), valid(consultation),
                           environ_base={"REMOTE_ADDR": "192.0.2.7"})

@@ -41,3 +41,16 @@ def file_size(size: int | None) -> str:
         if size >= factor:
             return f"{format_decimal(size / factor, format='#,##0.0')} {unit}"
     return f"{size} B"
+
+
+def wait_time(seconds: int) -> str:
+    """When to try again, in words of the interface language: "za 4 minuty", "za 30 sekund"
+    (rounded up to a whole minute above a minute, so that it is never too short)."""
+    from datetime import timedelta
+
+    from flask_babel import format_timedelta
+
+    seconds = max(1, int(seconds))
+    if seconds > 60:
+        seconds = -(-seconds // 60) * 60
+    return format_timedelta(timedelta(seconds=seconds), threshold=1, add_direction=True)

@@ -3,8 +3,9 @@
 Each application has one moving-window limiter on ``RATELIMIT_STORAGE_URI`` — Redis when
 ``REDIS_URL`` is set, so that every worker counts together, else this process's memory.
 A hit is one atomic step of the storage: it counts and answers at once, so that parallel
-requests cannot all pass between a test and a count. (Limits declared on views, such as
-the public submissions', are Flask-Limiter's: consult.extensions.limiter.)
+requests cannot all pass between a test and a count. Every limit of the app is counted here:
+logins (auth/limits.py), receipts per e-mail address (core/mail.py) and new submissions per
+address (remarks/limits.py).
 """
 
 from __future__ import annotations

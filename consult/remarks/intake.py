@@ -110,6 +110,21 @@ def _by_idempotency_key(key: str | None) -> Submission | None:
     return db.session.scalar(sa.select(Submission).where(Submission.idempotency_key == key))
 
 
+def _keys(consultation: Consultation, data: dict[str, Any]) -> tuple[dict[str, Any], str | None, str]:
+    """(the form's content, its idempotency key, its tracking token)."""
+    form_key = data.get("form_key")
+    data = {name: value for name, value in data.items() if name not in ("csrf_token", "form_key")}
+    return (data, *_form_keys(form_key, {"consultation": consultation.id, **data}))
+
+
+def repeated(consultation: Consultation, data: dict[str, Any]) -> Received | None:
+    """The submission this very form made already (sent again: a retry, a double click), or
+    None: what a new submission would be counted against the limits by."""
+    _data, idempotency_key, token = _keys(consultation, data)
+    existing = _by_idempotency_key(idempotency_key)
+    return Received(existing, token, repeated=True) if existing is not None else None
+
+
 def submit(consultation: Consultation, data: dict[str, Any], *, spam: bool = False) -> Received:
     """Store a submission with its remarks (flushed, not committed).
 
@@ -119,9 +134,7 @@ def submit(consultation: Consultation, data: dict[str, Any], *, spam: bool = Fal
     """
     if not consultation.accepts_submissions():
         raise ServiceError(_("This consultation does not accept remarks now."))
-    form_key = data.get("form_key")
-    data = {name: value for name, value in data.items() if name not in ("csrf_token", "form_key")}
-    idempotency_key, token = _form_keys(form_key, {"consultation": consultation.id, **data})
+    data, idempotency_key, token = _keys(consultation, data)
     existing = _by_idempotency_key(idempotency_key)
     if existing is not None:
         return Received(existing, token, repeated=True)

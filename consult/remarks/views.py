@@ -14,8 +14,8 @@ from consult.core.errors import ServiceError, attach_to_form
 from consult.core.labels import section_name
 from consult.core.permissions import can_decide_stances, can_moderate, can_see_contacts, can_view_consultation
 from consult.core.views import commit_or_refuse, get_or_404, handle_form
-from consult.extensions import csrf, db, limiter
-from consult.remarks import intake, mail, moderation, queries, stances
+from consult.extensions import csrf, db
+from consult.remarks import intake, limits, mail, moderation, queries, stances
 from consult.remarks.forms import MAX_REMARKS, AcceptForm, DuplicateForm, RejectForm, StanceForm, SubmissionForm
 from consult.remarks.models import Remark
 
@@ -30,23 +30,19 @@ def _form(consultation) -> SubmissionForm:
     return form
 
 
-def _submission_limit() -> str:
-    return current_app.config["SUBMISSION_RATE_LIMIT"]
-
-
 @bp.route("/public/<slug>/remarks", methods=["GET", "POST"])
 @csrf.exempt  # the form checks its own token, so that an expired one keeps what was typed
-@limiter.limit(_submission_limit, methods=["POST"],
-               exempt_when=lambda: "add_remark" in request.form or "remove_remark" in request.form)
 def submit(slug: str):
     """The consultation form ("formularz konsultacyjny"): one organisation, one or more remarks."""
     consultation = public_consultation(slug)
 
-    def page(form, status=200, **extra):
+    def page(form, status=200, retry_after: int | None = None, **extra):
         # Never stored: the page carries this visitor's CSRF token, form key and what they typed.
+        headers = {"Cache-Control": "private, no-store"}
+        if retry_after is not None:
+            headers["Retry-After"] = str(retry_after)
         return render_template("remarks/form.html", consultation=consultation, form=form,
-                               max_remarks=MAX_REMARKS, **extra), status, {
-            "Cache-Control": "private, no-store"}
+                               max_remarks=MAX_REMARKS, retry_after=retry_after, **extra), status, headers
 
     if not consultation.accepts_submissions():
         return page(None, 403 if request.method == "POST" else 200)
@@ -66,6 +62,10 @@ def submit(slug: str):
         return redirect(url_for(".track", token=received.token, received=1), 303)
 
     if form.validate():
+        if intake.repeated(consultation, form.data) is None:  # a new submission: it counts
+            wait = limits.attempt()
+            if wait is not None:
+                return page(form, 429, retry_after=wait)
         answer = commit_or_refuse(
             lambda: intake.submit(consultation, form.data, spam=bool(form.website.data)),
             done=receipt, refused=lambda exc: attach_to_form(form, exc))
