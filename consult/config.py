@@ -134,4 +134,6 @@ def load_config(instance_path: Path) -> dict:
         "SUBMISSION_TEXT_MAX": int(os.environ.get("SUBMISSION_TEXT_MAX", "60000")),
         # Public submissions per client address.
         "SUBMISSION_RATE_LIMIT": os.environ.get("SUBMISSION_RATE_LIMIT", "30 per 10 minutes; 120 per hour"),
+        # An organisation asking for its tracking link again, per client address.
+        "TRACKING_LINK_LIMIT": os.environ.get("TRACKING_LINK_LIMIT", "5 per 10 minutes; 20 per day"),
     }

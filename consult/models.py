@@ -4,7 +4,7 @@ from consult.auth.models import LoginSession, User
 from consult.consultations.models import Consultation, ConsultationDocument, Plane, Priority, consultation_facilitator
 from consult.core.models import Revision
 from consult.meetings.models import AgendaItem, Entry, Meeting, Part, Section
-from consult.remarks.models import Remark, Submission
+from consult.remarks.models import Remark, Submission, TrackingLink
 from consult.reports.models import Publication, RenderJob
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "Revision",
     "Section",
     "Submission",
+    "TrackingLink",
     "User",
     "consultation_facilitator",
 ]

@@ -111,6 +111,8 @@ ACCESS: dict[tuple[str, str], frozenset[str] | str] = {
     ("remarks.submit", "GET"): EVERYONE,
     ("remarks.submit", "POST"): EVERYONE,
     ("remarks.track", "GET"): EVERYONE,  # whoever holds the link
+    ("remarks.tracking_link", "GET"): EVERYONE,
+    ("remarks.tracking_link", "POST"): EVERYONE,
     ("remarks.queue", "GET"): STAFF,
     ("remarks.detail", "GET"): STAFF,
     ("remarks.accept", "POST"): EDITORS,

@@ -162,3 +162,31 @@ class StanceForm(FlaskForm):
                      description=_l("Required unless the remark is accepted."))
     resulting_change = text(_l("Resulting change in the document"), m.TEXT_MAX, area=True,
                             render_kw={"rows": 3})
+
+
+class TrackingLinkForm(FlaskForm):
+    """Asking for the private link again: the receipt number and the e-mail address the
+    submission gave (the link is sent there, never shown)."""
+
+    receipt_number = StringField(_l("Receipt number"), filters=[none_if_empty], validators=[
+        InputRequired(message=_l("Give the receipt number, e.g. KWP/2026/0007.")),
+        Length(max=40, message=_l("At most %(max)d characters."))],
+        render_kw={"maxlength": 40, "autocomplete": "off", "spellcheck": "false"})
+    email = StringField(_l("E-mail"), filters=[none_if_empty], validators=[
+        InputRequired(message=_l("Give the e-mail address you gave in the form.")),
+        Length(max=m.EMAIL_MAX, message=_l("At most %(max)d characters.")),
+        Email(message=_l("Enter an e-mail address such as name@example.org."),
+              check_deliverability=False)],
+        render_kw={"type": "email", "autocomplete": "email", "maxlength": m.EMAIL_MAX})
+
+    def error_list(self) -> list[tuple[str, str, list[str]]]:
+        """(control id, label, messages) of every field with errors; an expired form is named
+        at its first field."""
+        from flask_babel import gettext as _
+
+        found = [(f.id, str(f.label.text), list(f.errors)) for f in self
+                 if f.errors and f.name != "csrf_token"]
+        if self.csrf_token.errors:
+            found.append((self.receipt_number.id, str(self.receipt_number.label.text),
+                          [_("The form has expired: send it again.")]))
+        return found

@@ -25,7 +25,7 @@ from consult.core.labels import plane_label, priority_label
 from consult.core.models import parse_id, record_revision, snapshot, utcnow
 from consult.core.urls import external_url
 from consult.extensions import db
-from consult.remarks.models import Remark, Submission
+from consult.remarks.models import Remark, Submission, TrackingLink
 
 SUBMISSION_FIELDS = ("receipt_number", "organisation", "legal_form", "krs", "other_register",
                      "spam")
@@ -176,9 +176,32 @@ def submit(consultation: Consultation, data: dict[str, Any], *, spam: bool = Fal
 
 
 def by_token(token: str) -> Submission | None:
+    """The submission a tracking link opens: its first link, or one sent again later."""
     if not token or len(token) > 100:
         return None
-    return db.session.scalar(sa.select(Submission).where(Submission.tracking_hash == token_hash(token)))
+    hashed = token_hash(token)
+    return db.session.scalar(sa.select(Submission).where(Submission.tracking_hash == hashed)) \
+        or db.session.scalar(sa.select(Submission).join(TrackingLink).where(TrackingLink.token_hash == hashed))
+
+
+def normalised_email(address: str | None) -> str:
+    return (address or "").replace("\x00", "").strip().lower()
+
+
+def new_tracking_link(consultation: Consultation, receipt_number: str, email: str) -> Received | None:
+    """A new private link to the submission with this receipt number, when ``email`` is the
+    address it gave (None otherwise: the caller says the same either way). Flushed."""
+    number = (receipt_number or "").replace("\x00", "").strip().upper()[:40]
+    submission = db.session.scalar(sa.select(Submission).where(
+        Submission.consultation_id == consultation.id, sa.func.upper(Submission.receipt_number) == number))
+    if submission is None or submission.spam or not submission.email \
+            or normalised_email(submission.email) != normalised_email(email):
+        return None
+    token = secrets.token_urlsafe(24)
+    db.session.add(TrackingLink(submission_id=submission.id, token_hash=token_hash(token)))
+    db.session.flush()
+    record_revision(submission, "tracking_link", None, None, {"receipt_number": submission.receipt_number})
+    return Received(submission, token)
 
 
 def tracking_url(token: str) -> str:

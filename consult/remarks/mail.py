@@ -47,10 +47,23 @@ def receipt(received: Received) -> bool:
     return sent
 
 
+def tracking_link(received: Received) -> bool:
+    """E-mail a new private link to the address the submission gave (after the commit)."""
+    submission = received.submission
+    if not mail.may_send_to(submission.email):
+        return False
+    with force_locale(document_language(submission.consultation)):
+        body = render_template("remarks/tracking_link_mail.txt", submission=submission,
+                               consultation=submission.consultation,
+                               tracking_url=tracking_url(received.token))
+        subject = _("Receipt %(number)s: your private link", number=submission.receipt_number)
+    return mail.send(submission.email, subject, body)
+
+
 def stances_published(submissions: list[Submission]) -> int:
     """Tell each submitter with an e-mail address that stances on their remarks are out
     (after the commit). The tracking link is not in our hands (only its hash is), so the
-    mail names the receipt number and the consultation's public page."""
+    mail names the receipt number, the answers, and where the link can be asked for again."""
     sent = 0
     for submission in submissions:
         if not submission.email or submission.spam:
@@ -59,7 +72,9 @@ def stances_published(submissions: list[Submission]) -> int:
             body = render_template("remarks/stances_mail.txt", submission=submission,
                                    consultation=submission.consultation,
                                    public_url=external_url("public.consultation",
-                                                      slug=submission.consultation.slug))
+                                                           slug=submission.consultation.slug),
+                                   link_again_url=external_url("remarks.tracking_link",
+                                                               slug=submission.consultation.slug))
             subject = _("Receipt %(number)s: the answer to your remarks",
                         number=submission.receipt_number)
         sent += mail.send(submission.email, subject, body)

@@ -65,6 +65,20 @@ class Submission(db.Model):
         return f"<Submission {self.receipt_number}>"
 
 
+class TrackingLink(db.Model):
+    """A further private link to a submission, made when its organisation asks for its link
+    again and sent to the e-mail address the submission gave (the first link is
+    ``Submission.tracking_hash``). Only the token's sha256 is kept; every link stays valid."""
+
+    __tablename__ = "tracking_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("submission.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class Remark(db.Model):
     """One remark of a submission: what it concerns, the remark, proposed wording, why."""
 

@@ -16,7 +16,15 @@ from consult.core.permissions import can_decide_stances, can_moderate, can_see_c
 from consult.core.views import commit_or_refuse, get_or_404, handle_form
 from consult.extensions import csrf, db
 from consult.remarks import intake, limits, mail, moderation, queries, stances
-from consult.remarks.forms import MAX_REMARKS, AcceptForm, DuplicateForm, RejectForm, StanceForm, SubmissionForm
+from consult.remarks.forms import (
+    MAX_REMARKS,
+    AcceptForm,
+    DuplicateForm,
+    RejectForm,
+    StanceForm,
+    SubmissionForm,
+    TrackingLinkForm,
+)
 from consult.remarks.models import Remark
 
 bp = Blueprint("remarks", __name__)
@@ -45,7 +53,9 @@ def submit(slug: str):
                                max_remarks=MAX_REMARKS, retry_after=retry_after, **extra), status, headers
 
     if not consultation.accepts_submissions():
-        return page(None, 403 if request.method == "POST" else 200)
+        if request.method == "POST":  # what was typed did not go anywhere: say so
+            return page(None, 403, sent_to_closed=True)
+        return page(None, 200)
     form = _form(consultation)
     if request.method == "GET":
         form.form_key.data = intake.new_form_key()
@@ -63,7 +73,7 @@ def submit(slug: str):
 
     if form.validate():
         if intake.repeated(consultation, form.data) is None:  # a new submission: it counts
-            wait = limits.attempt()
+            wait = limits.attempt("SUBMISSION_RATE_LIMIT", "submission")
             if wait is not None:
                 return page(form, 429, retry_after=wait)
         answer = commit_or_refuse(
@@ -105,6 +115,34 @@ def track(token: str):
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Robots-Tag"] = "noindex"
     return response
+
+
+@bp.route("/public/<slug>/tracking-link", methods=["GET", "POST"])
+def tracking_link(slug: str):
+    """An organisation that lost its private link asks for a new one: sent to the e-mail
+    address its submission gave, never shown here; the answer is the same whether or not the
+    number and the address match (nobody learns who sent what)."""
+    consultation = public_consultation(slug)
+    form = TrackingLinkForm()
+    headers = {"Cache-Control": "private, no-store"}
+    if not form.validate_on_submit():
+        status = 422 if request.method == "POST" else 200
+        return render_template("remarks/tracking_link.html", consultation=consultation,
+                               form=form), status, headers
+    wait = limits.attempt("TRACKING_LINK_LIMIT", "tracking-link")
+    if wait is not None:
+        return render_template("remarks/tracking_link.html", consultation=consultation, form=form,
+                               retry_after=wait), 429, {**headers, "Retry-After": str(wait)}
+
+    def sent(received):
+        if received is not None:
+            mail.tracking_link(received)  # after the commit
+        return render_template("remarks/tracking_link.html", consultation=consultation, form=None,
+                               sent_to=form.email.data), 200, headers
+
+    return commit_or_refuse(
+        lambda: intake.new_tracking_link(consultation, form.receipt_number.data, form.email.data),
+        done=sent, refused=lambda exc: abort(400))
 
 
 # Staff: the moderation queue, one remark, stances ------------------------------------------
