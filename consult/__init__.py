@@ -250,6 +250,7 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = formatting.local_datetime
     app.jinja_env.filters["file_size"] = formatting.file_size
     app.jinja_env.filters["wait_time"] = formatting.wait_time
+    app.jinja_env.filters["receipt_number"] = formatting.receipt_number
     app.jinja_env.add_extension("jinja2.ext.loopcontrols")
     from consult.core import labels
     from consult.core.urls import external_url, site_url

@@ -54,3 +54,15 @@ def wait_time(seconds: int) -> str:
     if seconds > 60:
         seconds = -(-seconds // 60) * 60
     return format_timedelta(timedelta(seconds=seconds), threshold=1, add_direction=True)
+
+
+def receipt_number(value: str | None):
+    """A receipt or remark number that wraps only after a slash ("KWP/ 2026/ 0007-2"), never
+    inside a part (a narrow window broke it as "0007-" "2"); the text copies unchanged."""
+    import re
+
+    from markupsafe import Markup
+
+    parts = [part for part in re.split(r"(?<=/)", value or "") if part]
+    return Markup('<span class="receipt-number">{}</span>').format(
+        Markup("<wbr>").join(Markup('<span class="nobreak">{}</span>').format(part) for part in parts))

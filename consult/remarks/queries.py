@@ -39,3 +39,20 @@ def remarks(consultation: Consultation, *, status: str | None = None, spam: str 
         query = query.where(sa.or_(Remark.text.ilike(pattern), Submission.organisation.ilike(pattern),
                                    Submission.receipt_number.ilike(pattern)))
     return list(db.session.scalars(query))
+
+
+def next_waiting(remark: Remark, *, for_stance: bool) -> Remark | None:
+    """The next remark of the consultation that waits for this reader's work, after this one
+    in the queue's order (and from the start again): one waiting for a moderation decision
+    (not spam), or — ``for_stance`` — an accepted one without a draft stance."""
+    query = (sa.select(Remark).join(Submission)
+             .where(Remark.consultation_id == remark.consultation_id, Remark.id != remark.id)
+             .order_by(Submission.sequence, Remark.position))
+    if for_stance:
+        query = query.where(Remark.status == RemarkStatus.ACCEPTED, Remark.stance.is_(None))
+    else:
+        query = query.where(Remark.status == RemarkStatus.SUBMITTED, Submission.spam.is_(False))
+    place = (remark.submission.sequence, remark.position)
+    found = list(db.session.scalars(query.options(contains_eager(Remark.submission))))
+    later = [r for r in found if (r.submission.sequence, r.position) > place]
+    return (later or found or [None])[0]

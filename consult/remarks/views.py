@@ -207,11 +207,16 @@ def detail(remark_id: int):
 
 def _detail_page(remark: Remark, forms: dict):
     consultation = remark.submission.consultation
+    moderates = can_moderate(current_user, consultation)
+    decides = can_decide_stances(current_user, consultation)
     return render_template(
         "remarks/detail.html", remark=remark, submission=remark.submission,
         consultation=consultation, forms=forms,
-        can_moderate=can_moderate(current_user, consultation),
-        can_decide=can_decide_stances(current_user, consultation),
+        can_moderate=moderates, can_decide=decides,
+        # What this reader does next: the next remark waiting for a decision (facilitators),
+        # or for a stance (officials).
+        next_remark=queries.next_waiting(remark, for_stance=not moderates) if moderates or decides else None,
+        next_for_stance=not moderates,
         can_see_contacts=can_see_contacts(current_user, consultation),
         statuses=RemarkStatus,
         duplicates=db.session.scalars(sa.select(Remark).where(

@@ -93,6 +93,9 @@ def test_an_organisation_reads_its_receipt_and_the_answers_on_a_phone(make, new_
     for url in (f"/public/tracking/{token}?received=1", f"/public/tracking/{token}"):
         page.goto(url)
         assert wider_than_the_window(page) == [], url
+        # The receipt number breaks only after a slash, never as "0001-" / "2".
+        for part in page.locator(".receipt-number .nobreak").all():
+            assert part.evaluate("el => el.getClientRects().length") == 1, part.text_content()
         items = page.locator("ol.remark-list > li")
         expect(items).to_have_count(2)
         assert items.first.evaluate("li => getComputedStyle(li).listStyleType") == "none"
