@@ -40,8 +40,9 @@ def demo(make, facilitator):
 
 
 def publish(client, meeting) -> RenderJob:
-    """Publish as a facilitator does: the button, then the job page once the job ran."""
-    response = client.submit(f"/meetings/{meeting.id}/summary/publish")
+    """Publish as a facilitator does: "I understand" ticked, the button, then the job page once
+    the job ran."""
+    response = client.submit(f"/meetings/{meeting.id}/summary/publish", {"confirm": "yes"})
     assert response.status_code == 303, response.get_data(as_text=True)
     match = re.fullmatch(r"/jobs/(\d+)", response.location)
     assert match, response.location
@@ -242,7 +243,10 @@ def test_a_job_whose_worker_died_is_shown_interrupted_and_can_be_restarted(demo,
     page = facilitator_client.get(f"/jobs/{job.id}").get_data(as_text=True)
     assert text(find(page, "#job-status")).startswith("Przerwano:")
     assert "hx-trigger" not in str(find(page, "#job-progress"))
-    response = facilitator_client.submit(find(page, "#job-progress form")["action"])
+    form = find(page, "#job-progress form")  # sent as the browser sends it, with its fields
+    fields = {i["name"]: i["value"] for i in form.select("input[type=hidden]") if i["name"] != "csrf_token"}
+    assert fields == {"confirm": "yes"}  # confirmed when it was first asked for
+    response = facilitator_client.submit(form["action"], fields)
     new_job = publish_location_job(response)
     assert new_job.id != job.id
     [v1] = published(demo)
@@ -303,7 +307,7 @@ def test_a_small_draft_renders_in_the_request(demo, official_client):
 
 def test_with_redis_a_worker_process_publishes(demo, facilitator_client, app, redis_url):
     app.config["REDIS_URL"] = redis_url
-    response = facilitator_client.submit(f"/meetings/{demo.id}/summary/publish")
+    response = facilitator_client.submit(f"/meetings/{demo.id}/summary/publish", {"confirm": "yes"})
     job_id = int(response.location.rsplit("/", 1)[1])
     job = db.session.get(RenderJob, job_id)
     assert (job.runner, job.status) == ("rq", JobStatus.QUEUED)
@@ -500,7 +504,8 @@ def test_the_compilation_has_a_cover_and_contents_with_page_numbers(demo, make, 
                           date=demo.date + timedelta(days=7), prepared_by="Jan Nowak")
     make.entry(make.section(second, heading="Pomysły", topic="Kultura dla seniorów"),
                "Więcej zajęć popołudniowych w domach kultury")
-    response = facilitator_client.submit(f"/consultations/{demo.consultation_id}/summaries/publish")
+    response = facilitator_client.submit(f"/consultations/{demo.consultation_id}/summaries/publish",
+                                         {"confirm": "yes"})
     job = publish_location_job(response)
     assert job.status == JobStatus.DONE, job.error
     publication = job.publication

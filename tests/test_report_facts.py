@@ -118,11 +118,13 @@ def test_publishing_while_remarks_may_still_come_asks_first(make, official_clien
         Publication.kind == "report")) == 4  # PDF, DOCX and both CSV files
 
 
-def test_a_closed_consultation_publishes_without_the_question(make, official_client):
+def test_a_closed_consultation_is_published_without_the_warning(make, official_client):
     consultation = make.consultation(status=ConsultationStatus.CLOSED, **window(30, -2))
     page = official_client.get(f"/consultations/{consultation.id}").get_data(as_text=True)
-    assert find(page, "#report-documents form.publish-form").select("input[type=checkbox]") == []
-    assert publish_report(official_client, consultation).status_code == 303
+    form = find(page, "#report-documents form.publish-form")
+    assert "Uwagi można jeszcze zgłaszać" not in text(form)
+    assert "Opublikowanej wersji nie można zmienić ani usunąć." in text(form)  # asked of every kind
+    assert publish_report(official_client, consultation, confirm="yes").status_code == 303
     assert db.session.scalar(sa.select(sa.func.count(Publication.id))) == 4
 
 

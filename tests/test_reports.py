@@ -149,7 +149,7 @@ def test_preview_and_draft_pdf_for_staff_only(demo, official_client, client):
     assert response.headers["Content-Type"] == "application/pdf"
     assert response.data.startswith(b"%PDF-")
     assert ('filename="podsumowanie-2018-05-25-dla-organizacji-pozarzadowych-dzialajacych-w-obszarze-'
-            'kultury-i-sztuki.pdf"') in response.headers["Content-Disposition"]
+            'kultury-i-sztuki-wersja-robocza.pdf"') in response.headers["Content-Disposition"]
     assert client.get(f"/meetings/{demo.id}/summary").status_code == 302
     assert client.get(f"/meetings/{demo.id}/summary.pdf").status_code == 302
     assert official_client.get("/meetings/999999/summary.pdf").status_code == 404

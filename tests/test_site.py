@@ -122,7 +122,7 @@ def test_a_consultation_held_in_english_has_english_documents_under_a_polish_int
 
     pdf = admin_client.get(f"/meetings/{meeting.id}/summary.pdf")
     assert pdf.status_code == 200
-    assert "summary-2018-05-25-for-cultural-ngos.pdf" in pdf.headers["Content-Disposition"]
+    assert "summary-2018-05-25-for-cultural-ngos-draft.pdf" in pdf.headers["Content-Disposition"]
     reader = PdfReader(io.BytesIO(pdf.data))
     assert reader.trailer["/Root"]["/Lang"] == "en"
     assert "Summary of the consultation meeting for cultural NGOs" in " ".join(reader.pages[0].extract_text().split())

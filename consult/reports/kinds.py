@@ -101,9 +101,10 @@ class DocumentKind:
     def title(self, subject) -> str:
         raise NotImplementedError
 
-    def html(self, subject, *, for_pdf: bool, data: Any = None) -> str:
+    def html(self, subject, *, for_pdf: bool, data: Any = None, draft: bool = True) -> str:
         """The document's HTML, in its consultation's language; ``data``: what the caller
-        has read for it already (see :meth:`data`)."""
+        has read for it already (see :meth:`data`); ``draft``: marked as a draft on every
+        page (all but the version being published)."""
         raise NotImplementedError
 
     def data(self, subject) -> Any:
@@ -132,13 +133,25 @@ class DocumentKind:
         of the data; ``publisher``: the account publishing it (a kind that names who approved
         it reads it)."""
         data = self.data(subject)
-        html = self.html(subject, for_pdf=True, data=data)
+        html = self.html(subject, for_pdf=True, data=data, draft=False)
         return html, {fmt: self.export(subject, fmt, data) for fmt in self.formats if fmt != "pdf"}
 
     def publish_warning(self, subject) -> str | None:
-        """What must be confirmed before this version is published (None: nothing). The
-        panel asks for it with a checkbox; the view refuses a publishing without it."""
+        """What the one who publishes must know besides that a published version cannot be
+        changed (None: nothing). The panel asks to confirm both with a checkbox; the view
+        refuses a publishing without it."""
         return None
+
+    def publish_refusal(self, subject) -> str | None:
+        """Why this document cannot be published now (None: it can)."""
+        return None
+
+    def publish_notice(self, subject) -> str:
+        """What publishing asks to confirm: a published version is kept as it is, and what
+        :meth:`publish_warning` adds."""
+        notice = _("A published version cannot be changed or deleted.")
+        warning = self.publish_warning(subject)
+        return f"{notice} {warning}" if warning else notice
 
     def changed_since(self, subject, latest, **known) -> bool:
         """Whether the document as it would be rendered now differs from its latest version

@@ -114,7 +114,8 @@ class Documents:
     subject: object
     by_format: dict[str, list[Publication]]
     changed: bool = False
-    warning: str | None = None  # what publishing must confirm (DocumentKind.publish_warning)
+    notice: str = ""  # what publishing asks to confirm (DocumentKind.publish_notice)
+    refusal: str | None = None  # why it cannot be published now (DocumentKind.publish_refusal)
 
     @property
     def versions(self) -> list[Publication]:
@@ -136,7 +137,7 @@ def documents(kind: DocumentKind, subject, **known) -> Documents:
     found = {fmt: versions(kind.series(subject, fmt)) for fmt in kind.formats}
     latest = found["pdf"][0] if found["pdf"] else None
     return Documents(kind, subject, found, kind.changed_since(subject, latest, **known),
-                     kind.publish_warning(subject))
+                     kind.publish_notice(subject), kind.publish_refusal(subject))
 
 
 class Shelf:

@@ -28,9 +28,9 @@ from consult.reports.pdf import Progress, RenderedPdf, RenderLimitError  # noqa:
 
 FILE_NAMES = {
     "pl": {"summary": "podsumowanie", "meeting": "spotkanie", "report": "raport-z-konsultacji",
-           "compilation": "podsumowania-spotkan", "consultation": "konsultacje"},
+           "compilation": "podsumowania-spotkan", "consultation": "konsultacje", "draft": "wersja-robocza"},
     "en": {"summary": "summary", "meeting": "meeting", "report": "consultation-report",
-           "compilation": "meeting-summaries", "consultation": "consultation"},
+           "compilation": "meeting-summaries", "consultation": "consultation", "draft": "draft"},
 }
 # How a document's file name (and the address of a draft or the latest version) ends, by
 # format. "excel-csv" is the table of remarks separated by semicolons, for Excel in a locale
@@ -44,9 +44,11 @@ Nav = Callable[[], tuple[str, str, str]]
 """The preview's way back (address, label) and its draft PDF's address."""
 
 
-def document(template: str, consultation: Consultation, *, for_pdf: bool, nav: Nav, **context) -> str:
+def document(template: str, consultation: Consultation, *, for_pdf: bool, nav: Nav, draft: bool = True,
+             **context) -> str:
     """Render a document in its consultation's language; the preview (not the PDF) gets its
-    navigation bar in the reader's interface language."""
+    navigation bar in the reader's interface language. A ``draft`` (everything but the
+    version being published) says so on every page."""
     preview_nav = None
     if not for_pdf:
         back_url, back_label, pdf_url = nav()
@@ -55,14 +57,16 @@ def document(template: str, consultation: Consultation, *, for_pdf: bool, nav: N
     language = document_language(consultation)
     with force_locale(language):
         return render_template(template, consultation=consultation, for_pdf=for_pdf,
-                               document_language=language, preview_nav=preview_nav, **context)
+                               document_language=language, preview_nav=preview_nav, draft=draft,
+                               **context)
 
 
 def file_name(consultation: Consultation, word: str, name: str, version: int | None,
               fmt: str = "pdf") -> str:
-    """"<the kind's word>-<name>[-v<version>]<ending>", the word in the document's language."""
+    """"<the kind's word>-<name>-v<version><ending>" — or, without a version (a draft),
+    "…-wersja-robocza<ending>" — the words in the document's language."""
     words = FILE_NAMES[document_language(consultation)]
-    suffix = f"-v{version}" if version else ""
+    suffix = f"-v{version}" if version else f"-{words['draft']}"
     return f"{words[word]}-{name}{suffix}{FILE_ENDINGS[fmt]}"
 
 

@@ -53,13 +53,13 @@ class ConsultationReport(DocumentKind):
             return report_data(consultation)
 
     def html(self, consultation: Consultation, *, for_pdf: bool, data: ReportData | None = None,
-             today: date | None = None) -> str:
+             draft: bool = True, today: date | None = None) -> str:
         """Published stances only."""
         return rendering.document(
             "reports/report.html", consultation, for_pdf=for_pdf,
             nav=lambda: (self.back_url(consultation), _("Back to the consultation"),
                          self.url("draft_pdf", consultation)),
-            data=data or self.data(consultation), title=self.title(consultation),
+            draft=draft, data=data or self.data(consultation), title=self.title(consultation),
             today=today or utcnow().date())
 
     def file_stem(self, consultation: Consultation) -> tuple[str, str]:
@@ -79,7 +79,7 @@ class ConsultationReport(DocumentKind):
         data = self.data(consultation)
         data.approved_by = getattr(publisher, "name", None)
         data.approved_on = utcnow().astimezone(site_zone()).date()
-        html = self.html(consultation, for_pdf=True, data=data, today=data.approved_on)
+        html = self.html(consultation, for_pdf=True, data=data, draft=False, today=data.approved_on)
         return html, {fmt: self.export(consultation, fmt, data, data.approved_on)
                       for fmt in self.formats if fmt != "pdf"}
 

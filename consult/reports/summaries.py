@@ -15,7 +15,7 @@ from consult.core.formatting import long_date
 from consult.core.i18n import document_language
 from consult.core.models import utcnow
 from consult.meetings.models import Meeting
-from consult.meetings.services import summary_tree
+from consult.meetings.services import entry_count, summary_tree
 from consult.reports import rendering
 from consult.reports.kinds import KINDS, DocumentKind, consultation_file_name, register
 
@@ -57,13 +57,13 @@ class MeetingSummary(DocumentKind):
             heading = _("Summary of the consultation meeting")
         return f"{heading} {audience(meeting)} – {long_date(meeting.date, language)}"
 
-    def html(self, meeting: Meeting, *, for_pdf: bool, data=None) -> str:
+    def html(self, meeting: Meeting, *, for_pdf: bool, data=None, draft: bool = True) -> str:
         """``data``: the meeting's summary tree when the caller has built it already."""
         return rendering.document(
             "reports/summary.html", meeting.consultation, for_pdf=for_pdf,
             nav=lambda: (url_for("pages.meeting", meeting_id=meeting.id), _("Back to the meeting"),
                          self.url("draft_pdf", meeting)),
-            meeting=meeting, tree=summary_tree(meeting) if data is None else data,
+            draft=draft, meeting=meeting, tree=summary_tree(meeting) if data is None else data,
             title=self.title(meeting), meeting_audience=audience)
 
     def file_stem(self, meeting: Meeting) -> tuple[str, str]:
@@ -71,10 +71,15 @@ class MeetingSummary(DocumentKind):
         words = rendering.FILE_NAMES[document_language(meeting.consultation)]
         return "summary", f"{meeting.date.isoformat()}-{name or words['meeting']}"
 
+    def publish_refusal(self, meeting: Meeting) -> str | None:
+        if entry_count(meeting=meeting) == 0:
+            return _("Nothing has been captured at this meeting yet: there is nothing to publish.")
+        return None
+
     def changed_since(self, meeting: Meeting, latest, tree=None) -> bool:
         """``tree``: the meeting page's summary tree, not built twice."""
         return latest is not None and latest.source_sha256 != rendering.source_sha256(
-            self.html(meeting, for_pdf=True, data=tree))
+            self.html(meeting, for_pdf=True, data=tree, draft=False))
 
 
 @register
@@ -95,7 +100,7 @@ class Compilation(DocumentKind):
         with force_locale(document_language(consultation)):
             return f"{_('Summaries of the consultation meetings')} – {consultation.title}"
 
-    def html(self, consultation: Consultation, *, for_pdf: bool, data=None,
+    def html(self, consultation: Consultation, *, for_pdf: bool, data=None, draft: bool = True,
              today: date | None = None) -> str:
         """Every meeting of the consultation, with a cover and a table of contents."""
         meetings = list(consultation.meetings)
@@ -103,12 +108,17 @@ class Compilation(DocumentKind):
             "reports/compilation.html", consultation, for_pdf=for_pdf,
             nav=lambda: (self.back_url(consultation), _("Back to the consultation"),
                          self.url("draft_pdf", consultation)),
-            meetings=[(m, summary_tree(m)) for m in meetings], title=self.title(consultation),
+            draft=draft, meetings=[(m, summary_tree(m)) for m in meetings], title=self.title(consultation),
             authors=sorted({m.prepared_by for m in meetings if m.prepared_by}),
             today=today or utcnow().date(), meeting_audience=audience)
 
     def file_stem(self, consultation: Consultation) -> tuple[str, str]:
         return "compilation", consultation_file_name(consultation)
+
+    def publish_refusal(self, consultation: Consultation) -> str | None:
+        if entry_count(consultation=consultation) == 0:
+            return _("No meeting of this consultation has any entries yet: there is nothing to publish.")
+        return None
 
 
 SUMMARY = KINDS[MeetingSummary.key]

@@ -113,10 +113,14 @@ def publish(kind: str, subject_id: int):
     """The next version, in every format of the document, prepared in the background."""
     document = catalogue.get(kind)
     subject = _subject(document, subject_id, publish=True)
-    warning = document.publish_warning(subject)
-    if warning and request.form.get("confirm") != "yes":
+    refusal = document.publish_refusal(subject)
+    if refusal:
+        flash(refusal, "error")
+        return redirect(document.back_url(subject), 303)
+    if request.values.get("confirm") != "yes":
         # The checkbox is required in the form: only a client that skips it gets here.
-        flash(_("Nothing was published: confirm first (%(warning)s)", warning=warning), "error")
+        flash(_("Nothing was published: confirm first (%(warning)s)",
+                warning=document.publish_notice(subject)), "error")
         return redirect(document.back_url(subject), 303)
     return _to_job(jobs.start_job(document, subject, current_user, publishes=True))
 
@@ -175,7 +179,7 @@ def job(job_id: int):
 def _job_links(document: DocumentKind, job: RenderJob) -> dict[str, str]:
     """Where the job's page leads: its subject, and the form that starts it again."""
     subject = document.subject_of(job)
-    if job.publishes:
+    if job.publishes:  # confirmed when it was first asked for (the form carries it again)
         retry = document.url("publish", subject)
     else:
         retry = document.url("draft", subject, **({"fmt": job.file_format} if job.file_format != "pdf" else {}))

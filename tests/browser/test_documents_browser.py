@@ -57,6 +57,7 @@ def test_a_facilitator_publishes_and_the_public_downloads(make, meeting, logged_
     page.goto(f"/meetings/{meeting.id}")
     documents = page.locator("#meeting-documents")
     expect(documents).to_contain_text("Nie opublikowano jeszcze żadnej wersji podsumowania.")
+    documents.get_by_label("Rozumiem, opublikuj teraz").check()
     documents.get_by_role("button", name="Opublikuj podsumowanie jako wersję 1").click()
 
     status = page.get_by_role("status")

@@ -198,6 +198,7 @@ def test_a_facilitator_captures_a_meeting_and_publishes_its_summary(make, consul
     page.get_by_role("link", name="Podsumowanie", exact=True).click()
     summary = page.locator("article.meeting")
     expect(summary).to_contain_text("Publikować kalendarz konsultacji z wyprzedzeniem")
+    page.get_by_label("Rozumiem, opublikuj teraz").check()  # a published version stays as it is
     page.get_by_role("button", name="Opublikuj podsumowanie jako wersję 1").click()
     expect(page.get_by_role("status")).to_have_text("Gotowe: opublikowano wersję 1.",
                                                     timeout=RENDER_MS)
@@ -390,7 +391,7 @@ def test_an_official_sets_stances_and_publishes_the_consultation_report(make, co
 
     # The report: published as version 1, then read as a PDF.
     page.get_by_role("link", name=consultation.title).first.click()
-    page.get_by_label("Rozumiem, opublikuj teraz").check()  # remarks may still be sent
+    page.locator("#report-documents").get_by_label("Rozumiem, opublikuj teraz").check()  # remarks may still come
     page.get_by_role("button", name="Opublikuj raport jako wersję 1").click()
     expect(page.get_by_role("status")).to_contain_text("opublikowano wersję 1", timeout=RENDER_MS)
     page.get_by_role("link", name=re.compile("Wróć do")).first.click()
