@@ -235,8 +235,9 @@ def test_admins_browse_and_filter_the_audit_trail(app, make, login_as):
     rows = parse(page).select("table.revisions tbody tr")
     assert len(rows) == 1
     cells = [text(td) for td in rows[0].find_all("td")]
-    assert cells[1] == "Test User" and cells[2] == f"postulate #{world.remark.id}" and cells[3] == "reject"
-    assert "status submitted → rejected" in cells[4] and "rejection_reason Nie na temat" in cells[4]
+    # In words of the reader's language, not stored names (issue 17, point 11).
+    assert cells[1] == "Test User" and cells[2] == f"uwaga #{world.remark.id}" and cells[3] == "odrzucona"
+    assert "Stan oczekuje na rozpatrzenie → odrzucona" in cells[4] and "Powód odrzucenia — → Nie na temat" in cells[4]
     submitted = admin.get("/admin/revisions?object_type=submission&action=submit").get_data(as_text=True)
     [row] = parse(submitted).select("table.revisions tbody tr")
     assert text(row.find_all("td")[1]) == "system lub osoba z zewnątrz"  # the public, no account

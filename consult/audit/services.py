@@ -69,3 +69,26 @@ def changes(revision: Revision) -> list[tuple[str, Any, Any]]:
     after = revision.after if isinstance(revision.after, dict) else {}
     return [(key, before.get(key), after.get(key)) for key in sorted(set(before) | set(after))
             if before.get(key) != after.get(key)]
+
+
+@dataclass
+class Shown:
+    """One revision as the audit trail shows it: in words of the reader's language."""
+
+    revision: Revision
+    object: str  # "wpis #12"
+    what: str | None  # the object's own words: an entry's text, a title, a receipt number
+    action: str
+    changes: list[tuple[str, str | None, str]]  # (field, before or None on create, after)
+
+
+def shown(revision: Revision) -> Shown:
+    from consult.audit import labels
+
+    before = revision.before if isinstance(revision.before, dict) else {}
+    after = revision.after if isinstance(revision.after, dict) else {}
+    kind = revision.object_type
+    rows = [(labels.field_label(field), None if old is None and not before else labels.value(kind, field, old),
+             labels.value(kind, field, new)) for field, old, new in changes(revision)]
+    return Shown(revision, f"{labels.object_label(kind)} #{revision.object_id}", labels.what(before, after),
+                 labels.action_label(revision.action), rows)

@@ -6,7 +6,7 @@ from datetime import date
 
 from flask import Blueprint, render_template, request
 
-from consult.audit import services
+from consult.audit import labels, services
 from consult.core.enums import Role
 from consult.core.formatting import site_zone
 from consult.core.forms import none_if_empty
@@ -38,4 +38,5 @@ def revisions():
                               site_zone())
     return render_template("audit/revisions.html", page=page, filters=filters,
                            object_types=services.object_types(), actions=services.actions(),
-                           users=services.users(), changes=services.changes)
+                           users=services.users(), rows=[services.shown(r) for r in page.revisions],
+                           labels=labels)
