@@ -147,6 +147,7 @@ def _demo_meeting() -> Meeting:
     if existing is not None:
         return existing
     meeting = interchange.import_meeting(doc)
+    meeting.show_kinds = False  # the 2018 summary marks no kinds: version 1 looks exactly like it
     consultation = meeting.consultation
     consultation.description = (
         "Konsultacje założeń Wieloletniego Programu Współpracy Gminy Miejskiej Kraków "
@@ -181,8 +182,8 @@ def demo() -> None:
     click.echo("Demo accounts (e-mail / password):")
     for email, _name, role in DEMO_ACCOUNTS:
         click.echo(f"  {role.value:<12} {email} / {credentials[email]}")
-    click.echo(f"Demo meeting “{meeting.title}” ({meeting.date.isoformat()}):")
-    click.echo(meeting.id)
+    click.echo(f"Demo meeting “{meeting.title}” ({meeting.date.isoformat()}), at /meetings/{meeting.id}")
+    click.echo(f"Id of the demo meeting: {meeting.id}")
 
 
 def _write_report(html: str, output: str, html_output: str | None) -> None:

@@ -26,11 +26,13 @@ def everything() -> dict:
 def test_demo_is_idempotent_prints_accounts_and_meeting_id_last(app, runner):
     first = runner.invoke(args=["demo"])
     assert first.exit_code == 0, first.output
-    meeting_id = int(first.output.strip().splitlines()[-1])
+    last = first.output.strip().splitlines()[-1]
+    assert last.startswith("Id of the demo meeting: ")  # says what it is, and stays last
+    meeting_id = int(last.rsplit(" ", 1)[1])
     before = everything()
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0, second.output
-    assert int(second.output.strip().splitlines()[-1]) == meeting_id
+    assert int(second.output.strip().splitlines()[-1].rsplit(" ", 1)[1]) == meeting_id
     assert everything() == before
     assert count(User) == 3
     # the printed credentials work, and stay the same from run to run

@@ -91,6 +91,21 @@ class Consultation(TimestampMixin, db.Model):
         return sorted(self.priorities, key=lambda p: p.sort_key)
 
     @property
+    def priority_levels(self) -> dict[int, int]:
+        """How far each priority is indented in a list of this consultation's priorities: by
+        its ancestors that are in the list (I.5.1 without I.5 stands at the top, not as if it
+        were under the I.3 above it)."""
+        present = {p.code for p in self.priorities}
+        levels = {}
+        for priority in self.priorities:
+            level, parent = 0, codes.parent_code(priority.code)
+            while parent is not None:
+                level += parent in present
+                parent = codes.parent_code(parent)
+            levels[priority.id] = level
+        return levels
+
+    @property
     def is_public(self) -> bool:
         """Seen by anyone (its page, published documents) once it is no longer a draft."""
         return self.status != ConsultationStatus.DRAFT

@@ -25,7 +25,9 @@ CONSULTATION_FIELDS = (
 
 
 def unique_slug(title: str, exclude_id: int | None = None) -> str:
-    base = slugify(title, max_length=100, word_boundary=True) or "konsultacja"
+    # Up to the column's 120 characters (cut at a word, the year of "…na 2027 rok" kept when
+    # it fits).
+    base = slugify(title, max_length=110, word_boundary=True) or "konsultacja"
     slug, n = base, 2
     while True:
         query = sa.select(Consultation.id).where(Consultation.slug == slug)
