@@ -50,3 +50,17 @@ def test_the_demo_publishes_the_2018_look_and_says_what_its_last_line_is(app, ru
     text = pdf_text(client.get(f"/documents/{publication.id}/{publication.file_name}").data)
     assert "1. Kluczowa jest wzajemna otwartość" in text  # no kind marker before the point
     assert "WERSJA ROBOCZA" not in text
+
+
+def test_the_documents_area_lists_the_documents_consulted(official_client, facilitator_client, facilitator, make):
+    from tests.pages import text
+    from tests.test_consultation_documents import PDF_BYTES, upload
+
+    consultation = make.consultation(facilitators=[facilitator])
+    assert upload(facilitator_client, consultation, "projekt.pdf", PDF_BYTES,
+                  title="Projekt programu").status_code == 303
+    page = official_client.get("/documents/").get_data(as_text=True)
+    [row] = find(page, f"#consultation-{consultation.id}").find_parent("section").select("tr.consulted-document")
+    assert text(row.th) == "Dokument konsultacji: Projekt programu"
+    link = row.select_one("a[download]")
+    assert official_client.get(link["href"]).data == PDF_BYTES

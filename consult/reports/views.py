@@ -212,7 +212,7 @@ def documents():
     """Officials' download area: consultations → meetings → published versions."""
     consultations = db.session.scalars(
         sa.select(Consultation).order_by(Consultation.created_at.desc(), Consultation.id.desc())
-        .options(selectinload(Consultation.meetings))).all()
+        .options(selectinload(Consultation.meetings), selectinload(Consultation.documents))).all()
     return render_template("reports/documents.html", consultations=consultations,
                            shelf=publications.Shelf(), meeting_kinds=catalogue.of_meetings(),
                            consultation_kinds=catalogue.of_consultations(),
