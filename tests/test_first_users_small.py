@@ -64,3 +64,23 @@ def test_the_documents_area_lists_the_documents_consulted(official_client, facil
     assert text(row.th) == "Dokument konsultacji: Projekt programu"
     link = row.select_one("a[download]")
     assert official_client.get(link["href"]).data == PDF_BYTES
+
+
+def test_dates_and_times_have_one_format(app, board, editor):
+    from datetime import UTC, datetime
+
+    from flask_babel import force_locale
+
+    from consult.core.formatting import local_datetime
+    from tests.pages import text
+    from tests.test_capture_views import add_form, hx
+
+    with app.test_request_context(), force_locale("pl"):
+        assert local_datetime(datetime(2026, 12, 1, 7, 0, tzinfo=UTC)) == "1 grudnia 2026, 08:00"
+    hx(editor, f"{board.url}/board/entries", add_form(board.topic_section, "Wpis z historią"))
+    from consult.meetings.models import Entry
+
+    entry = db.session.scalars(sa.select(Entry).where(Entry.text == "Wpis z historią")).one()
+    history = text(editor.get(f"{board.url}/entries/{entry.id}/history").get_data(as_text=True))
+    assert re.search(r"\d{1,2} (stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|września|"
+                     r"października|listopada|grudnia) \d{4}, \d\d:\d\d —", history), history[:300]

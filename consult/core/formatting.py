@@ -26,8 +26,9 @@ def long_date(value: date | None, locale: str | None = None) -> str:
     return format_date(value, "d MMMM y", locale=locale)
 
 
-def local_datetime(value: datetime | None, format: str = "medium") -> str:
-    """In the app's time zone and the reader's locale; ``format`` as Babel's patterns."""
+def local_datetime(value: datetime | None, format: str = "d MMMM y, HH:mm") -> str:
+    """In the app's time zone and the reader's locale; ``format`` as Babel's patterns — by
+    default the one the pages use ("1 grudnia 2026, 08:00"; with seconds where they count)."""
     if value is None:
         return ""
     return format_datetime(value, format)
