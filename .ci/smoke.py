@@ -13,7 +13,7 @@ import urllib.request
 base, log_path = sys.argv[1], sys.argv[2]
 log = open(log_path, encoding="utf-8").read()
 email, password = re.search(r"(admin@consult\.example) / (\S+)", log).groups()
-meeting_id = re.search(r"^(\d+)$", log, re.M).group(1)
+meeting_id = re.search(r"^Id of the demo meeting: (\d+)$", log, re.M).group(1)
 
 opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
 login_page = opener.open(f"{base}/login").read().decode()
