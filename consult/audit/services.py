@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from consult.audit import labels
 from consult.auth.models import User
 from consult.core.models import Revision
 from consult.extensions import db
@@ -83,8 +84,6 @@ class Shown:
 
 
 def shown(revision: Revision) -> Shown:
-    from consult.audit import labels
-
     before = revision.before if isinstance(revision.before, dict) else {}
     after = revision.after if isinstance(revision.after, dict) else {}
     kind = revision.object_type

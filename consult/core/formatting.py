@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import re
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
-from flask_babel import format_datetime, format_decimal, get_locale
+from flask_babel import format_datetime, format_decimal, format_timedelta, get_locale
+from markupsafe import Markup
 
 
 def site_zone() -> ZoneInfo:
@@ -47,10 +49,6 @@ def file_size(size: int | None) -> str:
 def wait_time(seconds: int) -> str:
     """When to try again, in words of the interface language: "za 4 minuty", "za 30 sekund"
     (rounded up to a whole minute above a minute, so that it is never too short)."""
-    from datetime import timedelta
-
-    from flask_babel import format_timedelta
-
     seconds = max(1, int(seconds))
     if seconds > 60:
         seconds = -(-seconds // 60) * 60
@@ -60,10 +58,6 @@ def wait_time(seconds: int) -> str:
 def receipt_number(value: str | None):
     """A receipt or remark number that wraps only after a slash ("KWP/ 2026/ 0007-2"), never
     inside a part (a narrow window broke it as "0007-" "2"); the text copies unchanged."""
-    import re
-
-    from markupsafe import Markup
-
     parts = [part for part in re.split(r"(?<=/)", value or "") if part]
     return Markup('<span class="receipt-number">{}</span>').format(
         Markup("<wbr>").join(Markup('<span class="nobreak">{}</span>').format(part) for part in parts))

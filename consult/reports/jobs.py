@@ -48,12 +48,6 @@ def is_stalled(job: RenderJob) -> bool:
     return job.runner == "inprocess" and job.created_at < now - STALE_AFTER
 
 
-def _subject(kind: DocumentKind, subject) -> dict:
-    """The job's columns that name its subject."""
-    meeting = subject if kind.subject_name == "meeting" else None
-    return {"consultation": kind.consultation(subject), "meeting": meeting}
-
-
 def start_job(kind: DocumentKind, subject, user: User | None, *, publishes: bool = False,
               file_format: str = "pdf") -> RenderJob:
     """Queue a draft (or, ``publishes``, the next published version) of a document.
@@ -61,14 +55,13 @@ def start_job(kind: DocumentKind, subject, user: User | None, *, publishes: bool
     A job of the same kind for the same subject that has not started yet is reused (it
     will read the data when it starts): a double click makes one version, not two.
     """
-    columns = _subject(kind, subject)
-    meeting = columns["meeting"]
-    same_subject = (RenderJob.meeting_id == meeting.id) if meeting is not None \
+    columns = kind.columns(subject)
+    same_subject = RenderJob.meeting_id == columns["meeting_id"] if columns["meeting_id"] \
         else RenderJob.meeting_id.is_(None)
     waiting = db.session.scalars(
         sa.select(RenderJob).where(
             RenderJob.document == kind.key, RenderJob.publishes.is_(publishes),
-            RenderJob.consultation_id == columns["consultation"].id, same_subject,
+            RenderJob.consultation_id == columns["consultation_id"], same_subject,
             RenderJob.status == JobStatus.QUEUED, RenderJob.file_format == file_format,
         ).order_by(RenderJob.id.desc())).first()
     if waiting is not None and not is_stalled(waiting):
@@ -86,7 +79,7 @@ def queue_job(kind: DocumentKind, subject, user: User | None, *, runner: str,
     if file_format not in kind.formats or (publishes and file_format != "pdf"):
         raise ValueError(f"{kind.key} is not made as {file_format}")
     _forget_old_drafts()
-    job = RenderJob(document=kind.key, publishes=publishes, **_subject(kind, subject),
+    job = RenderJob(document=kind.key, publishes=publishes, **kind.columns(subject),
                     requested_by_id=getattr(user, "id", None), runner=runner, file_format=file_format,
                     status=JobStatus.QUEUED, step="queued", page=0, pages_estimate=1, progress=0)
     db.session.add(job)

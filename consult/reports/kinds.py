@@ -73,6 +73,12 @@ class DocumentKind:
     def consultation(self, subject) -> Consultation:
         return subject if isinstance(subject, Consultation) else subject.consultation
 
+    def columns(self, subject) -> dict:
+        """The columns of a job or a publication that name ``subject``."""
+        meeting = subject if isinstance(subject, Meeting) else None
+        return {"consultation_id": self.consultation(subject).id,
+                "meeting_id": meeting.id if meeting is not None else None}
+
     def subject_of(self, row):
         """The subject of a job or a publication of this kind."""
         return getattr(row, self.subject_name)
@@ -167,8 +173,7 @@ class DocumentKind:
         return str(DRAFT_LABELS[fmt])
 
     def job_label(self, publishes: bool, file_format: str = "pdf") -> str:
-        if file_format != "pdf":
-            return _("Draft of the table of remarks (%(format)s)", format=FORMAT_LABELS[file_format])
+        """The title of a job's page."""
         return str(self.publish_job if publishes else self.draft_job)
 
     def __repr__(self) -> str:

@@ -134,7 +134,12 @@ class Documents:
 def documents(kind: DocumentKind, subject, **known) -> Documents:
     """The panel of ``kind`` for ``subject``; ``known``: what the page has built already
     (e.g. the meeting's summary tree), passed to :meth:`DocumentKind.changed_since`."""
-    found = {fmt: versions(kind.series(subject, fmt)) for fmt in kind.formats}
+    series = {kind.series(subject, fmt): fmt for fmt in kind.formats}
+    found: dict[str, list[Publication]] = {fmt: [] for fmt in kind.formats}
+    for publication in db.session.scalars(  # every format in one query, newest first
+            sa.select(Publication).where(Publication.series.in_(series))
+            .order_by(Publication.version.desc())):
+        found[series[publication.series]].append(publication)
     latest = found["pdf"][0] if found["pdf"] else None
     return Documents(kind, subject, found, kind.changed_since(subject, latest, **known),
                      kind.publish_notice(subject), kind.publish_refusal(subject))

@@ -23,8 +23,6 @@ def publish(kind: DocumentKind, subject, files: dict[str, tuple[bytes, int | Non
     Two publications at the same moment cannot take the same number: the unique (series,
     version) constraint refuses the second, which retries with the next.
     """
-    consultation = kind.consultation(subject)
-    meeting_id = subject.id if kind.subject_name == "meeting" else None
     title = kind.title(subject)
     for attempt in range(5):
         version = (db.session.scalar(
@@ -32,7 +30,7 @@ def publish(kind: DocumentKind, subject, files: dict[str, tuple[bytes, int | Non
             or 0) + 1
         made = [Publication(
             series=kind.series(subject, fmt), version=version, kind=kind.key,
-            consultation_id=consultation.id, meeting_id=meeting_id, title=title,
+            **kind.columns(subject), title=title,
             file_name=kind.file_name(subject, version, fmt), media_type=MEDIA_TYPES[fmt],
             content=content, size=len(content), sha256=hashlib.sha256(content).hexdigest(),
             pages=pages, source_sha256=source_sha256, published_at=utcnow(),

@@ -83,6 +83,11 @@ class ConsultationReport(DocumentKind):
         return html, {fmt: self.export(consultation, fmt, data, data.approved_on)
                       for fmt in self.formats if fmt != "pdf"}
 
+    def job_label(self, publishes: bool, file_format: str = "pdf") -> str:
+        if file_format != "pdf":  # a draft of the table of remarks, too large for its request
+            return _("Draft of the table of remarks (%(format)s)", format=self.format_label(file_format))
+        return super().job_label(publishes, file_format)
+
     def publish_warning(self, consultation: Consultation) -> str | None:
         if not consultation.accepts_submissions():
             return None

@@ -20,7 +20,7 @@ from consult.core.permissions import can_download, can_view_consultation
 from consult.core.views import file_response, file_with_etag, get_or_404
 from consult.extensions import db, htmx
 from consult.reports import catalogue, jobs, publications, rendering
-from consult.reports.kinds import FORMAT_LABELS, DocumentKind
+from consult.reports.kinds import DocumentKind
 from consult.reports.models import RenderJob
 
 bp = Blueprint("reports", __name__)
@@ -89,7 +89,7 @@ def draft_file(kind: str, subject_id: int, fmt: str):
     if not document.exports_inline(data):
         return render_template(
             "reports/prepare.html", subject=document.subject_title(subject), failed=False,
-            file_format=fmt, format_label=FORMAT_LABELS[fmt],
+            file_format=fmt, format_label=document.format_label(fmt),
             action=document.url("draft", subject, fmt=fmt), back=document.back_url(subject))
     body = document.export(subject, fmt, data)
     return file_response(body, document.file_name(subject, fmt=fmt), rendering.MEDIA_TYPES[fmt],
@@ -215,8 +215,7 @@ def documents():
         .options(selectinload(Consultation.meetings), selectinload(Consultation.documents))).all()
     return render_template("reports/documents.html", consultations=consultations,
                            shelf=publications.Shelf(), meeting_kinds=catalogue.of_meetings(),
-                           consultation_kinds=catalogue.of_consultations(),
-                           format_labels=FORMAT_LABELS)
+                           consultation_kinds=catalogue.of_consultations())
 
 
 @bp.get("/documents/<int:publication_id>/<file_name>")
