@@ -148,6 +148,7 @@ def render(html: str, static_folder: str | Path, progress: Progress | None = Non
 
 # In a child process -----------------------------------------------------------------------
 
+_EXIT_MEMORY = 3  # the child's exit code when MemoryError stopped it
 _CRASHES = {-signal.SIGSEGV, -signal.SIGBUS, -signal.SIGTRAP, -signal.SIGABRT}
 _PROGRESS_LINE = re.compile(r"^progress (\w+) (\d+)$")
 _PAGES_LINE = re.compile(r"^pages (\d+)$")
@@ -238,6 +239,8 @@ def _render_in_child(html: str, static_folder: str | Path, progress: Progress | 
         raise RenderLimitError("time", f"stopped after {timeout:.0f} s")
     if failure is not None:
         raise RenderLimitError(failure[0], failure[1])
+    if returncode == _EXIT_MEMORY:  # its own line may not have got out of a full process
+        raise RenderLimitError("memory", "the document needs more memory than allowed")
     if returncode in _CRASHES:
         raise _Crashed(-returncode)
     if returncode != 0 or pages is None or not output or not output[0].startswith(b"%PDF"):
@@ -249,6 +252,7 @@ def _child_main(static_folder: str, memory_mb: int, cpu_seconds: int) -> int:
     """The child: HTML on standard input → PDF on standard output, within its limits."""
     import weasyprint  # noqa: F401 - loaded (fonts, libraries) before the limit is set
 
+    out_of_memory = b"failed memory the document needs more memory than allowed\n"
     memory = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 5))
@@ -262,8 +266,11 @@ def _child_main(static_folder: str, memory_mb: int, cpu_seconds: int) -> int:
         html = sys.stdin.buffer.read().decode("utf-8", "surrogatepass")
         pdf = render(html, static_folder, report)
     except MemoryError:
-        sys.stderr.write("failed memory the document needs more memory than allowed\n")
-        return 3
+        try:  # bytes made before the limit, one system call: nothing left to allocate
+            os.write(2, out_of_memory)
+        except OSError:
+            pass
+        return _EXIT_MEMORY
     except RecursionError:
         sys.stderr.write("failed failed the document is nested too deeply to lay out\n")
         return 4
