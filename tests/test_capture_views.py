@@ -116,7 +116,7 @@ def html(response) -> Tag:
 
 def appended(answer, selector: str) -> list[Tag]:
     """The items an answer adds at the end of the list ``selector`` (not the list whole)."""
-    return [li for update in html(answer).select(f"[hx-swap-oob='beforeend:{selector}']")
+    return [li for update in html(answer).select(f"[data-hx-swap-oob='beforeend:{selector}']")
             for li in update.find_all("li", recursive=False)]
 
 
@@ -128,7 +128,7 @@ def appended_texts(answer, selector: str) -> list[str]:
 def whole_list(answer, section) -> Tag | None:
     """The entries list of ``section`` when an answer sends it whole (it replaces the page's)."""
     found = html(answer).select_one(f"ol#entries-{section.id}")
-    assert found is None or found["hx-swap-oob"] == "true", found
+    assert found is None or found["data-hx-swap-oob"] == "true", found
     return found
 
 
@@ -293,7 +293,7 @@ def test_an_htmx_add_answers_with_the_new_entry_out_of_band_and_the_new_revision
     assert new.select_one("[data-action=up]")["aria-label"] == "Przesuń wpis 2 w górę"
     assert new["id"] == f"entry-{live_entry('Nowy wniosek').id}"
     assert outline(page, board.plane_section) == ["1. Był wcześniej"]  # the list it goes at the end of
-    assert (state(answer)["data-rev"], state(answer)["hx-swap-oob"]) == (str(seen + 1), "true")
+    assert (state(answer)["data-rev"], state(answer)["data-hx-swap-oob"]) == (str(seen + 1), "true")
     assert state(answer)["data-active"] == str(board.plane_section.id)
     assert revision(board.meeting) == seen + 1
 
@@ -360,7 +360,7 @@ def test_after_any_other_change_than_an_addition_the_list_comes_whole(board, edi
         expected = ["1. Drugi", "2. Trzeci"]
     elif then == "edit":
         form = get_page(editor, f"{board.url}/entries/{second.id}/edit", headers=HX)
-        assert hx(editor, find(form, "form")["hx-post"],
+        assert hx(editor, find(form, "form")["data-hx-post"],
                   editor_form_fields(form, text="Drugi, poprawiony")).status_code == 200
         expected = ["1. Pierwszy", "2. Drugi, poprawiony", "3. Trzeci"]
     else:
@@ -468,7 +468,7 @@ def test_an_entry_is_edited_in_place_with_htmx(board, editor, make):
     editor_form = get_page(editor, f"{board.url}/entries/{entry.id}/edit", headers=HX)
     assert editor_form.find("html") is None  # a fragment for the entry's body
     assert field_value(editor_form, f"edit-text-{entry.id}") == "Pierwotny tekst"
-    response = hx(editor, find(editor_form, "form")["hx-post"],
+    response = hx(editor, find(editor_form, "form")["data-hx-post"],
                   editor_form_fields(editor_form, text="Poprawiony\r\ntekst"))
     assert response.status_code == 200
     assert outline(html(response), board.topic_section) == ["1. Poprawiony tekst"]
@@ -609,7 +609,7 @@ def test_an_htmx_delete_hides_the_entry_and_answers_with_an_undo_form(board, edi
     answer = html(response)
     assert outline(answer, board.topic_section) == ["1. Pierwszy", "2. Trzeci"]
     undo = find(answer, "#board-messages form[data-undo]")
-    assert undo["action"] == undo["hx-post"] == f"{board.url}/entries/{gone.id}/restore"
+    assert undo["action"] == undo["data-hx-post"] == f"{board.url}/entries/{gone.id}/restore"
     assert text(undo).startswith("Usunięto wpis. Cofnij")
     assert undo.find("input", attrs={"name": "csrf_token"})["value"]
     assert outline(board_page(editor, board), board.topic_section) == ["1. Pierwszy", "2. Trzeci"]
@@ -805,7 +805,7 @@ def test_a_part_is_added_with_htmx_and_with_a_plain_form(board, editor):
     response = hx(editor, f"{board.url}/board/parts", {"part-heading": "Nowe pomysły na współpracę",
                                                       "part-question": "Co dalej?"})
     assert response.status_code == 200
-    appended = find(html(response), "[hx-swap-oob='beforeend:#board-parts']")
+    appended = find(html(response), "[data-hx-swap-oob='beforeend:#board-parts']")
     assert text(find(appended, "h2.part-heading")) == "Nowe pomysły na współpracę"
     assert text(find(appended, "p.part-question")) == "Co dalej?"
     assert find(appended, "details.add-section summary")  # sections can be added to it at once
@@ -858,7 +858,7 @@ def test_a_section_added_with_htmx_arrives_with_its_add_form(board, editor):
     response = hx(editor, f"{board.url}/board/sections",
                   section_form(part_id, subject="plane", plane_id=board.plane_2.id, label="Wnioski"))
     assert response.status_code == 200
-    appended = find(html(response), f"[hx-swap-oob='beforeend:#part-{part_id}-sections']")
+    appended = find(html(response), f"[data-hx-swap-oob='beforeend:#part-{part_id}-sections']")
     new = find(appended, "section.board-section")
     assert text(find(new, "h3")) == "2. Płaszczyzna – Współpraca finansowa — Wnioski"
     form = find(new, "form.add-entry")
@@ -903,7 +903,7 @@ def test_the_meetings_details_are_edited_on_the_board(board, editor):
     shown = dict(facts(html(response)))
     assert (shown["Cel spotkania"], shown["Liczba uczestników"], shown["Prowadzenie"]) == (
         "Nowy cel", "14", "Ewa Chromniak")
-    assert find(html(response), "#meeting-details-view")["hx-swap-oob"] == "true"
+    assert find(html(response), "#meeting-details-view")["data-hx-swap-oob"] == "true"
     response = editor.submit(f"{board.url}/board/details", details_form(participants="15"))
     assert response.status_code == 303
     assert response.location == f"{board.url}/board#meeting-details"
@@ -948,7 +948,7 @@ def test_the_projector_is_read_only_and_high_contrast(board, editor, make):
     page = html(response)
     assert "projector" in find(page, "html")["class"]
     assert "projector-body" in find(page, "body")["class"]
-    for control in ("form", "button", "input", "textarea", "select", "[hx-post]", "[hx-get]", "a"):
+    for control in ("form", "button", "input", "textarea", "select", "[data-hx-post]", "[data-hx-get]", "a"):
         assert page.select(control) == [], control
     assert outline(page, board.plane_section) == ["1. Wniosek na rzutniku"]
     assert kinds(page, board.plane_section) == ["wniosek"]
@@ -1008,7 +1008,7 @@ def test_the_projector_poll_brings_no_controls(board, editor, official_client, m
         answer = html(response)
         assert appended_texts(response, f"#entries-{board.topic_section.id}") == ["Dla rzutnika"]
         assert entry_lists(answer) == []
-        for control in ("form", "button", "input", "textarea", "[hx-post]"):
+        for control in ("form", "button", "input", "textarea", "[data-hx-post]"):
             assert answer.select(control) == [], (query, control)
     projector = html(editor.get(f"{board.url}/board/changes?since={seen}&view=projector", headers=HX))
     assert projector.select("#meeting-details-view") == []
@@ -1023,9 +1023,9 @@ def test_a_list_a_reader_lacks_is_sent_once(board, editor, admin_client):
     for query in ("", "&view=projector"):
         answer = html(editor.get(f"{board.url}/board/changes?since={seen}{query}", headers=HX))
         assert entry_lists(answer) == [f"entries-{new.id}"]  # inside the new section, once
-        appended = find(answer, f"[hx-swap-oob='beforeend:#part-{part_id}-sections']")
+        appended = find(answer, f"[data-hx-swap-oob='beforeend:#part-{part_id}-sections']")
         assert outline(appended, new) == ["1. Pierwszy w nowym temacie"]
-        assert find(appended, f"ol#entries-{new.id}").get("hx-swap-oob") is None
+        assert find(appended, f"ol#entries-{new.id}").get("data-hx-swap-oob") is None
     now = revision(board.meeting)
     assert editor.get(f"{board.url}/board/changes?since={now}", headers=HX).status_code == 204
 
@@ -1169,7 +1169,7 @@ def test_an_official_reads_the_board_and_projector_but_changes_nothing(board, of
     assert text(find(page, ".notice")) == (
         "Możesz czytać tę tablicę; zmieniać ją mogą tylko moderatorzy tej konsultacji.")
     for control in ("form.add-entry", "form.entry__actions", "#meeting-details form", "details.add-part",
-                    "details.add-section", "[hx-post]", "textarea"):
+                    "details.add-section", "[data-hx-post]", "textarea"):
         assert page.select(control) == [], control
     assert find(page, "#board")["data-editable"] == "false"
     get_page(official_client, f"{board.url}/projector")

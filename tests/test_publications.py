@@ -216,8 +216,8 @@ def test_the_job_page_shows_progress_and_polls_it(demo, facilitator_client):
     status = find(page, "#job-status")
     assert status["role"] == "status" and text(status) == "Tworzenie dokumentu…"
     progress = find(page, "#job-progress")
-    assert progress["hx-trigger"] == "every 1s"
-    assert progress["hx-get"] == f"/jobs/{job.id}?shown=running"
+    assert progress["data-hx-trigger"] == "every 1s"
+    assert progress["data-hx-get"] == f"/jobs/{job.id}?shown=running"
     assert find(progress, "progress")["value"] == "32"
     assert find(progress, "label[for=job-bar]")
     assert "składanie strony 3 z około 10" in text(progress)
@@ -225,15 +225,15 @@ def test_the_job_page_shows_progress_and_polls_it(demo, facilitator_client):
     facilitator_client.environ_base["HTTP_HX_REQUEST"] = "true"
     fragment = facilitator_client.get(f"/jobs/{job.id}?shown=running").get_data(as_text=True)
     assert fragment.lstrip().startswith('<div id="job-progress"')
-    assert "hx-swap-oob" not in fragment  # nothing new to announce
+    assert "data-hx-swap-oob" not in fragment  # nothing new to announce
 
     job.status, job.step, job.progress, job.finished_at = JobStatus.FAILED, "layout", 40, utcnow()
     db.session.commit()
     fragment = facilitator_client.get(f"/jobs/{job.id}?shown=running").get_data(as_text=True)
     announced = find(fragment, "#job-status")
-    assert announced["hx-swap-oob"] == "innerHTML"
+    assert announced["data-hx-swap-oob"] == "innerHTML"
     assert text(announced).startswith("Nie udało się utworzyć dokumentu.")
-    assert "hx-trigger" not in fragment  # finished: polling stops
+    assert "data-hx-trigger" not in fragment  # finished: polling stops
 
 
 def test_a_job_whose_worker_died_is_shown_interrupted_and_can_be_restarted(demo, facilitator_client):
@@ -242,7 +242,7 @@ def test_a_job_whose_worker_died_is_shown_interrupted_and_can_be_restarted(demo,
     assert jobs.is_stalled(job)
     page = facilitator_client.get(f"/jobs/{job.id}").get_data(as_text=True)
     assert text(find(page, "#job-status")).startswith("Przerwano:")
-    assert "hx-trigger" not in str(find(page, "#job-progress"))
+    assert "data-hx-trigger" not in str(find(page, "#job-progress"))
     form = find(page, "#job-progress form")  # sent as the browser sends it, with its fields
     fields = {i["name"]: i["value"] for i in form.select("input[type=hidden]") if i["name"] != "csrf_token"}
     assert fields == {"confirm": "yes"}  # confirmed when it was first asked for

@@ -284,7 +284,7 @@ def test_remarks_are_added_and_removed_without_javascript(client, consultation):
 def test_with_htmx_adding_a_remark_swaps_the_list(client, consultation):
     page = client.get(form_url(consultation)).get_data(as_text=True)
     button = find(page, "button[name=add_remark]")
-    assert (button["hx-post"], button["hx-select"], button["hx-target"]) == (
+    assert (button["data-hx-post"], button["data-hx-select"], button["data-hx-target"]) == (
         form_url(consultation), "#remarks", "#remarks")
     assert button.has_attr("formnovalidate") and button["type"] == "submit"
 

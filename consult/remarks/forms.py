@@ -52,8 +52,10 @@ class SubmissionForm(FlaskForm):
     other_register = text(_l("Other register or record"), m.REGISTER_MAX,
                           description=_l("When the organisation is not in the KRS: the register "
                                          "and the number, e.g. „ewidencja Starosty nr 12”."))
-    address = text(_l("Address of the organisation"), m.ADDRESS_MAX, required=True,
-                   render_kw={"autocomplete": "street-address"})
+    # A street address may take lines: a textarea (autocomplete="street-address" is not
+    # valid on a one-line input).
+    address = text(_l("Address of the organisation"), m.ADDRESS_MAX, required=True, area=True,
+                   render_kw={"autocomplete": "street-address", "rows": 2})
     contact_person = text(_l("Contact person"), m.PERSON_MAX, required=True,
                           description=_l("Not published: only the organisation's name is."),
                           render_kw={"autocomplete": "name"})

@@ -183,7 +183,7 @@ def test_a_write_brings_its_entry_and_what_others_added_and_a_late_poll_adds_not
     shown = {section.id: outline(page, section) for section in (plane, priority, topic)}
     late = polls.release()
     for section, text in ((topic, "Od kogoś innego"), (plane, "Nowy wniosek")):
-        assert f'hx-swap-oob="beforeend:#entries-{section.id}"' in late and text in late
+        assert f'data-hx-swap-oob="beforeend:#entries-{section.id}"' in late and text in late
     assert {section.id: outline(page, section) for section in (plane, priority, topic)} == shown
     ids = entry_ids_shown(page)
     assert sorted(ids) == sorted(set(ids)) == sorted(f"entry-{e.id}" for e in live_entries(board.meeting))
@@ -231,4 +231,4 @@ def test_after_others_delete_edit_or_move_the_list_comes_whole_and_then_grows_by
 
     # The facilitator's own projector shows the same, and no controls.
     expect_outline(projector, topic, expected)
-    expect(projector.locator("main form, main button, main input, main textarea, main [hx-post]")).to_have_count(0)
+    expect(projector.locator("main form, main button, main input, main textarea, main [data-hx-post]")).to_have_count(0)
