@@ -608,9 +608,13 @@ def test_an_htmx_delete_hides_the_entry_and_answers_with_an_undo_form(board, edi
     assert response.status_code == 200
     answer = html(response)
     assert outline(answer, board.topic_section) == ["1. Pierwszy", "2. Trzeci"]
-    undo = find(answer, "#board-messages form[data-undo]")
+    undo = find(answer, "#board-undo form[data-undo]")  # the script puts it in the entry's place
     assert undo["action"] == undo["data-hx-post"] == f"{board.url}/entries/{gone.id}/restore"
-    assert text(undo).startswith("Usunięto wpis. Cofnij")
+    assert undo["data-entry"] == str(gone.id)
+    assert text(undo) == "Usunięto wpis. Cofnij: przywróć wpis „Do usunięcia” (Ctrl+Z)"
+    assert text(find(answer, "#board-messages")) == (
+        "Usunięto wpis: „Do usunięcia”. Aby go przywrócić, użyj przycisku „Cofnij” w jego miejscu "
+        "lub naciśnij Ctrl+Z.")
     assert undo.find("input", attrs={"name": "csrf_token"})["value"]
     assert outline(board_page(editor, board), board.topic_section) == ["1. Pierwszy", "2. Trzeci"]
     summary = meeting_summary(get_page(editor, board.url))
@@ -623,6 +627,8 @@ def test_an_htmx_delete_hides_the_entry_and_answers_with_an_undo_form(board, edi
     # Undo
     response = hx(editor, undo["action"])
     assert response.status_code == 200
+    assert text(find(html(response), "#board-messages")) == "Przywrócono wpis: „Do usunięcia”."
+    assert html(response).select_one("#board-undo") is None
     expected = ["1. Pierwszy", "2. Do usunięcia", "  – Jego podpunkt", "3. Trzeci"]
     assert outline(html(response), board.topic_section) == expected
     assert outline(board_page(editor, board), board.topic_section) == expected

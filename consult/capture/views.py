@@ -18,6 +18,7 @@ from consult.capture import services
 from consult.capture.forms import KIND_CHOICES, PartForm, SectionForm
 from consult.capture.rendering import board_context, changes_context, entry_labels
 from consult.core.errors import ServiceError
+from consult.core.labels import excerpt
 from consult.core.permissions import can_edit_meetings, can_view_board
 from consult.core.views import commit_or_refuse, flash_undo, get_or_404
 from consult.extensions import db, htmx
@@ -271,10 +272,17 @@ def set_kind(meeting_id: int, entry_id: int):
 @login_required
 def delete_entry(meeting_id: int, entry_id: int):
     undo_url = url_for("capture.restore_entry", meeting_id=meeting_id, entry_id=entry_id)
+
+    def undo(change: services.Change) -> dict:  # for htmx: Undo in the entry's place, said
+        what = excerpt(change.entry.text)
+        return {"undo_url": undo_url, "undo_entry": change.entry, "undo_excerpt": what,
+                "announcement": _(
+                    "Entry deleted: „%(text)s”. To bring it back, use Undo in its place or "
+                    "press Ctrl+Z.", text=what)}
+
     # Only a delete that happened offers Undo (a refused one redirects with its message).
     return _write(meeting_id, lambda m: services.delete_entry(m, current_user, entry_id),
-                  anchor=lambda c: f"section-{c.entry.section_id}",
-                  extra=lambda c: {"undo_url": undo_url, "undo_text": _("Entry deleted.")},
+                  anchor=lambda c: f"section-{c.entry.section_id}", extra=undo,
                   done=_("Entry deleted."), undo_url=undo_url)  # with an Undo button
 
 
@@ -282,7 +290,9 @@ def delete_entry(meeting_id: int, entry_id: int):
 @login_required
 def restore_entry(meeting_id: int, entry_id: int):
     return _write(meeting_id, lambda m: services.restore_entry(m, current_user, entry_id),
-                  anchor=lambda c: f"entry-{entry_id}", done=_("Entry restored."))
+                  anchor=lambda c: f"entry-{entry_id}", done=_("Entry restored."),
+                  extra=lambda c: {"announcement": _("Entry restored: „%(text)s”.",
+                                               text=excerpt(c.entry.text))})
 
 
 @bp.post("/entries/<int:entry_id>/move")

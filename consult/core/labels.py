@@ -69,6 +69,15 @@ def target_label(remark) -> str:
     return f"{part} – {remark.document_ref}" if remark.document_ref else part
 
 
+def excerpt(text: str, length: int = 60) -> str:
+    """The start of a text, cut at a word, for a message that names it ("…" when cut)."""
+    text = " ".join(text.split())
+    if len(text) <= length:
+        return text
+    cut = text[:length].rsplit(" ", 1)[0] if " " in text[:length] else text[:length]
+    return cut.rstrip(",.;:–- ") + "…"
+
+
 def template_globals() -> dict[str, Any]:
     """What templates get from here (registered once, by the app factory)."""
     return {"plane_label": plane_label, "plane_heading": plane_heading,

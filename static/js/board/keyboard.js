@@ -11,6 +11,7 @@ import { config, t } from "./state.js";
 import { announce } from "./announce.js";
 import { cancelRefocus, entryElement, refocusAfterSwap } from "./focus.js";
 import { submitDraft } from "./outbox.js";
+import { deletingByKeyboard, undoForm } from "./undo.js";
 
 // htmx binds the hx- attributes of swapped-in content only when it settles (some ms after
 // the swap); a key pressed before that would click a plain link or do nothing. Bind first.
@@ -138,6 +139,7 @@ function onEntry(event, item) {
     const next = siblings[index + 1] || siblings[index - 1];
     const nextId = next ? next.dataset.entry : null;
     refocusAfterSwap(item, () => (nextId && entryElement(nextId)) || addInput(sectionId));
+    deletingByKeyboard();
     if (!click("delete")) cancelRefocus();
   } else if (event.key === "Escape") {
     event.preventDefault();
@@ -156,10 +158,10 @@ function onBoardKey(event) {
   if (target.matches("li[data-entry]")) onEntry(event, target);
 }
 
-// Ctrl+Z right after a delete restores the entry (the Undo form in the messages).
+// Ctrl+Z right after a delete restores the entry (the Undo form in the entry's place).
 function onUndoKey(event) {
   if ((event.ctrlKey || event.metaKey) && event.key === "z" && !event.target.closest("textarea, input")) {
-    const undo = document.querySelector("#board-messages form[data-undo]");
+    const undo = undoForm();
     if (undo) { event.preventDefault(); htmx.trigger(ready(undo), "submit"); }
   }
 }

@@ -6,7 +6,8 @@
  * - announce.js: the live regions (what others changed, whether entries are saved);
  * - focus.js: the focus across swaps, the section being written in;
  * - outbox.js and store.js: new entries kept in localStorage until the server has them;
- * - keyboard.js: the board's keys.
+ * - keyboard.js: the board's keys;
+ * - undo.js: Undo of a deletion, in the deleted entry's place.
  * The projector and read-only boards only follow (sync, announce, focus after swaps).
  * Without these modules every action still works as a plain form.
  */
@@ -16,10 +17,11 @@ import * as sync from "./sync.js";
 import * as focus from "./focus.js";
 import * as outbox from "./outbox.js";
 import * as keyboard from "./keyboard.js";
+import * as undo from "./undo.js";
 
 function afterEverySwap() {
   focus.restoreFocus();
-  if (config.editable) outbox.showPendingDrafts();
+  if (config.editable) { undo.afterSwap(); outbox.showPendingDrafts(); }
 }
 
 function start(board) {
@@ -35,6 +37,10 @@ function start(board) {
     if (config.editable) focus.focusOpenedEditor(event.detail.target); // an editor opened
   });
   body.addEventListener("htmx:afterRequest", sync.afterRequest);
+  if (config.editable) {
+    body.addEventListener("htmx:beforeRequest", undo.beforeRequest);
+    body.addEventListener("htmx:afterRequest", undo.afterRequest);
+  }
   body.addEventListener("htmx:sendError", sync.offline);
   sync.start();
   if (!config.editable) return;
