@@ -458,8 +458,9 @@ def test_sections_about_a_plane_a_priority_and_a_topic_are_added_in_order(board)
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    ({}, "Wybierz dokładnie jedno: płaszczyznę, priorytet albo temat."),
-    ({"topic": "Temat", "plane_id": "own"}, "Wybierz dokładnie jedno: płaszczyznę, priorytet albo temat."),
+    ({}, "Wpisz temat albo wybierz na liście płaszczyznę lub priorytet."),
+    ({"topic": "Temat", "plane_id": "own"},
+     "Na liście wybrano płaszczyznę lub priorytet: zostaw temat pusty albo wybierz „Temat wpisany poniżej”."),
     ({"plane_id": "own", "priority_id": "own"},
      "Wybierz dokładnie jedno: płaszczyznę, priorytet albo temat."),
     ({"plane_id": "other"}, "Wybierz płaszczyznę tej konsultacji."),

@@ -97,8 +97,7 @@ def details_form(**changes) -> dict:
 def section_form(part_id: int, **fields) -> dict:
     """What the add-section form of a part sends (its fields carry the part's prefix)."""
     prefix = f"section-{part_id}-"
-    data = {"part_id": part_id, "subject": "topic", "plane_id": "", "priority_id": "", "topic": "",
-            "label": ""}
+    data = {"part_id": part_id, "about": "topic", "topic": "", "label": ""}
     data.update(fields)
     return {("part_id" if name == "part_id" else prefix + name): value for name, value in data.items()}
 
@@ -842,11 +841,10 @@ def test_a_part_without_heading_is_refused_and_the_plain_form_keeps_what_was_typ
 def test_a_section_is_added_to_a_part_with_a_plain_form(board, editor, make, subject):
     part_id = board.topic_section.part_id
     priority = make.priority(board.consultation, "I.1.1", "Edukacja kulturalna")
-    fields = {"plane": {"plane_id": board.plane_2.id, "label": "Wnioski"},
-              "priority": {"priority_id": priority.id, "label": "Pomysły"},
+    fields = {"plane": {"about": f"plane:{board.plane_2.id}", "label": "Wnioski"},
+              "priority": {"about": f"priority:{priority.id}", "label": "Pomysły"},
               "topic": {"topic": "Festiwale", "label": ""}}[subject]
-    response = editor.submit(f"{board.url}/board/sections", section_form(
-        part_id, subject=subject, **{"plane_id": board.plane_1.id, "priority_id": board.priority.id, **fields}))
+    response = editor.submit(f"{board.url}/board/sections", section_form(part_id, **fields))
     assert response.status_code == 303
     page = board_page(editor, board)
     assert "Dodano sekcję." in flashes(page)
@@ -859,10 +857,26 @@ def test_a_section_is_added_to_a_part_with_a_plain_form(board, editor, make, sub
     assert find(new, f"form.add-entry input[name=kind][value={default}]").has_attr("checked")
 
 
+def test_the_add_section_form_chooses_its_subject_in_one_list(board, editor):
+    """Choosing a plane or a priority in the list is all it takes: there is no separate
+    kind to tick that could disagree with it. Planes read as everywhere else."""
+    part_id = board.topic_section.part_id
+    form = find(board_page(editor, board), f"#add-section-{part_id} form")
+    about = find(form, f"select[name='section-{part_id}-about']")
+    assert text(find(form, f"label[for='{about['id']}']")) == "Czego dotyczy sekcja"
+    groups = {group["label"]: [text(o) for o in group.select("option")]
+              for group in about.select("optgroup")}
+    assert groups["Temat"] == ["Temat wpisany poniżej"]
+    assert groups["Płaszczyzny współpracy"][1] == "Płaszczyzna 2. Współpraca finansowa"
+    assert find(about, "option[selected]")["value"] == "topic"
+    assert not form.select("input[type=radio]")
+    assert "płaszczyznę" not in text(form)  # no "Sekcja dotyczy płaszczyznę"
+
+
 def test_a_section_added_with_htmx_arrives_with_its_add_form(board, editor):
     part_id = board.plane_section.part_id
     response = hx(editor, f"{board.url}/board/sections",
-                  section_form(part_id, subject="plane", plane_id=board.plane_2.id, label="Wnioski"))
+                  section_form(part_id, about=f"plane:{board.plane_2.id}", label="Wnioski"))
     assert response.status_code == 200
     appended = find(html(response), f"[data-hx-swap-oob='beforeend:#part-{part_id}-sections']")
     new = find(appended, "section.board-section")
@@ -873,33 +887,60 @@ def test_a_section_added_with_htmx_arrives_with_its_add_form(board, editor):
     assert state(html(response))["data-active"] == new["data-section"]
 
 
-@pytest.mark.parametrize("fields, refusal", [
-    ({"subject": "plane", "plane_id": "foreign"}, "Wybierz płaszczyznę tej konsultacji."),
-    ({"subject": "priority", "priority_id": "foreign"}, "Wybierz priorytet tej konsultacji."),
-    ({"subject": "plane", "plane_id": ""}, "Wybierz dokładnie jedno: płaszczyznę, priorytet albo temat."),
-    ({"subject": "topic", "topic": "  "}, "Wybierz dokładnie jedno: płaszczyznę, priorytet albo temat."),
-    ({"subject": "plane", "plane_id": "abc"}, "Wybierz płaszczyznę tej konsultacji."),
-    ({"subject": "topic", "topic": "Temat", "part_id": "other"}, "Wybierz część tego spotkania."),
-    ({"subject": "topic", "topic": "Temat", "part_id": "abc"}, "Wybierz część tego spotkania."),
-    ({"subject": "topic", "topic": "Temat", "label": "L" * 101},
-     "Podpis nad wpisami: Najwyżej 100 znaków."),
-    ({"subject": "anything", "topic": "Temat"}, "Sekcja dotyczy: Nieprawidłowy wybór"),
+@pytest.mark.parametrize("fields, at, refusal", [
+    ({"about": "plane:foreign"}, "about", "Wybierz płaszczyznę tej konsultacji."),
+    ({"about": "priority:foreign"}, "about", "Wybierz priorytet tej konsultacji."),
+    ({"about": "plane:abc"}, "about", "Wybierz płaszczyznę tej konsultacji."),
+    ({"about": "plane:"}, "topic", "Wpisz temat albo wybierz na liście płaszczyznę lub priorytet."),
+    ({"about": "topic", "topic": "  "}, "topic",
+     "Wpisz temat albo wybierz na liście płaszczyznę lub priorytet."),
+    ({"about": "plane:own", "topic": "Temat"}, "topic",
+     "Na liście wybrano płaszczyznę lub priorytet: zostaw temat pusty albo wybierz „Temat wpisany "
+     "poniżej”."),
+    ({"about": "topic", "topic": "Temat", "label": "L" * 101}, "label", "Najwyżej 100 znaków."),
+    ({"about": "anything", "topic": "Temat"}, "about", "Wybierz na liście, czego dotyczy sekcja."),
 ])
-def test_a_section_that_is_not_about_exactly_one_subject_of_this_consultation_is_refused(
-        board, editor, fields, refusal):
-    fields = dict(fields)
-    part_id = {"other": board.other_section.part_id, "abc": "abc"}.get(fields.pop("part_id", None),
-                                                                         board.topic_section.part_id)
-    ids = {"foreign": {"plane_id": board.foreign_plane.id, "priority_id": board.foreign_priority.id}}
-    fields = {name: ids.get(value, {}).get(name, value) for name, value in fields.items()}
+def test_a_section_that_is_not_about_exactly_one_subject_is_refused_at_its_field(
+        board, editor, fields, at, refusal):
+    part_id = board.topic_section.part_id
+    ids = {"foreign": {"plane": board.foreign_plane.id, "priority": board.foreign_priority.id},
+           "own": {"plane": board.plane_2.id}}
+    if ":" in fields["about"]:
+        kind, _sep, which = fields["about"].partition(":")
+        fields = {**fields, "about": f"{kind}:{ids.get(which, {}).get(kind, which)}"}
     data = section_form(part_id, **fields)
     before = everything()
+    # htmx: the form comes back in its place, as typed, the message at the field
     response = hx(editor, f"{board.url}/board/sections", data)
-    assert response.status_code in (404, 422)
-    assert message(response) == refusal
+    assert response.status_code == 422
+    assert (response.headers["HX-Retarget"], response.headers["HX-Reswap"]) == (
+        f"#add-section-{part_id}", "outerHTML")
+    form = html(response)
+    assert find(form, "details.add-section").has_attr("open")
+    field = find(form, f"[name='section-{part_id}-{at}']")
+    assert field["aria-invalid"] == "true"
+    assert text(find(form, f"#section-{part_id}-{at}-error")) == f"Błąd: {refusal}"
+    if fields.get("topic", "").strip():
+        assert find(form, f"[name='section-{part_id}-topic']")["value"] == fields["topic"]
+    # without JavaScript: the board, the form open with the same message
+    response = editor.submit(f"{board.url}/board/sections", data)
+    assert response.status_code == 422
+    page = html(response)
+    assert text(find(page, f"#section-{part_id}-{at}-error")) == f"Błąd: {refusal}"
+    assert find(page, f"#add-section-{part_id}").has_attr("open")
+    assert everything() == before
+
+
+@pytest.mark.parametrize("part", ["other", "abc"])
+def test_a_section_of_a_part_of_another_meeting_is_refused(board, editor, part):
+    part_id = {"other": board.other_section.part_id, "abc": "abc"}[part]
+    data = section_form(part_id, topic="Temat")
+    before = everything()
+    response = hx(editor, f"{board.url}/board/sections", data)
+    assert (response.status_code, message(response)) == (404, "Wybierz część tego spotkania.")
     response = editor.submit(f"{board.url}/board/sections", data)
     assert response.status_code == 303
-    assert flashes(board_page(editor, board)) == [refusal]
+    assert flashes(board_page(editor, board)) == ["Wybierz część tego spotkania."]
     assert everything() == before
 
 
@@ -1294,8 +1335,6 @@ def _bad_requests(board, entry, sub):
          "Pierwszy wpis nie może stać się podpunktem: nie ma nic nad nim."),
         (f"{url}/board/focus", {"section_id": board.other_section.id}, 404, "Wybierz sekcję tego spotkania."),
         (f"{url}/board/focus", {"section_id": "²"}, 404, "Wybierz sekcję tego spotkania."),
-        (f"{url}/board/sections", section_form(topic.part_id, subject="plane", plane_id="99999999999"), 422,
-         "Wybierz płaszczyznę tej konsultacji."),
         (f"{url}/board/sections", section_form("²", topic="Temat"), 404,
          "Wybierz część tego spotkania."),
     ]

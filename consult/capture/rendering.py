@@ -98,10 +98,16 @@ def appended_entries(section_ids: set[int], after: int) -> dict[int, list[Append
 def board_context(meeting: Meeting, editable: bool) -> dict[str, Any]:
     revision = current_revision(meeting.id)  # read before the content: never newer than it
     consultation = meeting.consultation
+    parts = summary_tree(meeting)
+    sections = [node.section for part in parts for node in part.sections]
     return {
         "meeting": meeting,
         "consultation": consultation,
-        "parts": summary_tree(meeting),
+        "parts": parts,
+        # Where the board's first screen takes a facilitator: the section last written in
+        # (highlighted on the projector), else the first one.
+        "active_section": next((s for s in sections if s.id == meeting.active_section_id),
+                               sections[0] if sections else None),
         "revision": revision,
         "editable": editable,
         "planes": consultation.planes,

@@ -500,28 +500,40 @@ def add_part(meeting: Meeting, user: User | None, heading: str, question: str | 
     return finish(Change(revision, parts={part.id}), meeting)
 
 
+def meeting_part(meeting: Meeting, part_id: Any) -> Part | None:
+    """The part of this meeting with that id (as a form sends it), or None."""
+    if not parse_id(part_id):
+        return None
+    return db.session.scalar(sa.select(Part).where(Part.id == parse_id(part_id),
+                                                   Part.meeting_id == meeting.id))
+
+
 def add_section(meeting: Meeting, user: User | None, part_id: Any, *, plane_id: Any = None,
                 priority_id: Any = None, topic: str | None = None, label: str | None = None) -> Change:
-    part = db.session.scalar(sa.select(Part).where(Part.id == parse_id(part_id), Part.meeting_id == meeting.id)) \
-        if parse_id(part_id) else None
+    part = meeting_part(meeting, part_id)
     if part is None:
         raise ServiceError(_("Choose a part of this meeting."), "part_id", 404)
     chosen = [v for v in (plane_id, priority_id, topic) if v not in (None, "")]
-    if len(chosen) != 1:
-        raise ServiceError(_("Choose exactly one: a plane, a priority or a topic."), "subject")
+    if not chosen:
+        raise ServiceError(_("Type the topic, or choose a plane or a priority in the list."), "topic")
+    if len(chosen) > 1:
+        if topic not in (None, ""):
+            raise ServiceError(_("A plane or a priority is chosen in the list: leave the topic "
+                                 "empty, or choose „A topic typed below”."), "topic")
+        raise ServiceError(_("Choose exactly one: a plane, a priority or a topic."), "about")
     plane = priority = None
     if plane_id not in (None, ""):
         plane = db.session.scalar(sa.select(Plane).where(
             Plane.id == parse_id(plane_id), Plane.consultation_id == meeting.consultation_id)) \
             if parse_id(plane_id) else None
         if plane is None:
-            raise ServiceError(_("Choose a plane of this consultation."), "plane_id")
+            raise ServiceError(_("Choose a plane of this consultation."), "about")
     if priority_id not in (None, ""):
         priority = db.session.scalar(sa.select(Priority).where(
             Priority.id == parse_id(priority_id), Priority.consultation_id == meeting.consultation_id)) \
             if parse_id(priority_id) else None
         if priority is None:
-            raise ServiceError(_("Choose a priority of this consultation."), "priority_id")
+            raise ServiceError(_("Choose a priority of this consultation."), "about")
     revision = begin_write(meeting)
     position = db.session.scalar(
         sa.select(sa.func.coalesce(sa.func.max(Section.position) + 1, 0)).where(Section.part_id == part.id))

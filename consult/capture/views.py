@@ -17,7 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from consult.capture import services
 from consult.capture.forms import KIND_CHOICES, PartForm, SectionForm
 from consult.capture.rendering import board_context, changes_context, entry_labels
-from consult.core.errors import ServiceError
+from consult.core.errors import ServiceError, attach_to_form
 from consult.core.labels import excerpt
 from consult.core.permissions import can_edit_meetings, can_view_board
 from consult.core.views import commit_or_refuse, flash_undo, get_or_404
@@ -29,7 +29,11 @@ from consult.meetings.services import entry_nodes
 bp = Blueprint("capture", __name__, url_prefix="/meetings/<int:meeting_id>")
 # new_client_key: a plain form submitted twice (no JavaScript) still makes one entry.
 # The board's templates (and only they: its requests) get the labels of the entry controls.
-bp.context_processor(lambda: {"entry_labels": entry_labels, "new_client_key": lambda: uuid4().hex})
+bp.context_processor(lambda: {
+    "entry_labels": entry_labels, "new_client_key": lambda: uuid4().hex,
+    # The add-section form of a part, empty (see _section_form.html).
+    "new_section_form": lambda part_id, planes, priorities: SectionForm(
+        formdata=None, prefix=f"section-{part_id}", planes=planes, priorities=priorities)})
 
 
 def _meeting(meeting_id: int, edit: bool) -> Meeting:
@@ -60,12 +64,16 @@ def _message(text: str, status: int, category: str = "error"):
 def _write(meeting_id: int, operation: Callable[[Meeting], services.Change],
            anchor: Callable[[services.Change], str | None] = lambda c: None,
            done: str | None = None, extra: Callable[[services.Change], dict] = lambda c: {},
-           undo_url: str | None = None):
-    """Load → check → run the service → commit → answer (updates for htmx, 303 otherwise)."""
+           undo_url: str | None = None, refused_first: Callable[[Exception], object] = lambda exc: None):
+    """Load → check → run the service → commit → answer (updates for htmx, 303 otherwise).
+    ``refused_first(exc)``: a view's own answer to a refusal (None: the usual message)."""
     meeting = _meeting(meeting_id, edit=True)
     since = _since()
 
     def refused(exc: Exception):
+        own = refused_first(exc)
+        if own is not None:
+            return own
         if isinstance(exc, services.Conflict):
             return _conflict(meeting, exc)
         if isinstance(exc, StaleDataError):
@@ -130,7 +138,7 @@ def _js_strings() -> dict[str, str]:
 
 
 def _board_page(meeting: Meeting, details_form: MeetingForm | None = None,
-                part_form: PartForm | None = None, status: int = 200):
+                part_form: PartForm | None = None, status: int = 200, **forms):
     editable = can_edit_meetings(current_user, meeting.consultation)
     if details_form is None:
         details_form = MeetingForm(formdata=None, obj=meeting)
@@ -138,7 +146,7 @@ def _board_page(meeting: Meeting, details_form: MeetingForm | None = None,
     return render_template("capture/board.html", kind_choices=KIND_CHOICES,
                            details_form=details_form, js_strings=_js_strings(), max_depth=MAX_ENTRY_DEPTH,
                            part_form=part_form or PartForm(formdata=None, prefix="part"),
-                           **board_context(meeting, editable)), status
+                           **forms, **board_context(meeting, editable)), status
 
 
 @bp.get("/board")
@@ -340,18 +348,47 @@ def add_part(meeting_id: int):
 @bp.post("/board/sections")
 @login_required
 def add_section(meeting_id: int):
-    form = SectionForm(prefix=f"section-{request.form.get('part_id', '')}")
+    meeting = _meeting(meeting_id, edit=True)
+    part_id = request.form.get("part_id", "")
+    form = SectionForm(prefix=f"section-{part_id}", planes=meeting.consultation.planes,
+                       priorities=meeting.consultation.sorted_priorities)
     form.validate()
-    if any(name in form.errors for name in ("topic", "label", "subject")):
-        return _refuse(meeting_id, form)
-    subject = form.subject.data
+    subject = form.subject()
+    if subject.pop("about") is None:
+        form.about.errors = [*form.about.errors, _("Choose in the list what the section is about.")]
+    if form.errors:
+        return _section_refused(meeting, part_id, form)
+
+    def at_field(exc: Exception):  # what the form can show at its fields, it shows there
+        if isinstance(exc, ServiceError) and exc.field in form._fields:
+            attach_to_form(form, exc)
+            return _section_refused(meeting, part_id, form)
+        return None
+
     return _write(meeting_id, lambda m: services.add_section(
-        m, current_user, request.form.get("part_id"),
-        plane_id=form.plane_id.data if subject == "plane" else None,
-        priority_id=form.priority_id.data if subject == "priority" else None,
-        topic=form.topic.data if subject == "topic" else None,
-        label=form.label.data),
-        anchor=lambda c: f"section-{next(iter(c.sections))}", done=_("Section added."))
+        m, current_user, part_id, label=form.label.data, **subject),
+        anchor=lambda c: f"section-{next(iter(c.sections))}", done=_("Section added."),
+        refused_first=at_field)
+
+
+def _section_refused(meeting: Meeting, part_id: str, form: SectionForm):
+    """The add-section form again, as typed, with its messages at the fields: in its place
+    for htmx, on the whole board without JavaScript."""
+    part = services.meeting_part(meeting, part_id)
+    if part is None:
+        message = _("Choose a part of this meeting.")
+        if htmx:
+            return _message(message, 404)
+        flash(message, "error")
+        return redirect(_board_url(meeting), 303)
+    context = {"section_form": form, "section_form_part": part.id}
+    if htmx:
+        consultation = meeting.consultation
+        return render_template(
+            "capture/_section_form.html", meeting=meeting, part=part, planes=consultation.planes,
+            priorities=consultation.sorted_priorities, **context), 422, {
+            "HX-Retarget": f"#add-section-{part.id}", "HX-Reswap": "outerHTML"}
+    return _board_page(meeting, status=422, **context)
 
 
 @bp.post("/board/details")

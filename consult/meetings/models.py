@@ -50,6 +50,12 @@ class Meeting(TimestampMixin, db.Model):
     def agenda(self) -> list[str]:
         return [item.text for item in self.agenda_items]
 
+    @property
+    def details_filled(self) -> bool:
+        """The details a facilitator prepares before the meeting are in (the number of
+        participants may come at its end): the board folds them away."""
+        return bool(self.goal and self.facilitator and self.agenda_items)
+
     def __repr__(self) -> str:
         return f"<Meeting {self.id} {self.date}>"
 

@@ -134,3 +134,118 @@ def test_undo_fits_a_phone(meeting, make, logged_in):
     assert in_viewport(page, undo)
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     eventually(lambda: len(texts_stored(meeting, section.id)) == len(before) - 1)
+
+
+# 7. An empty board, the add-section form, sub-points ------------------------------------------
+
+
+@pytest.fixture
+def empty_meeting(make, facilitators):
+    consultation = make.consultation("Konsultacje programu współpracy na 2027 rok",
+                                     facilitators=facilitators)
+    make.plane(consultation, 1, "Współpraca pozafinansowa")
+    make.plane(consultation, 2, "Współpraca finansowa")
+    make.priority(consultation, "I.1.1", "Edukacja kulturalna")
+    return make.meeting(consultation)
+
+
+def test_the_empty_board_notice_goes_once_a_part_is_added_on_every_board(
+        empty_meeting, facilitators, logged_in):
+    anna, bartek = facilitators
+    a = open_board(logged_in(anna), empty_meeting)
+    b = open_board(logged_in(bartek), empty_meeting)
+    projector = logged_in(anna)
+    projector.goto(f"/meetings/{empty_meeting.id}/projector")
+    expect(a.get_by_text("Tablica jest pusta")).to_be_visible()
+    expect(b.get_by_text("Tablica jest pusta")).to_be_visible()
+    expect(projector.get_by_text("Na tablicy nie ma jeszcze wpisów.")).to_be_visible()
+
+    a.locator("details.add-part > summary").click()
+    a.get_by_label("Nagłówek części").fill("Opinie")
+    a.get_by_role("button", name="Dodaj część").click()
+    expect(a.get_by_role("heading", level=2, name="Opinie")).to_be_visible()
+    expect(a.get_by_text("Tablica jest pusta")).to_be_hidden()
+    expect(b.get_by_role("heading", level=2, name="Opinie")).to_be_visible(timeout=LIVE_MS + 1000)
+    expect(b.get_by_text("Tablica jest pusta")).to_be_hidden()
+    expect(projector.get_by_text("Na tablicy nie ma jeszcze wpisów.")).to_be_hidden(
+        timeout=LIVE_MS + 1000)
+
+
+def test_choosing_a_plane_in_the_list_is_all_it_takes_and_a_missing_topic_is_said_at_its_field(
+        empty_meeting, facilitators, logged_in, make):
+    make.section(empty_meeting, "Opinie", topic="Rozgrzewka")
+    page = open_board(logged_in(facilitators[0]), empty_meeting)
+    part = page.locator("section.board-part")
+    part.locator("details.add-section > summary").click()
+    form = part.locator("details.add-section form")
+    # Nothing chosen, nothing typed: the message is at the topic, the form stays as it was.
+    form.get_by_label("Podpis nad wpisami").fill("Wnioski")
+    form.get_by_role("button", name="Dodaj sekcję").click()
+    topic = part.get_by_label("Temat", exact=True)
+    expect(topic).to_have_attribute("aria-invalid", "true")
+    expect(part.locator("p.error")).to_have_text(
+        "Błąd: Wpisz temat albo wybierz na liście płaszczyznę lub priorytet.")
+    expect(part.get_by_label("Podpis nad wpisami")).to_have_value("Wnioski")
+    # Choosing the plane in the list is enough: no other control to tick.
+    part.get_by_label("Czego dotyczy sekcja").select_option(label="Płaszczyzna 2. Współpraca finansowa")
+    part.get_by_role("button", name="Dodaj sekcję").click()
+    expect(part.locator("section.board-section h3").last).to_have_text(
+        "2. Płaszczyzna – Współpraca finansowa — Wnioski")
+    expect(part.locator("details.add-section p.error")).to_have_count(0)
+    # The form is fresh for the next section.
+    expect(part.get_by_label("Podpis nad wpisami")).to_have_value("")
+
+
+def test_a_sub_point_takes_its_entrys_kind_and_its_label_follows_renumbering(
+        empty_meeting, facilitators, logged_in, make):
+    from consult.core.enums import EntryKind
+
+    section = make.section(empty_meeting, "Opinie", topic="Lokale")  # default kind: idea
+    first = make.entry(section, "Pierwszy", kind=EntryKind.CONCLUSION)
+    make.entry(section, "Drugi", kind=EntryKind.STRENGTH)
+    anna, bartek = facilitators
+    a = open_board(logged_in(anna), empty_meeting)
+    field = a.locator(f"#add-text-{section.id}")
+    field.focus()
+    a.keyboard.press("Tab")  # a sub-point of entry 2, a strength
+    expect(a.locator(f"#add-{section.id} [data-parent-label]")).to_have_text(" (podpunkt wpisu 2)")
+    expect(a.locator(f"#add-{section.id} input[name=kind][value=strength]")).to_be_checked()
+    # Someone deletes entry 1: the entry is now number 1, and the label says so.
+    services.delete_entry(empty_meeting, bartek, first.id)
+    db.session.commit()
+    expect(a.locator(f"#add-{section.id} [data-parent-label]")).to_have_text(
+        " (podpunkt wpisu 1)", timeout=LIVE_MS + 1000)
+    field.type("Podpunkt mocnej strony")
+    field.press("Enter")
+    expect(a.locator("ul.subpoints .entry__text")).to_have_text(["Podpunkt mocnej strony"])
+    sub = eventually(lambda: db.session.scalar(db.select(Entry).where(
+        Entry.text == "Podpunkt mocnej strony")) or db.session.rollback())
+    assert sub.kind == EntryKind.STRENGTH
+    # Shift+Tab: back to numbered entries, with the section's own kind.
+    a.keyboard.press("Shift+Tab")
+    expect(a.locator(f"#add-{section.id} [data-parent-label]")).to_have_text("")
+    expect(a.locator(f"#add-{section.id} input[name=kind][value=idea]")).to_be_checked()
+
+
+# 8. The first screen ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("width, height", [(1366, 768), (390, 844)])
+def test_the_board_opens_on_the_section_being_written_with_the_filled_details_folded(
+        meeting, facilitators, logged_in, width, height):
+    section = lowest_section_with(meeting, 3)
+    services.set_active_section(meeting, section.id)
+    db.session.commit()
+    page = logged_in(facilitators[0])
+    page.set_viewport_size({"width": width, "height": height})
+    open_board(page, meeting)
+    details = page.locator("details#meeting-details")
+    expect(details).not_to_have_attribute("open", "")
+    expect(page.get_by_role("heading", name="O spotkaniu")).to_be_visible()
+    field = page.locator(f"#add-text-{section.id}")
+    eventually(lambda: in_viewport(page, field))
+    jump = page.locator("a[data-jump-to-input]")
+    expect(jump).to_have_attribute("href", f"#add-text-{section.id}")
+    # The details are one click away.
+    details.locator(":scope > summary").click()
+    expect(page.locator("#meeting-details-view").get_by_text("Cel spotkania")).to_be_visible()

@@ -536,6 +536,9 @@ def test_the_whole_capture_works_by_keyboard_only(meeting, facilitators, logged_
     kb.press("Tab")
     expect(field).to_be_focused()
     expect(page.locator(f"#add-{sid} [data-parent-label]")).not_to_be_empty()
+    # A sub-point takes its entry's kind; Alt+4 after Tab makes this one an idea.
+    expect(page.locator(f"#add-{sid} input[name=kind][value=strength]")).to_be_checked()
+    kb.press("Alt+4")
     kb.type("Podpunkt")
     kb.press("Enter")
     expect(page.locator(f"#entries-{sid} ul.subpoints .entry__text")).to_have_text(["Podpunkt"])

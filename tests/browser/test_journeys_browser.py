@@ -129,13 +129,12 @@ def add_part(page, heading: str, question: str = ""):
     return part
 
 
-def add_section(page, part, subject: str, option: str, caption: str):
-    """A section of a part about a plane or a priority (``subject``), chosen by its label."""
+def add_section(page, part, option: str, caption: str):
+    """A section of a part about a plane or a priority, chosen in the list by its label
+    (choosing it there is all it takes)."""
     open_details(part.locator("details.add-section"))
     form = part.locator("details.add-section form")
-    form.get_by_label({"plane": "płaszczyznę współpracy", "priority": "priorytet programu"}[subject],
-                      exact=True).check()
-    form.locator(f"select[name$='{subject}_id']").select_option(label=option)
+    form.get_by_label("Czego dotyczy sekcja").select_option(label=option)
     form.get_by_label("Podpis nad wpisami").fill(caption)
     form.get_by_role("button", name="Dodaj sekcję").click()
     section = part.locator("section.board-section").filter(has_text=option.split(". ", 1)[-1])
@@ -166,13 +165,13 @@ def test_a_facilitator_captures_a_meeting_and_publishes_its_summary(make, consul
     expect(page.locator("#board[data-editable=true]")).to_be_attached()
     opinions = add_part(page, "Opinie i postulaty dotyczące współpracy",
                         "Co działa dobrze, a co należy zmienić?")
-    plane = add_section(page, opinions, "plane", "1. Tworzenie polityk publicznych", "Wnioski")
+    plane = add_section(page, opinions, "Płaszczyzna 1. Tworzenie polityk publicznych", "Wnioski")
     add_entry(page, plane, "Zespoły konsultacyjne działają regularnie", "strength")
     add_entry(page, plane, "Za mało informacji o terminach spotkań", "weakness")
     add_entry(page, plane, "Publikować kalendarz konsultacji z wyprzedzeniem", "conclusion")
     add_entry(page, plane, "co najmniej dwa tygodnie przed spotkaniem", sub=True)
     ideas = add_part(page, "Nowe pomysły do programu")
-    priority = add_section(page, ideas, "priority", "I.1.1 Zajęcia dla dzieci i młodzieży", "Pomysły")
+    priority = add_section(page, ideas, "I.1.1 Zajęcia dla dzieci i młodzieży", "Pomysły")
     add_entry(page, priority, "Bony kulturalne dla uczniów", "idea")
     # A typo is corrected in place: Enter on the entry edits it, Enter saves.
     priority.locator("textarea.add-entry__text").press("ArrowUp")

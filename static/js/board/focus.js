@@ -4,7 +4,8 @@
  * the focus on the page's body: it goes back to the same entry anew, or where a deletion
  * sends it, unless the swap itself kept the focus somewhere. An editor that opens gets the
  * cursor, at the end of its text. The section whose input has the focus is reported to the
- * server (the projector highlights it).
+ * server (the projector highlights it). The board opens with the input of the section being
+ * written in sight.
  */
 import { config, state } from "./state.js";
 
@@ -50,7 +51,16 @@ function reportFocus(sectionId) {
     .catch(() => {});
 }
 
+// On opening the board (not at an address's #anchor): the input of the section being written
+// (the one the page's "go to the input" link names) in the middle of the first screen.
+function bringInputIntoView() {
+  const link = config.board.querySelector("a[data-jump-to-input]");
+  const input = link && !location.hash && document.getElementById(link.hash.slice(1));
+  if (input) input.scrollIntoView({ block: "center" });
+}
+
 export function start() {
+  bringInputIntoView();
   config.board.addEventListener("focusin", (event) => {
     const form = event.target.closest("form.add-entry");
     if (form) reportFocus(form.dataset.section);

@@ -37,10 +37,33 @@ function numberOf(li) {
   return parts.join(".");
 }
 
-function setParent(form, entryId, label) {
-  parentInput(form).value = entryId || "";
+// The draft becomes a sub-point of that entry (or, with none, a numbered entry) and takes
+// its kind: a sub-point of an idea is an idea (the section's own kind at the top level).
+function setParent(form, entryId) {
+  const parent = entryId ? entryElement(entryId) : null;
+  parentInput(form).value = parent ? entryId : "";
+  const kinds = [...form.querySelectorAll("input[name=kind]")];
+  const kind = parent ? kinds.find((r) => r.value === parent.dataset.kind) : kinds.find((r) => r.defaultChecked);
+  if (kind) kind.checked = true;
+  showParent(form, parent);
+}
+
+function showParent(form, parent) {
   const slot = form.querySelector("[data-parent-label]");
-  slot.textContent = entryId ? " " + t("subpoint_of", label) : "";
+  const text = parent ? " " + t("subpoint_of", numberOf(parent)) : "";
+  if (slot.textContent !== text) slot.textContent = text;
+}
+
+// After every swap: the label of a sub-point's input names its entry's number as it is now
+// (entries above it may have come or gone); when that entry is gone, the input writes
+// numbered entries again.
+export function refreshDrafts() {
+  document.querySelectorAll("form.add-entry").forEach((form) => {
+    const parentId = parentInput(form).value;
+    if (!parentId) return;
+    if (entryElement(parentId)) showParent(form, entryElement(parentId));
+    else setParent(form, "");
+  });
 }
 
 // Tab in the input: the draft becomes a sub-point of the last entry at its level.
@@ -60,7 +83,7 @@ function indentDraft(form) {
     announce(t("max_depth")); // the server would refuse it: say so now, and stay here
     return true;
   }
-  setParent(form, last.dataset.entry, number);
+  setParent(form, last.dataset.entry);
   return true;
 }
 
@@ -70,7 +93,7 @@ function outdentDraft(form) {
   if (!parentId) return false;
   const parent = entryElement(parentId);
   const grand = parent && parent.parentElement.closest("li[data-entry]");
-  setParent(form, grand ? grand.dataset.entry : "", grand ? numberOf(grand) : "");
+  setParent(form, grand ? grand.dataset.entry : "");
   return true;
 }
 

@@ -21,7 +21,7 @@ import * as undo from "./undo.js";
 
 function afterEverySwap() {
   focus.restoreFocus();
-  if (config.editable) { undo.afterSwap(); outbox.showPendingDrafts(); }
+  if (config.editable) { undo.afterSwap(); keyboard.refreshDrafts(); outbox.showPendingDrafts(); }
 }
 
 function start(board) {

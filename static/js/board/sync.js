@@ -91,11 +91,22 @@ export function configureRequest(event) {
 export function afterRequest(event) {
   state.answering = null;
   const status = event.detail.xhr ? event.detail.xhr.status : 0;
-  // A part or section added: its form is empty again for the next one (without JavaScript
-  // the redirect shows a fresh form); a refused one keeps what was typed.
+  // A part or section added: its form is empty again for the next one, without the
+  // messages of an earlier try (without JavaScript the redirect shows a fresh form); a
+  // refused one keeps what was typed.
   const form = event.detail.elt;
   if (event.detail.successful && form instanceof HTMLFormElement && form.closest(".add-part, .add-section")) {
-    form.reset();
+    form.reset(); // and empty: a form that came back refused has what was typed as defaults
+    form.querySelectorAll("input[type=text], textarea").forEach((c) => { c.value = ""; });
+    form.querySelectorAll("select").forEach((c) => { c.selectedIndex = 0; });
+    form.querySelectorAll("p.error").forEach((p) => p.remove());
+    form.querySelectorAll(".field--error").forEach((f) => f.classList.remove("field--error"));
+    form.querySelectorAll("[aria-invalid]").forEach((c) => {
+      c.removeAttribute("aria-invalid");
+      const described = (c.getAttribute("aria-describedby") || "").replace(/\S+-error/, "").trim();
+      if (described) c.setAttribute("aria-describedby", described);
+      else c.removeAttribute("aria-describedby");
+    });
   }
   if (status === 401) showStatus("login");
   else if (status === 0) showStatus("offline");
