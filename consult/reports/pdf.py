@@ -3,7 +3,9 @@ with a time and memory limit.
 
 The PDF is made as PDF/UA-1 (tagged: structure tree, language, title), with a URL fetcher
 that serves only the app's own static files: ``file://``, other hosts and ``data:`` URLs —
-whatever user text or a template mistake might point at — are refused.
+whatever user text or a template mistake might point at — are refused. Its structure tree is
+mended where WeasyPrint leaves it wrong (:mod:`consult.reports.pdf_tags`: artifacts, elements
+cut by page breaks, list labels, table header scopes, link annotations).
 
 Rendering can report its progress: WeasyPrint logs each step, and each page it lays out,
 to the ``weasyprint.progress`` logger; :func:`render` passes those of its own thread to a
@@ -13,12 +15,13 @@ Background jobs render in a child process (:func:`render_in_child`): a document 
 would take too long or too much memory — thousands of pages of long remarks, a structure
 WeasyPrint cannot lay out — ends that process with a clear :class:`RenderLimitError`, and
 the web or job worker that asked for it goes on unharmed. This module does not need Flask:
-the child imports only it and WeasyPrint.
+the child imports only it, pdf_tags beside it and WeasyPrint.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import logging
 import mimetypes
 import os
@@ -131,6 +134,21 @@ class RenderedPdf:
         return hashlib.sha256(self.content).hexdigest()
 
 
+def _pdf_tags():
+    """consult.reports.pdf_tags; in the child (this file run as a script, no package of the
+    app imported) the same file, loaded from beside this one."""
+    if __name__ != "__main__":
+        from consult.reports import pdf_tags
+
+        return pdf_tags
+    if "consult_pdf_tags" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("consult_pdf_tags", Path(__file__).with_name("pdf_tags.py"))
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module
+        spec.loader.exec_module(module)
+    return sys.modules["consult_pdf_tags"]
+
+
 def render(html: str, static_folder: str | Path, progress: Progress | None = None) -> RenderedPdf:
     """HTML of a document → tagged PDF bytes, in this process, reporting to ``progress``."""
     from weasyprint import HTML
@@ -141,7 +159,9 @@ def render(html: str, static_folder: str | Path, progress: Progress | None = Non
         _handler.callbacks[thread] = progress
     try:
         document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(**PDF_OPTIONS)
-        return RenderedPdf(document.write_pdf(**PDF_OPTIONS), len(document.pages))
+        with _pdf_tags().recording() as finisher:
+            content = document.write_pdf(finisher=finisher, **PDF_OPTIONS)
+        return RenderedPdf(content, len(document.pages))
     finally:
         _handler.callbacks.pop(thread, None)
 
@@ -251,6 +271,8 @@ def _render_in_child(html: str, static_folder: str | Path, progress: Progress | 
 def _child_main(static_folder: str, memory_mb: int, cpu_seconds: int) -> int:
     """The child: HTML on standard input → PDF on standard output, within its limits."""
     import weasyprint  # noqa: F401 - loaded (fonts, libraries) before the limit is set
+
+    _pdf_tags()  # likewise
 
     out_of_memory = b"failed memory the document needs more memory than allowed\n"
     memory = memory_mb * 1024 * 1024
