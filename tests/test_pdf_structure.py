@@ -220,6 +220,17 @@ def test_page_furniture_is_an_artifact_and_nothing_hangs_outside_the_tree(docume
         assert "WERSJA ROBOCZA" in furniture, f"page {page + 1}"
         if kind != "compilation" or page > 0:  # the compilation's cover has no header nor number
             assert f"{page + 1} / {pages}" in furniture and title in furniture, f"page {page + 1}"
+    # A screen reader skips the Artifacts: the document's title, which it reads, says "draft".
+    assert str(document.pdf.docinfo.Title).endswith(" – Wersja robocza")
+
+
+def test_a_published_version_is_not_called_a_draft(demo):
+    with current_app.test_request_context():
+        content = rendering.render_pdf(SUMMARY.html(demo, for_pdf=True, draft=False)).content
+    published = Structure(content)
+    assert str(published.pdf.docinfo.Title).startswith("Podsumowanie spotkania konsultacyjnego")
+    assert "Wersja robocza" not in str(published.pdf.docinfo.Title)
+    assert not any("WERSJA ROBOCZA" in text for text in published.artifact_text.values())
 
 
 # Headings --------------------------------------------------------------------------------------
