@@ -107,6 +107,17 @@ def _init_extensions(app: Flask) -> None:
         # Host itself, and links are built on PUBLIC_URL anyway).
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=0)
+
+    @app.after_request
+    def no_referrer_from_secret_addresses(response):
+        """A page whose address is a secret (a password reset link) names it to no page it
+        leads to. Registered before Talisman, so this runs after it and has the last word."""
+        from flask import g
+
+        if g.get("no_referrer"):
+            response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+
     https = bool(app.config.get("HTTPS"))
     talisman.init_app(
         app, content_security_policy=CONTENT_SECURITY_POLICY, frame_options="DENY",
@@ -252,11 +263,11 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["wait_time"] = formatting.wait_time
     app.jinja_env.filters["receipt_number"] = formatting.receipt_number
     app.jinja_env.add_extension("jinja2.ext.loopcontrols")
-    from consult.core import labels
+    from consult.core import i18n, labels
     from consult.core.urls import external_url, site_url
 
     app.jinja_env.globals.update(external_url=external_url, site_url=site_url,
-                                 **labels.template_globals())
+                                 **labels.template_globals(), **i18n.template_globals())
 
     @app.after_request
     def no_store_for_staff(response):

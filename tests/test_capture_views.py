@@ -714,6 +714,10 @@ def test_a_move_to_another_section_takes_the_sub_points_along(board, editor, mak
     offered = [int(option["value"]) for option in find(page, "select#section_id").find_all("option")]
     assert offered == [board.plane_section.id, board.priority_section.id, board.topic_section.id]
     assert board.other_section.id not in offered
+    # a plane is named as everywhere else ("Płaszczyzna 1. …"), not as a bare "1. …"
+    plane = board.plane_section.plane
+    assert text(find(page, f"option[value='{board.plane_section.id}']")) == (
+        f"Płaszczyzna {plane.number}. {plane.title}")
     assert field_value(page, "section_id") == str(board.topic_section.id)
     form = find(page, "form.form")
     response = editor.submit(form["action"], {"section_id": board.plane_section.id, "position": "2"})

@@ -111,6 +111,7 @@ def test_a_submission_gets_a_receipt_a_tracking_link_and_an_email(app, client, c
     assert receipt.headers["Cache-Control"] == "private, no-store"
     html = receipt.get_data(as_text=True)
     assert find(html, "meta[name=referrer]")["content"] == "no-referrer"
+    assert receipt.headers["Referrer-Policy"] == "no-referrer"  # the header too, not only the tag
     assert text(find(html, ".success-panel h1")) == "Dziękujemy: Twoje uwagi zostały przyjęte"
     shown = dict(facts(html))
     number = shown["Numer potwierdzenia"]

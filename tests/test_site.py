@@ -111,7 +111,7 @@ def test_a_consultation_held_in_english_has_english_documents_under_a_polish_int
     preview = admin_client.get(f"/meetings/{meeting.id}/summary").get_data(as_text=True)
     assert lang(preview) == "en"
     assert find(preview, "title").get_text() == (
-        "Summary of the consultation meeting for cultural NGOs – 25 May 2018")
+        "Summary of the consultation meeting for cultural NGOs – 25 May 2018 – Draft version")
     summary = text(find(preview, "main"))
     assert summary.startswith("Summary of the consultation meeting for cultural NGOs 25 May 2018")
     assert "Goal of the meeting:" in summary and "Number of participants: 10" in summary

@@ -10,8 +10,11 @@ import sqlalchemy as sa
 
 from consult.audit import labels
 from consult.auth.models import User
+from consult.consultations.models import Consultation, ConsultationDocument, Plane, Priority
 from consult.core.models import Revision
 from consult.extensions import db
+from consult.meetings.models import Entry, Meeting, Part, Section
+from consult.remarks.models import Remark, Submission
 
 PAGE_SIZE = 50
 
@@ -81,13 +84,69 @@ class Shown:
     what: str | None  # the object's own words: an entry's text, a title, a receipt number
     action: str
     changes: list[tuple[str, str | None, str]]  # (field, before or None on create, after)
+    # The language of the object's own words — its consultation's — when it is one of a
+    # consultation's things (None for accounts, publications); then `what` and the changes
+    # of the fields in CONTENT_FIELDS are marked with it (WCAG 3.1.2).
+    language: str | None = None
+    content: list[bool] | None = None  # for each change: is its value the consultation's words
+
+
+# Fields whose values are the words of a consultation (its language), not of the interface.
+CONTENT_FIELDS = frozenset({
+    "text", "title", "heading", "question", "topic", "label", "rejection_reason", "reasoning",
+    "resulting_change", "published_reasoning", "published_change", "organisation", "address",
+    "document_ref", "proposed_wording", "justification", "location", "goal", "facilitator",
+    "prepared_by", "agenda", "description", "organizer", "program", "partner_short"})
+
+# How each kind of object reaches its consultation: the select of (object id, language).
+_JOINS = {
+    "consultation": lambda: sa.select(Consultation.id, Consultation.language),
+    "plane": lambda: sa.select(Plane.id, Consultation.language).join(Consultation),
+    "priority": lambda: sa.select(Priority.id, Consultation.language).join(Consultation),
+    "consultation_document": lambda: sa.select(ConsultationDocument.id, Consultation.language).join(Consultation),
+    "meeting": lambda: sa.select(Meeting.id, Consultation.language).join(Consultation),
+    "part": lambda: sa.select(Part.id, Consultation.language).join(Meeting).join(Consultation),
+    "section": lambda: sa.select(Section.id, Consultation.language).join(Part).join(Meeting).join(Consultation),
+    "entry": lambda: sa.select(Entry.id, Consultation.language)
+    .join(Section, Entry.section_id == Section.id).join(Part).join(Meeting).join(Consultation),
+    "submission": lambda: sa.select(Submission.id, Consultation.language).join(Consultation),
+    "postulate": lambda: sa.select(Remark.id, Consultation.language)
+    .join(Consultation, Remark.consultation_id == Consultation.id),
+}
+_ID_COLUMNS = {"consultation": Consultation.id, "plane": Plane.id, "priority": Priority.id,
+               "consultation_document": ConsultationDocument.id, "meeting": Meeting.id, "part": Part.id,
+               "section": Section.id, "entry": Entry.id, "submission": Submission.id, "postulate": Remark.id}
+
+
+def content_languages(revisions: list[Revision]) -> dict[tuple[str, int], str]:
+    """The language of the consultation of each revision's object (one query per kind)."""
+    wanted: dict[str, set[int]] = {}
+    for revision in revisions:
+        if revision.object_type in _JOINS:
+            wanted.setdefault(revision.object_type, set()).add(revision.object_id)
+    found = {}
+    for kind, ids in wanted.items():
+        query = _JOINS[kind]().where(_ID_COLUMNS[kind].in_(ids))
+        found.update({(kind, object_id): language for object_id, language in db.session.execute(query)})
+    return found
+
+
+def shown_page(revisions: list[Revision]) -> list[Shown]:
+    """The revisions of a page as shown, each with its object's language."""
+    languages = content_languages(revisions)
+    rows = [shown(revision) for revision in revisions]
+    for row in rows:
+        row.language = languages.get((row.revision.object_type, row.revision.object_id))
+    return rows
 
 
 def shown(revision: Revision) -> Shown:
     before = revision.before if isinstance(revision.before, dict) else {}
     after = revision.after if isinstance(revision.after, dict) else {}
     kind = revision.object_type
+    changed = list(changes(revision))
     rows = [(labels.field_label(field), None if old is None and not before else labels.value(kind, field, old),
-             labels.value(kind, field, new)) for field, old, new in changes(revision)]
+             labels.value(kind, field, new)) for field, old, new in changed]
     return Shown(revision, f"{labels.object_label(kind)} #{revision.object_id}", labels.what(before, after),
-                 labels.action_label(revision.action), rows)
+                 labels.action_label(revision.action), rows,
+                 content=[field in CONTENT_FIELDS for field, _old, _new in changed])

@@ -38,5 +38,5 @@ def revisions():
                               site_zone())
     return render_template("audit/revisions.html", page=page, filters=filters,
                            object_types=services.object_types(), actions=services.actions(),
-                           users=services.users(), rows=[services.shown(r) for r in page.revisions],
+                           users=services.users(), rows=services.shown_page(page.revisions),
                            labels=labels)

@@ -7,6 +7,7 @@ from wtforms.fields.choices import SelectChoice
 
 from consult.core.enums import EntryKind
 from consult.core.forms import text
+from consult.core.i18n import lang_kw
 from consult.core.labels import plane_label, priority_label
 
 KIND_CHOICES = [SelectChoice(k.value, k.label) for k in EntryKind]
@@ -38,12 +39,14 @@ class SectionForm(FlaskForm):
     def __init__(self, *args, planes=(), priorities=(), **kwargs):
         super().__init__(*args, **kwargs)
         groups = {_l("Topic"): [SelectChoice(TOPIC, _l("A topic typed below"))]}
+        # A plane's or priority's option says the consultation's language (WCAG 3.1.2).
         if planes:
             groups[_l("Cooperation planes")] = [
-                SelectChoice(f"plane:{plane.id}", plane_label(plane)) for plane in planes]
+                SelectChoice(f"plane:{plane.id}", plane_label(plane), render_kw=lang_kw(plane))
+                for plane in planes]
         if priorities:
             groups[_l("Program priorities")] = [
-                SelectChoice(f"priority:{priority.id}", priority_label(priority))
+                SelectChoice(f"priority:{priority.id}", priority_label(priority), render_kw=lang_kw(priority))
                 for priority in priorities]
         self.about.choices = groups
 

@@ -12,12 +12,14 @@ from uuid import uuid4
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup, escape
 from sqlalchemy.orm.exc import StaleDataError
 
 from consult.capture import services
 from consult.capture.forms import KIND_CHOICES, PartForm, SectionForm
 from consult.capture.rendering import board_context, changes_context, entry_labels
 from consult.core.errors import ServiceError, attach_to_form
+from consult.core.i18n import in_language
 from consult.core.labels import excerpt
 from consult.core.permissions import can_edit_meetings, can_view_board
 from consult.core.views import commit_or_refuse, flash_undo, get_or_404
@@ -59,6 +61,12 @@ def _message(text: str, status: int, category: str = "error"):
     """For htmx: a message in the board's live region, and no other swap."""
     return (render_template("capture/_message.html", text=text, category=category), status,
             {"HX-Reswap": "none"})
+
+
+def _quoting(message: str, text: str, change: services.Change) -> Markup:
+    """A sentence of the interface (its placeholder %(text)s not filled in yet) quoting an
+    entry's words, which are marked with the consultation's language when it differs."""
+    return Markup(escape(message)) % {"text": in_language(text, change.entry.section.part.meeting)}
 
 
 def _write(meeting_id: int, operation: Callable[[Meeting], services.Change],
@@ -284,9 +292,9 @@ def delete_entry(meeting_id: int, entry_id: int):
     def undo(change: services.Change) -> dict:  # for htmx: Undo in the entry's place, said
         what = excerpt(change.entry.text)
         return {"undo_url": undo_url, "undo_entry": change.entry, "undo_excerpt": what,
-                "announcement": _(
+                "announcement": _quoting(_(
                     "Entry deleted: „%(text)s”. To bring it back, use Undo in its place or "
-                    "press Ctrl+Z.", text=what)}
+                    "press Ctrl+Z."), what, change)}
 
     # Only a delete that happened offers Undo (a refused one redirects with its message).
     return _write(meeting_id, lambda m: services.delete_entry(m, current_user, entry_id),
@@ -299,8 +307,8 @@ def delete_entry(meeting_id: int, entry_id: int):
 def restore_entry(meeting_id: int, entry_id: int):
     return _write(meeting_id, lambda m: services.restore_entry(m, current_user, entry_id),
                   anchor=lambda c: f"entry-{entry_id}", done=_("Entry restored."),
-                  extra=lambda c: {"announcement": _("Entry restored: „%(text)s”.",
-                                               text=excerpt(c.entry.text))})
+                  extra=lambda c: {"announcement": _quoting(_("Entry restored: „%(text)s”."),
+                                                        excerpt(c.entry.text), c)})
 
 
 @bp.post("/entries/<int:entry_id>/move")

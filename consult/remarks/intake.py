@@ -16,11 +16,13 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
+from wtforms.fields.choices import SelectChoice
 
 from consult.consultations.models import Consultation, Plane, Priority
 from consult.core.enums import LegalForm, RemarkTarget
 from consult.core.errors import ServiceError
 from consult.core.formatting import site_zone
+from consult.core.i18n import lang_kw
 from consult.core.labels import plane_label, priority_label
 from consult.core.models import parse_id, record_revision, snapshot, utcnow
 from consult.core.urls import external_url
@@ -31,12 +33,15 @@ SUBMISSION_FIELDS = ("receipt_number", "organisation", "legal_form", "krs", "oth
                      "spam")
 
 
-def target_choices(consultation: Consultation) -> list[tuple[str, str]]:
-    """What a remark may concern: the whole document, a provision, a plane, a priority."""
-    choices = [("general", _("The document as a whole")),
-               ("document", _("A provision of the document (give it below)"))]
-    choices += [(f"plane:{p.id}", plane_label(p)) for p in consultation.planes]
-    choices += [(f"priority:{p.id}", priority_label(p)) for p in consultation.sorted_priorities]
+def target_choices(consultation: Consultation) -> list[SelectChoice]:
+    """What a remark may concern: the whole document, a provision, a plane, a priority (an
+    option naming a plane or a priority says the consultation's language, WCAG 3.1.2)."""
+    lang = lang_kw(consultation)
+    choices = [SelectChoice("general", _("The document as a whole")),
+               SelectChoice("document", _("A provision of the document (give it below)"))]
+    choices += [SelectChoice(f"plane:{p.id}", plane_label(p), render_kw=lang) for p in consultation.planes]
+    choices += [SelectChoice(f"priority:{p.id}", priority_label(p), render_kw=lang)
+                for p in consultation.sorted_priorities]
     return choices
 
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from consult.consultations.loaders import public_consultation
 from consult.consultations.models import Consultation
 from consult.core.enums import EntryKind, RemarkStatus, RemarkTarget, Stance
 from consult.core.errors import ServiceError, attach_to_form
+from consult.core.i18n import lang_kw
 from consult.core.labels import section_name
 from consult.core.permissions import can_decide_stances, can_moderate, can_see_contacts, can_view_consultation
 from consult.core.views import commit_or_refuse, get_or_404, handle_form
@@ -104,6 +106,7 @@ def _change_remarks(form: SubmissionForm, consultation) -> None:
 @bp.get("/public/tracking/<token>")
 def track(token: str):
     """The receipt, and later the fate of each remark; only the link's holder sees it."""
+    g.no_referrer = True  # its address is the secret: named to no page it links to
     submission = intake.by_token(token)
     if submission is None:
         abort(404)
@@ -180,14 +183,15 @@ def _remark(remark_id: int) -> Remark:
 def _forms(remark: Remark) -> dict:
     consultation = remark.submission.consultation
     accept = AcceptForm(prefix="accept")
-    accept.section_id.choices = [("", _("— do not add to a meeting —"))] + [
-        (str(section.id), f"{section.part.meeting.title} ({section.part.meeting.date.isoformat()})"
-         f" › {section.part.heading} › {section_name(section)}")
+    lang = lang_kw(consultation)  # options naming the consultation's content say its language
+    accept.section_id.choices = [SelectChoice("", _("— do not add to a meeting —"))] + [
+        SelectChoice(str(section.id), f"{section.part.meeting.title} ({section.part.meeting.date.isoformat()})"
+                     f" › {section.part.heading} › {section_name(section)}", render_kw=lang)
         for section in moderation.meeting_sections(consultation)]
     accept.kind.choices = [("", _("— as the section suggests —"))] + [(k.value, k.label) for k in EntryKind]
     duplicate = DuplicateForm(prefix="duplicate")
-    duplicate.duplicate_of.choices = [("", _("— choose —"))] + [
-        (str(p.id), f"{p.number}: {p.text[:80]}") for p in queries.remarks(consultation)
+    duplicate.duplicate_of.choices = [SelectChoice("", _("— choose —"))] + [
+        SelectChoice(str(p.id), f"{p.number}: {p.text[:80]}", render_kw=lang) for p in queries.remarks(consultation)
         if p.id != remark.id]
     stance = StanceForm(prefix="stance", obj=None)
     stance.stance.choices = [("", _("— choose —"))] + [(s.value, s.label) for s in Stance]

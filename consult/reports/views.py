@@ -74,7 +74,8 @@ def draft_pdf(kind: str, subject_id: int, fmt: str = "pdf"):
             return file_response(body, document.file_name(subject), rendering.MEDIA_TYPES["pdf"],
                                  **{"Cache-Control": "no-store"})
     return render_template("reports/prepare.html", subject=document.subject_title(subject),
-                           failed=failed, pages=rendering.estimate_pages(html),
+                           consultation=document.consultation(subject), failed=failed,
+                           pages=rendering.estimate_pages(html),
                            action=document.url("draft", subject), back=document.back_url(subject))
 
 
@@ -88,7 +89,8 @@ def draft_file(kind: str, subject_id: int, fmt: str):
     data = document.data(subject)
     if not document.exports_inline(data):
         return render_template(
-            "reports/prepare.html", subject=document.subject_title(subject), failed=False,
+            "reports/prepare.html", subject=document.subject_title(subject),
+            consultation=document.consultation(subject), failed=False,
             file_format=fmt, format_label=document.format_label(fmt),
             action=document.url("draft", subject, fmt=fmt), back=document.back_url(subject))
     body = document.export(subject, fmt, data)

@@ -65,6 +65,10 @@ export function showPendingDrafts() {
       item.className = "entry entry--pending";
       const text = document.createElement("span");
       text.className = "entry__text";
+      // The draft's words are in the language of its section's input (the consultation's).
+      const form = document.getElementById("add-" + draft.section);
+      const input = form && form.querySelector("textarea[name=text]");
+      if (input && input.lang) text.lang = input.lang;
       const mark = document.createElement("span");
       mark.className = "pending-badge";
       item.append(mark, " ", text, " ", linkButton(t("retry"), () => retryNow(draft.key)),
