@@ -188,7 +188,7 @@ def _register_blueprints(app: Flask) -> None:
     @app.get("/")
     def index():
         if current_user.is_authenticated:
-            return redirect(url_for("consultations.index"))
+            return redirect(url_for("pages.start"))  # each role's own start page
         return redirect(url_for("public.index"))
 
 

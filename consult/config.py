@@ -136,4 +136,12 @@ def load_config(instance_path: Path) -> dict:
         "SUBMISSION_RATE_LIMIT": os.environ.get("SUBMISSION_RATE_LIMIT", "30 per 10 minutes; 120 per hour"),
         # An organisation asking for its tracking link again, per client address.
         "TRACKING_LINK_LIMIT": os.environ.get("TRACKING_LINK_LIMIT", "5 per 10 minutes; 20 per day"),
+        # Staff password reset (consult.auth.passwords): a link lives this many minutes and
+        # is used once; requests are limited per client address (an office behind one address
+        # shares it) and per account named (whether or not it exists: the answer is the same).
+        "PASSWORD_RESET_MINUTES": int(os.environ.get("PASSWORD_RESET_MINUTES", "60")),
+        "PASSWORD_RESET_ADDRESS_LIMIT": os.environ.get("PASSWORD_RESET_ADDRESS_LIMIT",
+                                                       "10 per 10 minutes; 50 per day"),
+        "PASSWORD_RESET_ACCOUNT_LIMIT": os.environ.get("PASSWORD_RESET_ACCOUNT_LIMIT",
+                                                       "3 per hour; 6 per day"),
     }

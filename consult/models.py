@@ -1,6 +1,6 @@
 """Every model, imported in one place so that Alembic and the app see the whole schema."""
 
-from consult.auth.models import LoginSession, User
+from consult.auth.models import LoginSession, PasswordReset, User
 from consult.consultations.models import Consultation, ConsultationDocument, Plane, Priority, consultation_facilitator
 from consult.core.models import Revision
 from consult.meetings.models import AgendaItem, Entry, Meeting, Part, Section
@@ -15,6 +15,7 @@ __all__ = [
     "LoginSession",
     "Meeting",
     "Part",
+    "PasswordReset",
     "Plane",
     "Remark",
     "Priority",

@@ -69,9 +69,15 @@ def build_world(make):
         "address": "Kraków", "contact_person": "Anna", "email": "anna@example.org", "phone": None,
         "remarks": [{"target": "general", "remark": "Uwaga", "document_ref": None,
                      "proposed_wording": None, "justification": None}]})
+    # A password reset link of the facilitator (the admin's reset-link action, run on the
+    # official, must not end it before the reset page is asked).
+    from consult.auth import passwords
+
+    reset_token = passwords.new_link(users["facilitator"], None)
     db.session.commit()
     return SimpleNamespace(users=users, a=a, b=b, job=job, publication=job.publication,
-                           token=received.token, remark=received.submission.remarks[0])
+                           token=received.token, remark=received.submission.remarks[0],
+                           reset_token=reset_token)
 
 
 def url_values(world, rule) -> dict:
@@ -86,7 +92,8 @@ def url_values(world, rule) -> dict:
         "plane_id": a.plane.id, "priority_id": a.priority.id, "document_id": a.document.id,
         "publication_id": world.publication.id, "job_id": world.job.id,
         "remark_id": world.remark.id, "user_id": world.users["official"].id,
-        "slug": a.consultation.slug, "token": world.token,
+        "slug": a.consultation.slug,
+        "token": world.reset_token if rule.endpoint == "auth.reset_password" else world.token,
         "filename": "css/app.css",
         "file_name": a.document.file_name if rule.endpoint == "public.document"
         else world.publication.file_name,

@@ -60,10 +60,10 @@ def test_login_page_is_public_and_polish(client):
     assert 'name="csrf_token"' in page
 
 
-def test_login_with_the_right_password_goes_to_the_consultations(client, facilitator):
+def test_login_with_the_right_password_goes_to_the_start_page(client, facilitator):
     response = client.login(facilitator.email)
     assert response.status_code == 303
-    assert response.location == "/consultations/"
+    assert response.location == "/start"  # each role's own (tests/test_start_pages.py)
     page = client.get(response.location).get_data(as_text=True)
     assert "Fela Facilitator" in page
     assert "Wyloguj się" in page
@@ -211,14 +211,14 @@ def test_next_never_leaves_the_site(client, facilitator, target):
     response = client.submit("/login?next=" + quote(target, safe=""),
                              {"email": facilitator.email, "password": PASSWORD})
     assert response.status_code == 303
-    assert response.location == "/consultations/"
+    assert response.location == "/start"
 
 
 @pytest.mark.parametrize("target", EVIL_NEXT)
 def test_a_logged_in_user_opening_login_is_not_sent_elsewhere(facilitator_client, target):
     response = facilitator_client.get("/login?next=" + quote(target, safe=""))
     assert response.status_code in (302, 303)
-    assert response.location == "/consultations/"
+    assert response.location == "/start"
 
 
 # Sessions end when the account changes ---------------------------------------------------

@@ -31,6 +31,7 @@ ACTIONS = {
     "accept": _l("accepted for consideration"), "duplicate": _l("merged with another remark"),
     "reject": _l("rejected"), "stance": _l("draft stance saved"),
     "publish_stance": _l("stance published"), "publish": _l("published"),
+    "reset_link": _l("password reset link sent"), "password_reset": _l("password changed through a reset link"),
 }
 
 FIELDS = {
@@ -46,7 +47,7 @@ FIELDS = {
     "other_register": _l("Other register or record"), "spam": _l("Spam"), "remarks": _l("Remarks"),
     "series": _l("Series"), "version": _l("Version"), "sha256": "SHA-256", "size": _l("Size"),
     "file_name": _l("File"), "format": _l("Format"), "facilitators": _l("Facilitators"),
-    "email": _l("E-mail"), "name": _l("Name"), "role": _l("Role"), "active": _l("Active"),
+    "email": _l("E-mail"), "password": _l("Password"), "name": _l("Name"), "role": _l("Role"), "active": _l("Active"),
     "date": _l("Date"), "location": _l("Place"), "goal": _l("Goal of the meeting"),
     "participants": _l("Number of participants"), "facilitator": _l("Facilitated by"),
     "prepared_by": _l("Prepared by"), "show_kinds": _l("Kinds shown in the summary"),
@@ -79,6 +80,8 @@ def value(object_type: str, field: str, stored: Any) -> str:
         return "—"
     if isinstance(stored, bool):
         return _("yes") if stored else _("no")
+    if field == "password":  # never the password: only that it was changed
+        return _("a new one (never shown)")
     enum = _STATUS.get(object_type) if field == "status" else _ENUMS.get(field)
     if enum is not None:
         try:

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional
 
 from consult.core.enums import Role
 from consult.core.forms import strip
@@ -37,3 +37,28 @@ class UserForm(FlaskForm):
         description=_l("At least 10 characters. Leave empty to keep the current password."),
         render_kw={"autocomplete": "new-password"},
     )
+
+
+class ForgotPasswordForm(FlaskForm):
+    """Asking for a link to set a new password (the answer is the same for any address)."""
+
+    email = EmailField(_l("E-mail"), validators=[
+        InputRequired(_l("Enter your e-mail address.")), Length(max=254),
+        Email(_l("Enter a valid e-mail address."), check_deliverability=False)],
+        filters=[strip], render_kw={"autocomplete": "email", "maxlength": 254})
+
+
+class NewPasswordForm(FlaskForm):
+    """A new password, typed twice (a reset link)."""
+
+    password = PasswordField(
+        _l("New password"),
+        validators=[InputRequired(_l("Enter a new password.")),
+                    Length(min=10, max=1000, message=_l("The password must have at least %(min)d characters."))],
+        description=_l("At least 10 characters."),
+        render_kw={"autocomplete": "new-password", "minlength": 10, "maxlength": 1000})
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[InputRequired(_l("Type the new password again.")),
+                    EqualTo("password", _l("The two passwords are not the same."))],
+        render_kw={"autocomplete": "new-password", "maxlength": 1000})

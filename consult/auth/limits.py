@@ -84,3 +84,18 @@ def succeeded(identity: str, address: str) -> None:
     pending, strategy = _pending(current_app.config), counters().strategy
     strategy.clear(pending, "login", "pending", address, identity)
     strategy.clear(pending, "login", "pending", address)
+
+
+def reset_request(identity: str, address: str) -> int | None:
+    """Count one request for a password reset link for ``identity`` (named by
+    :func:`consult.auth.services.login_identity`, whether or not such an account exists, so
+    that the answer tells nothing) from ``address``, atomically, under
+    ``PASSWORD_RESET_ADDRESS_LIMIT`` and ``PASSWORD_RESET_ACCOUNT_LIMIT``. None while within
+    both, else the seconds until one more may be asked."""
+    config, count = current_app.config, counters()
+    by_address, by_account = config["PASSWORD_RESET_ADDRESS_LIMIT"], config["PASSWORD_RESET_ACCOUNT_LIMIT"]
+    if not count.hit(by_address, "password-reset", "address", address):
+        return count.retry_after(by_address, "password-reset", "address", address)
+    if not count.hit(by_account, "password-reset", "account", identity):
+        return count.retry_after(by_account, "password-reset", "account", identity)
+    return None

@@ -9,7 +9,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from consult.auth.models import User
+from consult.auth.models import PasswordReset, User
 from consult.core.enums import Role
 from consult.core.errors import ServiceError
 from consult.core.forms import email_key
@@ -88,10 +88,18 @@ def update_user(user: User, data: dict[str, Any], actor: User | None) -> None:
         check_password_rules(data["password"])
         user.set_password(data["password"])
         user.invalidate_sessions()
+        end_reset_links(user)
     after = snapshot(user, USER_FIELDS)
     if before != after or data.get("password"):
         record_revision(user, "update", actor, before,
                         {**after, **({"password": "changed"} if data.get("password") else {})})
+
+
+def end_reset_links(user: User) -> None:
+    """The account's password reset links that are not used yet open nothing any more (a
+    new password was set; consult.auth.passwords)."""
+    db.session.execute(sa.delete(PasswordReset).where(
+        PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None)))
 
 
 def authenticate(email: str, password: str) -> User | None:

@@ -1,24 +1,27 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.orm import selectinload
 
-from consult.auth import limits, services, sessions
-from consult.auth.forms import LoginForm, UserForm
+from consult.auth import limits, passwords, services, sessions
+from consult.auth import mail as account_mail
+from consult.auth.forms import ForgotPasswordForm, LoginForm, NewPasswordForm, UserForm
 from consult.auth.limits import client_address
 from consult.auth.models import User
+from consult.core.errors import attach_to_form
 from consult.core.permissions import admin_required
-from consult.core.views import get_or_404, handle_form, safe_next
+from consult.core.views import commit_or_refuse, get_or_404, handle_form, safe_next
 from consult.extensions import db
 
 bp = Blueprint("auth", __name__)
 
 
 def _safe_next(target: str | None) -> str:
-    return safe_next(target, url_for("consultations.index"))
+    """A safe local ``next`` always wins; else each role's start page (consult.pages)."""
+    return safe_next(target, url_for("pages.start"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -107,8 +110,95 @@ def user_edit(user_id: int):
             sessions.start(user, remember=False)
             login_user(user)
 
+    def saved(_result) -> str:
+        # After the commit: the account's owner learns that its password was set.
+        if form.password.data:
+            account_mail.password_changed(user, by_admin=user.id != current_user.id)
+        return _("Account %(email)s saved.", email=user.email)
+
     return handle_form(
         form, save,
         success_url=url_for("auth.users"),
-        message=lambda _result: _("Account %(email)s saved.", email=user.email),
+        message=saved,
         template="auth/user_form.html", user=user)
+
+
+@bp.post("/admin/users/<int:user_id>/reset-link")
+@admin_required
+def user_reset_link(user_id: int):
+    """An admin sends the account a link to choose a new password (its password stays until
+    then; earlier links stop working)."""
+    user = get_or_404(User, user_id)
+
+    def sent(token: str):
+        if account_mail.reset_link(user, token, by_admin=True):
+            flash(_("A link to set a new password was sent to %(email)s.", email=user.email), "success")
+        else:
+            flash(_("The e-mail to %(email)s could not be sent. Try again later.", email=user.email), "error")
+        return redirect(url_for("auth.user_edit", user_id=user.id), 303)
+
+    def refused(exc):
+        flash(exc.message, "error")
+        return redirect(url_for("auth.user_edit", user_id=user.id), 303)
+
+    return commit_or_refuse(lambda: passwords.new_link(user, current_user), done=sent, refused=refused)
+
+
+# Password reset (staff) -----------------------------------------------------------------
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password():
+    """Asking for a link to set a new password. The answer is the same whether or not the
+    address names an account (nobody learns who has one); requests are limited per client
+    address and per account named (consult.auth.limits)."""
+    form = ForgotPasswordForm()
+    headers = {"Cache-Control": "no-store"}
+    if not form.validate_on_submit():
+        status = 422 if request.method == "POST" else 200
+        return render_template("auth/forgot_password.html", form=form), status, headers
+    identity = services.login_identity(form.email.data)
+    wait = limits.reset_request(identity, client_address())
+    if wait is not None:
+        return (render_template("auth/forgot_password.html", form=form, retry_after=wait), 429,
+                {**headers, "Retry-After": str(wait)})
+
+    def asked(found):
+        if found is not None:
+            account_mail.reset_link(*found)  # after the commit
+        return render_template("auth/forgot_password.html", form=None, sent_to=form.email.data), 200, headers
+
+    return commit_or_refuse(lambda: passwords.request_link(identity), done=asked, refused=lambda exc: abort(400))
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    """Choosing a new password through the link of a reset e-mail. The address is a secret:
+    never cached, never sent on as a Referer, redacted in the logs (consult.core.logging)."""
+    g.no_referrer = True
+    headers = {"Cache-Control": "no-store"}
+    user = passwords.account_of(token)
+    if user is None:
+        return render_template("auth/reset_password.html", form=None, user=None), 404, headers
+    form = NewPasswordForm()
+
+    def changed(account: User):
+        account_mail.password_changed(account)  # after the commit
+        if current_user.is_authenticated and current_user.id == account.id:
+            session.clear()  # this login ended with the others
+            logout_user()
+        flash(_("Your password has been changed and every other login of the account ended. "
+                "Log in with the new password."), "success")
+        return redirect(url_for("auth.login"), 303)
+
+    def refused(exc):
+        attach_to_form(form, exc)
+        if exc.field is None:  # the link was used meanwhile
+            return render_template("auth/reset_password.html", form=None, user=None), 404, headers
+        return render_template("auth/reset_password.html", form=form, user=user), 422, headers
+
+    if form.validate_on_submit():
+        return commit_or_refuse(lambda: passwords.reset(token, form.password.data),
+                                done=changed, refused=refused)
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/reset_password.html", form=form, user=user), status, headers

@@ -35,6 +35,11 @@ ACCESS: dict[tuple[str, str], frozenset[str] | str] = {
     ("auth.login", "GET"): EVERYONE,
     ("auth.login", "POST"): EVERYONE,
     ("auth.logout", "POST"): STAFF,
+    ("auth.forgot_password", "GET"): EVERYONE,
+    ("auth.forgot_password", "POST"): EVERYONE,
+    ("auth.reset_password", "GET"): EVERYONE,  # whoever holds the link
+    ("auth.reset_password", "POST"): EVERYONE,
+    ("auth.user_reset_link", "POST"): ADMIN,
     ("auth.users", "GET"): ADMIN,
     ("auth.user_new", "GET"): ADMIN,
     ("auth.user_new", "POST"): ADMIN,
@@ -82,7 +87,8 @@ ACCESS: dict[tuple[str, str], frozenset[str] | str] = {
     ("capture.outdent_entry", "POST"): EDITORS,
     ("capture.delete_entry", "POST"): EDITORS,
     ("capture.restore_entry", "POST"): EDITORS,
-    # Pages that combine areas (consult/pages): a consultation's, a meeting's
+    # Pages that combine areas (consult/pages): each role's start page, a consultation's, a meeting's
+    ("pages.start", "GET"): STAFF,
     ("pages.consultation", "GET"): STAFF,
     ("pages.document_add", "POST"): EDITORS,
     ("pages.document_remove", "POST"): EDITORS,

@@ -4,8 +4,8 @@ Each application has one moving-window limiter on ``RATELIMIT_STORAGE_URI`` — 
 ``REDIS_URL`` is set, so that every worker counts together, else this process's memory.
 A hit is one atomic step of the storage: it counts and answers at once, so that parallel
 requests cannot all pass between a test and a count. Every limit of the app is counted here:
-logins (auth/limits.py), receipts per e-mail address (core/mail.py) and new submissions per
-address (remarks/limits.py).
+logins and requests for a password reset link (auth/limits.py), receipts per e-mail address
+(core/mail.py) and new submissions per address (remarks/limits.py).
 """
 
 from __future__ import annotations

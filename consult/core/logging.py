@@ -1,8 +1,11 @@
-"""Secrets kept out of the logs: the token of a private tracking link.
+"""Secrets kept out of the logs: the token of a private tracking link, and of a password
+reset link.
 
 A tracking link, ``/public/tracking/<token>``, opens an organisation's submission to whoever
-holds it; the database keeps only the token's sha256, and the logs keep nothing of it: they
-show ``/public/tracking/[redacted]``. :func:`redact` is the one place that knows the pattern.
+holds it, and a reset link, ``/password/reset/<token>``, lets whoever holds it choose a staff
+member's password; the database keeps only the tokens' sha256, and the logs keep nothing of
+them: they show ``/public/tracking/[redacted]`` and ``/password/reset/[redacted]``.
+:func:`redact` is the one place that knows the patterns.
 It is applied to every field of gunicorn's access log (the request line, path, raw URI, the
 Referer a page opened from the tracking page sends, a Location pointing there; see
 ``consult/gunicorn_conf.py``), and by :data:`FILTER` to the request log of the development
@@ -28,13 +31,17 @@ def _spelt(text: str) -> str:
     return "".join(f"(?:{re.escape(c)}|%{ord(c):02x})" for c in text)
 
 
-# The tracking route (consult/remarks/views.py), however it is spelt on the way there
-# (repeated slashes are merged by a redirect); the token runs to the end of its segment.
+# The routes whose last segment is a secret: the tracking page (consult/remarks/views.py)
+# and the password reset page (consult/auth/views.py), however they are spelt on the way
+# there (repeated slashes are merged by a redirect); the token runs to the end of its segment.
+SECRET_ROUTES = (("public", "tracking"), ("password", "reset"))
 _SLASH = _spelt("/")
 _ESCAPED = re.compile(  # the lookahead lets the scan jump from one "/" or "%" to the next
-    rf"(?=[/%])({_SLASH}+{_spelt('public')}{_SLASH}+{_spelt('tracking')}{_SLASH}+)[^/?#\s\"]+",
-    re.IGNORECASE)
-_PLAIN = re.compile(r"(/+public/+tracking/+)[^/?#\s\"]+", re.IGNORECASE)  # no escapes: faster
+    r"(?=[/%])(" + "|".join(f"{_SLASH}+{_spelt(a)}{_SLASH}+{_spelt(b)}{_SLASH}+" for a, b in SECRET_ROUTES)
+    + r")[^/?#\s\"]+", re.IGNORECASE)
+_PLAIN = re.compile(  # no escapes: faster
+    r"(" + "|".join(f"/+{a}/+{b}/+" for a, b in SECRET_ROUTES) + r")[^/?#\s\"]+", re.IGNORECASE)
+_WORDS = tuple(b for _a, b in SECRET_ROUTES)
 
 
 def _marked(match: re.Match) -> str:
@@ -42,10 +49,11 @@ def _marked(match: re.Match) -> str:
 
 
 def redact(text: str) -> str:
-    """``text`` with the token of every tracking link in it replaced by :data:`MARKER`."""
+    """``text`` with the token of every tracking or reset link in it replaced by :data:`MARKER`."""
     if "%" in text:
         return _ESCAPED.sub(_marked, text)
-    if "tracking" not in text.lower():  # nearly every line: nothing to look for
+    lowered = text.lower()
+    if not any(word in lowered for word in _WORDS):  # nearly every line: nothing to look for
         return text
     return _PLAIN.sub(_marked, text)
 

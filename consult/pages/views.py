@@ -1,5 +1,6 @@
-"""Pages that combine areas: a consultation's page (its meetings, documents, remarks, the
-summaries and the report) and a meeting's page (its summary and documents).
+"""Pages that combine areas: each role's start page, a consultation's page (its meetings,
+documents, remarks, the summaries and the report) and a meeting's page (its summary and
+documents).
 
 This is the top layer: it reads the services of the areas below it (consultations,
 meetings, remarks, reports), and none of them imports it. The consultation's document
@@ -8,6 +9,8 @@ uploads are posted here, since a refused one is shown again on this page, at its
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -15,12 +18,15 @@ from flask_login import current_user, login_required
 from consult.consultations import services as consultations
 from consult.consultations.forms import DocumentForm
 from consult.consultations.models import Consultation, ConsultationDocument
+from consult.core.enums import Role
+from consult.core.formatting import site_zone
 from consult.core.i18n import DOCUMENT_LANGUAGES
 from consult.core.permissions import can_edit_meetings, can_view_board, can_view_consultation
 from consult.core.views import child_or_404, get_or_404, handle_form
 from consult.extensions import db
 from consult.meetings import services as meetings
 from consult.meetings.models import Meeting
+from consult.pages import start as starts
 from consult.remarks import queries as remarks
 from consult.reports import catalogue, publications
 
@@ -34,6 +40,21 @@ def _panels(subject, **known) -> list[tuple[publications.Documents, bool]]:
     consultation = subject.consultation if isinstance(subject, Meeting) else subject
     return [(publications.documents(kind, subject, **known), kind.may_publish(current_user, consultation))
             for kind in kinds]
+
+
+@bp.get("/start")
+@login_required
+def start():
+    """Each role's start page (consult.pages.start): where the site's home and a login
+    without a ``next`` lead."""
+    kind = starts.start_kind(current_user)
+    if kind == Role.ADMIN:
+        return render_template("pages/start_admin.html", overview=starts.admin_start(),
+                               kinds=catalogue.KINDS)
+    if kind == Role.OFFICIAL:
+        return render_template("pages/start_official.html", waiting=starts.waiting_for_stance())
+    return render_template("pages/start_facilitator.html",
+                           start=starts.facilitator_start(current_user, datetime.now(site_zone()).date()))
 
 
 @bp.get("/consultations/<int:consultation_id>")
