@@ -1,7 +1,8 @@
 # consult — two commands do everything on a fresh machine:
 #   make run    environment, migrated SQLite database in instance/, 2018 demo, the app on :5000
 #   make test   environment, then the test suite
-# Nothing else needs to be prepared: only Python 3.11+ (npm, when present, brings htmx).
+# Nothing else needs to be prepared: only Python 3.11+ (npm, when present, brings htmx and the
+# HTML checker; its test needs java).
 
 SHELL := /bin/bash
 PORT ?= 5000
@@ -12,6 +13,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
 	&& { command -v $$p; break; }; done)
 HTMX := static/vendor/htmx.min.js
+NPM_PACKAGES := node_modules/.installed
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard consult/translations/*/LC_MESSAGES/messages.po))
 
 .PHONY: run test lint soak setup db demo messages lock clean help capture-timing render-timing bench
@@ -38,12 +40,20 @@ $(VENV)/.installed: $(PY) requirements.txt requirements-dev.txt pyproject.toml
 	$(PY) -m pip install --quiet --no-deps -e .
 	@touch $@
 
-$(HTMX): package.json package-lock.json
+# npm's packages, as package-lock.json pins them: htmx (copied to static/vendor) and, for the
+# tests, the Nu HTML Checker (vnu-jar; tests/test_html_valid.py runs it with the system's java).
+# No install scripts: vnu-jar's would download a Java runtime from the internet.
+$(NPM_PACKAGES): package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then \
-		npm ci --no-audit --no-fund --loglevel=error && mkdir -p static/vendor && \
-		cp node_modules/htmx.org/dist/htmx.min.js $@; \
+		npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && touch $@; \
 	else \
-		echo "npm not found: htmx is not installed; every page still works, without live updates." >&2; \
+		echo "npm not found: htmx is not installed (every page still works, without live updates)," \
+			"nor the HTML checker (its test is skipped)." >&2; \
+	fi
+
+$(HTMX): $(NPM_PACKAGES)
+	@if [ -f node_modules/htmx.org/dist/htmx.min.js ]; then \
+		mkdir -p static/vendor && cp node_modules/htmx.org/dist/htmx.min.js $@; \
 	fi
 
 %.mo: %.po $(VENV)/.installed

@@ -402,3 +402,30 @@ def redis_url():
     connection.flushdb()
     yield url
     connection.flushdb()
+
+
+@pytest.fixture
+def demo_site(app, runner):
+    """`flask demo` (accounts, the 2018 meeting, its published summary), the consultation
+    opened for remarks, and one submission with its tracking link: what the crawls of every
+    page (tests/browser/test_accessibility_browser.py, tests/test_html_valid.py) start from."""
+    import json
+    from datetime import timedelta
+
+    from consult.consultations.models import Consultation
+    from consult.core.enums import ConsultationStatus
+    from consult.core.models import utcnow
+    from consult.reports import runners
+    from tests.test_remarks import received
+
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    runners.drain(app)  # the demo summary is published by a background job
+    accounts = json.loads((Path(app.instance_path) / "demo-accounts.json").read_text())
+    consultation = db.session.scalars(sa.select(Consultation)).one()
+    consultation.status = ConsultationStatus.OPEN
+    consultation.submissions_open_at = utcnow() - timedelta(days=1)
+    consultation.submissions_close_at = utcnow() + timedelta(days=13)
+    _submission, token = received(consultation, remarks=("Więcej spotkań w dzielnicach.",))
+    return {"accounts": accounts, "slug": consultation.slug,
+            "tracking": f"/public/tracking/{token}"}

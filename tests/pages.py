@@ -10,6 +10,7 @@ BeautifulSoup's own ``find``, ``find_all`` and ``select``.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from bs4 import BeautifulSoup, NavigableString, Tag
@@ -214,3 +215,15 @@ def entries(element: Tag) -> list[Tag]:
 def count(model) -> int:
     """How many rows of this model the database holds."""
     return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+# Crawls of every page a role reaches (the axe and reflow sweep, the HTML check) ------------
+
+DOWNLOAD = re.compile(r"\.(pdf|docx|csv|json|eml)$|/documents/\d+/|/result$")  # files, not pages
+
+
+def page_key(url: str) -> str:
+    """Addresses that differ only in their numbers count as one page (a long meeting does not
+    make a crawl long); the query counts (?theme=light is another page)."""
+    parts = urlsplit(url)
+    return re.sub(r"\d+", "N", parts.path + ("?" + parts.query if parts.query else ""))

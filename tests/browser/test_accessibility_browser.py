@@ -10,50 +10,18 @@ meeting does not make the sweep long. Downloads (PDF, DOCX, CSV) are not pages.
 
 from __future__ import annotations
 
-import json
-import re
 from collections import deque
-from datetime import timedelta
-from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
 import sqlalchemy as sa
 
-from consult.consultations.models import Consultation
-from consult.core.enums import ConsultationStatus
-from consult.core.models import utcnow
 from consult.extensions import db
 from tests.browser.conftest import log_in
-from tests.test_remarks import received
+from tests.pages import DOWNLOAD, page_key
 
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-DOWNLOAD = re.compile(r"\.(pdf|docx|csv|json|eml)$|/documents/\d+/|/result$")
 MAX_PAGES = 120  # per role; the demo has about 40 distinct pages
-
-
-@pytest.fixture
-def demo(app, runner):
-    """`flask demo` (accounts, the 2018 meeting, its published summary), the consultation
-    opened for remarks, and one submission with its tracking link."""
-    from consult.reports import runners
-
-    result = runner.invoke(args=["demo"])
-    assert result.exit_code == 0, result.output
-    runners.drain(app)  # the demo summary is published by a background job
-    accounts = json.loads((Path(app.instance_path) / "demo-accounts.json").read_text())
-    consultation = db.session.scalars(sa.select(Consultation)).one()
-    consultation.status = ConsultationStatus.OPEN
-    consultation.submissions_open_at = utcnow() - timedelta(days=1)
-    consultation.submissions_close_at = utcnow() + timedelta(days=13)
-    _submission, token = received(consultation, remarks=("Więcej spotkań w dzielnicach.",))
-    return {"accounts": accounts, "slug": consultation.slug,
-            "tracking": f"/public/tracking/{token}"}
-
-
-def page_key(url: str) -> str:
-    parts = urlsplit(url)  # the path and the query (?theme=light is another page)
-    return re.sub(r"\d+", "N", parts.path + ("?" + parts.query if parts.query else ""))
 
 
 def violations_of(page, axe) -> list[str]:
@@ -91,15 +59,15 @@ def sweep(page, base: str, starts: list[str], axe=None,
     return checked, problems
 
 
-def start_pages(role: str, demo, context):
+def start_pages(role: str, demo_site, context):
     """A page of ``context`` as ``role`` (logged in through the form), and where a crawl of
     what that role reaches starts."""
     if role == "anonymous":
         return context.new_page(), [
-            "/", "/public/", f"/public/{demo['slug']}", f"/public/{demo['slug']}/remarks",
-            demo["tracking"], "/login", "/accessibility", "/privacy"]
+            "/", "/public/", f"/public/{demo_site['slug']}", f"/public/{demo_site['slug']}/remarks",
+            demo_site["tracking"], "/login", "/accessibility", "/privacy"]
     email = f"{role}@consult.example"
-    return log_in(context, email, demo["accounts"][email]), ["/", "/consultations/", "/documents/", "/public/"]
+    return log_in(context, email, demo_site["accounts"][email]), ["/", "/consultations/", "/documents/", "/public/"]
 
 
 @pytest.fixture
@@ -112,11 +80,11 @@ def axe():
 @pytest.mark.parametrize("role, language", [
     ("anonymous", "pl"), ("official", "pl"), ("facilitator", "pl"), ("admin", "pl"),
     ("anonymous", "en"), ("admin", "en")])
-def test_every_page_a_role_reaches_has_no_wcag_violation(role, language, demo, new_context,
+def test_every_page_a_role_reaches_has_no_wcag_violation(role, language, demo_site, new_context,
                                                          live_server, axe):
     context = new_context()
     context.add_cookies([{"name": "lang", "value": language, "url": live_server}])
-    page, starts = start_pages(role, demo, context)
+    page, starts = start_pages(role, demo_site, context)
     assert page.goto(live_server + "/public/") and page.locator("html").get_attribute("lang") == language
     checked, problems = sweep(page, live_server, starts, axe)
     assert len(checked) >= 8, checked
@@ -142,8 +110,8 @@ def wider_than_the_window(page) -> list[str]:
 
 
 @pytest.mark.parametrize("role", ["anonymous", "official", "facilitator", "admin"])
-def test_every_page_a_role_reaches_reflows_to_320_px(role, demo, new_context, live_server):
-    page, starts = start_pages(role, demo, new_context())
+def test_every_page_a_role_reaches_reflows_to_320_px(role, demo_site, new_context, live_server):
+    page, starts = start_pages(role, demo_site, new_context())
     page.set_viewport_size({"width": 320, "height": 640})
     checked, problems = sweep(page, live_server, starts, check=wider_than_the_window)
     assert len(checked) >= 8, checked
@@ -151,7 +119,7 @@ def test_every_page_a_role_reaches_reflows_to_320_px(role, demo, new_context, li
         f"{url}\n  " + "\n  ".join(found) for url, found in problems.items())
 
 
-def test_forms_with_errors_have_no_wcag_violation(demo, new_context, live_server, axe):
+def test_forms_with_errors_have_no_wcag_violation(demo_site, new_context, live_server, axe):
     page = new_context().new_page()
     page.goto("/login")
     page.fill("#email", "nobody@example.org")
@@ -160,7 +128,7 @@ def test_forms_with_errors_have_no_wcag_violation(demo, new_context, live_server
         page.press("#password", "Enter")
     assert page.locator(".error-summary, .flash--error, .error").count() > 0
     problems = {"/login (error)": violations_of(page, axe)}
-    page.goto(f"/public/{demo['slug']}/remarks")
+    page.goto(f"/public/{demo_site['slug']}/remarks")
     with page.expect_navigation():
         page.get_by_role("button", name="Wyślij uwagi").click()
     assert page.locator(".error-summary").count() == 1
@@ -169,7 +137,7 @@ def test_forms_with_errors_have_no_wcag_violation(demo, new_context, live_server
 
 
 @pytest.mark.parametrize("theme", ["dark", "light"])
-def test_the_projector_has_enough_contrast_in_both_themes(theme, demo, new_context, live_server, axe):
+def test_the_projector_has_enough_contrast_in_both_themes(theme, demo_site, new_context, live_server, axe):
     """Both themes, with a section highlighted as being written (its own colours)."""
     from consult.meetings.models import Meeting, Part, Section
 
@@ -178,7 +146,7 @@ def test_the_projector_has_enough_contrast_in_both_themes(theme, demo, new_conte
         sa.select(Section.id).join(Part).where(Part.meeting_id == meeting.id).order_by(Part.position)).first()
     db.session.commit()
     email = "official@consult.example"
-    page = log_in(new_context(), email, demo["accounts"][email])
+    page = log_in(new_context(), email, demo_site["accounts"][email])
     page.goto(f"/meetings/{meeting.id}/projector" + ("?theme=light" if theme == "light" else ""))
     body = page.locator("body")
     assert ("projector-body--light" in body.get_attribute("class")) == (theme == "light")
