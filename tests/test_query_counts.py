@@ -123,3 +123,24 @@ def test_the_poll_s_one_statement_and_the_board_s_access_rule_agree(board, login
         polled = nothing_changed(board.meeting.id, token, since)
         assert polled == can_view_board(user, board.meeting.consultation)
         assert polled is (who != "other_facilitator" and who != "deactivated")
+
+
+def reads_of_consultation(sent: list[str]) -> int:
+    """Statements that load a consultation's row."""
+    return sum(1 for statement in sent if statement.lstrip().startswith("SELECT consultation.id"))
+
+
+def test_the_language_marks_of_the_board_cost_no_statement_of_their_own(board, editor, login_as):
+    """The board's fragments mark their content with its consultation's language (WCAG
+    3.1.2): read with the meeting's row, not by loading the consultation again after a
+    write has expired it (an added entry's answer) or the meeting was read afresh (a poll)."""
+    since = revision(board.meeting)
+    with statements() as sent:
+        response = hx(editor, f"{board.url}/board/entries", add_form(board.topic_section, "Nowy wpis"))
+    assert response.status_code == 200
+    written = next(n for n, statement in enumerate(sent) if statement.startswith("INSERT INTO entry"))
+    assert reads_of_consultation(sent[written:]) == 0  # the answer, after the write
+    with statements() as sent:
+        response = editor.get(f"{board.url}/board/changes?since={since}", headers=HX)
+    assert response.status_code == 200 and "Nowy wpis" in response.get_data(as_text=True)
+    assert reads_of_consultation(sent) == 1  # the access check's

@@ -38,6 +38,9 @@ def content_language(subject) -> str:
     plane, priority, submission), or a language code as it is."""
     if isinstance(subject, str):
         return subject if subject in DOCUMENT_LANGUAGES else "pl"
+    known = getattr(subject, "content_language", None)  # a meeting reads it with its row
+    if isinstance(known, str):
+        return known if known in DOCUMENT_LANGUAGES else "pl"
     consultation = getattr(subject, "consultation", None) or subject
     return document_language(consultation)
 

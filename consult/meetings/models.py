@@ -3,8 +3,9 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
+from consult.consultations.models import Consultation
 from consult.core.enums import EntryKind, EntrySource, enum_column_type
 from consult.core.models import SoftDeleteMixin, TimestampMixin
 from consult.extensions import db
@@ -39,6 +40,12 @@ class Meeting(TimestampMixin, db.Model):
     active_section_id: Mapped[int | None] = mapped_column()
 
     consultation = relationship("Consultation", back_populates="meetings")
+    # The language its content is written in (its consultation's), read with the meeting's own
+    # row: the board's fragments mark their content with it (consult.core.i18n) without a
+    # statement of their own after a write has expired the consultation.
+    content_language: Mapped[str] = column_property(
+        sa.select(Consultation.language).where(Consultation.id == consultation_id)
+        .correlate_except(Consultation).scalar_subquery())
     agenda_items: Mapped[list[AgendaItem]] = relationship(
         back_populates="meeting", order_by="AgendaItem.position", cascade="all, delete-orphan"
     )

@@ -130,17 +130,20 @@ def repeated(consultation: Consultation, data: dict[str, Any]) -> Received | Non
     return Received(existing, token, repeated=True) if existing is not None else None
 
 
-def submit(consultation: Consultation, data: dict[str, Any], *, spam: bool = False) -> Received:
+def submit(consultation: Consultation, data: dict[str, Any], *, spam: bool = False,
+           checked: bool = False) -> Received:
     """Store a submission with its remarks (flushed, not committed).
 
     The same form (``data["form_key"]``) sent again returns the submission it made
     (``repeated``), also when both arrive at once: the loser of that race rolls back and
-    finds the winner's.
+    finds the winner's. ``checked``: the caller has just found, with ``repeated()``, that
+    this form made none (so it is not looked up twice; one made in between is still caught
+    by the unique key, as in the race).
     """
     if not consultation.accepts_submissions():
         raise ServiceError(_("This consultation does not accept remarks now."))
     data, idempotency_key, token = _keys(consultation, data)
-    existing = _by_idempotency_key(idempotency_key)
+    existing = None if checked else _by_idempotency_key(idempotency_key)
     if existing is not None:
         return Received(existing, token, repeated=True)
     remarks = []

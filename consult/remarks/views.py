@@ -74,12 +74,14 @@ def submit(slug: str):
         return redirect(url_for(".track", token=received.token, received=1), 303)
 
     if form.validate():
-        if intake.repeated(consultation, form.data) is None:  # a new submission: it counts
+        sent_before = intake.repeated(consultation, form.data)
+        if sent_before is None:  # a new submission: it counts
             wait = limits.attempt("SUBMISSION_RATE_LIMIT", "submission")
             if wait is not None:
                 return page(form, 429, retry_after=wait)
         answer = commit_or_refuse(
-            lambda: intake.submit(consultation, form.data, spam=bool(form.website.data)),
+            lambda: sent_before or intake.submit(consultation, form.data, spam=bool(form.website.data),
+                                                 checked=True),
             done=receipt, refused=lambda exc: attach_to_form(form, exc))
         if answer is not None:
             return answer
