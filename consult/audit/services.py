@@ -113,9 +113,6 @@ _JOINS = {
     "postulate": lambda: sa.select(Remark.id, Consultation.language)
     .join(Consultation, Remark.consultation_id == Consultation.id),
 }
-_ID_COLUMNS = {"consultation": Consultation.id, "plane": Plane.id, "priority": Priority.id,
-               "consultation_document": ConsultationDocument.id, "meeting": Meeting.id, "part": Part.id,
-               "section": Section.id, "entry": Entry.id, "submission": Submission.id, "postulate": Remark.id}
 
 
 def content_languages(revisions: list[Revision]) -> dict[tuple[str, int], str]:
@@ -126,7 +123,8 @@ def content_languages(revisions: list[Revision]) -> dict[tuple[str, int], str]:
             wanted.setdefault(revision.object_type, set()).add(revision.object_id)
     found = {}
     for kind, ids in wanted.items():
-        query = _JOINS[kind]().where(_ID_COLUMNS[kind].in_(ids))
+        query = _JOINS[kind]()
+        query = query.where(query.selected_columns[0].in_(ids))  # the object's id
         found.update({(kind, object_id): language for object_id, language in db.session.execute(query)})
     return found
 

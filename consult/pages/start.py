@@ -8,10 +8,7 @@
 - **Admin**: every consultation with its state and what waits in it (remarks to moderate,
   remarks without a published stance), the latest render jobs and publications.
 
-An account has exactly one role (``User.role``); should that change, :func:`start_kind`
-is the one place that picks the page, in the order admin > official > facilitator (the
-admin's overview holds what the others show, the official's work is the one with a legal
-deadline).
+An account has exactly one role (``User.role``): the view picks the page by it.
 """
 
 from __future__ import annotations
@@ -24,21 +21,14 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from consult.auth.models import User
 from consult.consultations.models import Consultation, consultation_facilitator
-from consult.core.enums import RemarkStatus, Role
 from consult.extensions import db
 from consult.meetings.models import Meeting
 from consult.remarks.models import Remark, Submission
+from consult.remarks.queries import awaiting_moderation, awaiting_published_stance
 from consult.reports.models import Publication, RenderJob
 
 RECENT_MEETINGS = 10
 RECENT_ROWS = 5
-PRECEDENCE = (Role.ADMIN, Role.OFFICIAL, Role.FACILITATOR)
-
-
-def start_kind(user: User) -> Role:
-    """Which start page ``user`` gets: the first of :data:`PRECEDENCE` the account has."""
-    roles = {user.role}
-    return next(role for role in PRECEDENCE if role in roles)
 
 
 @dataclass
@@ -63,12 +53,6 @@ def facilitator_start(user: User, today: date) -> FacilitatorStart:
     return FacilitatorStart(consultations, upcoming, recent)
 
 
-def _waiting_for_stance():
-    """Remarks accepted for consideration whose stance is not published (spam left out)."""
-    return (Remark.status == RemarkStatus.ACCEPTED, Remark.published_stance.is_(None),
-            Submission.spam.is_(False))
-
-
 @dataclass
 class Waiting:
     consultation: Consultation
@@ -79,7 +63,7 @@ def waiting_for_stance() -> list[Waiting]:
     """By consultation (by title), each remark in the order of the moderation queue."""
     found = db.session.scalars(
         sa.select(Remark).join(Submission).join(Consultation, Consultation.id == Submission.consultation_id)
-        .where(*_waiting_for_stance())
+        .where(*awaiting_published_stance())
         .options(contains_eager(Remark.submission).contains_eager(Submission.consultation),
                  selectinload(Remark.plane), selectinload(Remark.priority))
         .order_by(Consultation.title, Consultation.id, Submission.sequence, Remark.position))
@@ -117,8 +101,8 @@ def admin_start() -> AdminStart:
         sa.select(Consultation).order_by(Consultation.created_at.desc(), Consultation.id.desc()))
     meetings = dict(db.session.execute(
         sa.select(Meeting.consultation_id, sa.func.count(Meeting.id)).group_by(Meeting.consultation_id)).all())
-    to_moderate = _counts(Remark.status == RemarkStatus.SUBMITTED, Submission.spam.is_(False))
-    to_answer = _counts(*_waiting_for_stance())
+    to_moderate = _counts(*awaiting_moderation())
+    to_answer = _counts(*awaiting_published_stance())
     states = [ConsultationState(c, meetings.get(c.id, 0), to_moderate.get(c.id, 0), to_answer.get(c.id, 0))
               for c in consultations]
     jobs = list(db.session.scalars(

@@ -47,11 +47,10 @@ def _panels(subject, **known) -> list[tuple[publications.Documents, bool]]:
 def start():
     """Each role's start page (consult.pages.start): where the site's home and a login
     without a ``next`` lead."""
-    kind = starts.start_kind(current_user)
-    if kind == Role.ADMIN:
+    if current_user.role == Role.ADMIN:
         return render_template("pages/start_admin.html", overview=starts.admin_start(),
                                kinds=catalogue.KINDS)
-    if kind == Role.OFFICIAL:
+    if current_user.role == Role.OFFICIAL:
         return render_template("pages/start_official.html", waiting=starts.waiting_for_stance())
     return render_template("pages/start_facilitator.html",
                            start=starts.facilitator_start(current_user, datetime.now(site_zone()).date()))

@@ -11,6 +11,19 @@ from consult.extensions import db
 from consult.remarks.models import Remark, Submission
 
 
+def awaiting_moderation() -> tuple:
+    """Where a remark waits for a moderation decision: submitted, not spam (a query joined
+    to Submission)."""
+    return Remark.status == RemarkStatus.SUBMITTED, Submission.spam.is_(False)
+
+
+def awaiting_published_stance() -> tuple:
+    """Where a remark waits for its stance to be published: accepted for consideration,
+    none published yet, not spam (a query joined to Submission)."""
+    return (Remark.status == RemarkStatus.ACCEPTED, Remark.published_stance.is_(None),
+            Submission.spam.is_(False))
+
+
 def remark_count(consultation: Consultation) -> int:
     return db.session.scalar(sa.select(sa.func.count(Remark.id)).where(
         Remark.consultation_id == consultation.id)) or 0
@@ -51,7 +64,7 @@ def next_waiting(remark: Remark, *, for_stance: bool) -> Remark | None:
     if for_stance:
         query = query.where(Remark.status == RemarkStatus.ACCEPTED, Remark.stance.is_(None))
     else:
-        query = query.where(Remark.status == RemarkStatus.SUBMITTED, Submission.spam.is_(False))
+        query = query.where(*awaiting_moderation())
     place = (remark.submission.sequence, remark.position)
     found = list(db.session.scalars(query.options(contains_eager(Remark.submission))))
     later = [r for r in found if (r.submission.sequence, r.position) > place]
