@@ -225,13 +225,46 @@ def test_plain_form_entries_go_back_to_the_board_numbered_1_2_3(board, editor):
     assert outline(page, board.plane_section) == [
         "1. Kluczowa jest otwartość", "2. Brakuje informacji", "3. Warto spotykać się częściej"]
     assert kinds(page, board.plane_section) == ["wniosek"] * 3
-    buttons = find(page, f"ol#entries-{board.plane_section.id}").select("button[data-action=delete]")
-    assert [b["aria-label"] for b in buttons] == ["Usuń wpis 1", "Usuń wpis 2", "Usuń wpis 3"]
+    # each entry has one link to its actions, named with its number
+    links = find(page, f"ol#entries-{board.plane_section.id}").select("li[data-entry] > a")
+    assert [a["aria-label"] for a in links] == ["Działania wpisu 1", "Działania wpisu 2", "Działania wpisu 3"]
+    first = live_entry("Kluczowa jest otwartość")
+    assert links[0]["href"] == f"{board.url}/entries/{first.id}/actions"
     # and the summary of the meeting reads the same
     summary = meeting_summary(get_page(editor, board.url))
     plane = summary_section(summary, "1. Płaszczyzna – Tworzenie polityk publicznych")
     assert [text(li.find(class_="entry-text")) for li in entries(plane)] == [
         "Kluczowa jest otwartość", "Brakuje informacji", "Warto spotykać się częściej"]
+
+
+def test_without_javascript_an_entrys_link_opens_its_actions_as_plain_forms(board, editor, make):
+    first = make.entry(board.topic_section, "Pierwszy")
+    second = make.entry(board.topic_section, "Drugi")
+    sub = make.entry(board.topic_section, "Podpunkt drugiego", parent=second)
+    link = find(board_page(editor, board), f"#entry-{sub.id} > a")
+    page = get_page(editor, link["href"])
+    assert text(find(page, "h1")) == "Działania wpisu 2.1"
+    assert "Podpunkt drugiego" in text(find(page, "blockquote"))
+    assert find(page, ".breadcrumbs a")["href"] == f"{board.url}/board#entry-{sub.id}"
+    actions = {form["action"] for form in page.select("main form")}
+    assert actions == {f"{board.url}/entries/{sub.id}/{name}"
+                       for name in ("move", "indent", "outdent", "kind", "delete")}
+    # each form works as it is: a new kind, one place down, and a deletion with its Undo
+    token = find(page, "input[name=csrf_token]")["value"]
+    assert editor.post(f"{board.url}/entries/{second.id}/kind",
+                       data={"csrf_token": token, "kind": "weakness"}).status_code == 303
+    assert editor.post(f"{board.url}/entries/{first.id}/move",
+                       data={"csrf_token": token, "direction": "down"}).status_code == 303
+    assert outline(board_page(editor, board), board.topic_section) == [
+        "1. Drugi", "  – Podpunkt drugiego", "2. Pierwszy"]
+    assert kinds(board_page(editor, board), board.topic_section) == ["słaba strona", "pomysł"]
+    response = editor.post(f"{board.url}/entries/{first.id}/delete", data={"csrf_token": token})
+    assert response.status_code == 303
+    after = html(editor.get(response.location))
+    assert outline(after, board.topic_section) == ["1. Drugi", "  – Podpunkt drugiego"]
+    assert after.select(f'form[action="{board.url}/entries/{first.id}/restore"]')  # Undo
+    # a deleted entry has no actions page
+    get_page(editor, f"{board.url}/entries/{first.id}/actions", status=404)
 
 
 def test_each_section_offers_its_default_kind_and_the_server_applies_it(board, editor):
@@ -271,9 +304,10 @@ def test_sub_points_nest_under_their_entry_down_to_depth_3(board, editor):
     # sub-points carry no kind marker of their own, and only they can go a level up
     item = find(board_page(editor, board), f"#entry-{depth_2.id}")
     assert item.find("div", class_="entry__body").find("span", class_="kind") is None
-    assert item.select_one(":scope > form [data-action=outdent]") is not None
-    first = find(board_page(editor, board), f"#entry-{parent.id}")
-    assert first.select_one(":scope > form [data-action=outdent]") is None
+    outdent = f"{board.url}/entries/{depth_2.id}/outdent"
+    assert html(editor.get(f"{board.url}/entries/{depth_2.id}/actions")).select(f'form[action="{outdent}"]')
+    first = html(editor.get(f"{board.url}/entries/{parent.id}/actions"))
+    assert first.select(f'form[action="{board.url}/entries/{parent.id}/outdent"]') == []
 
 
 def test_an_htmx_add_answers_with_the_new_entry_out_of_band_and_the_new_revision(board, editor, make):
@@ -289,7 +323,7 @@ def test_an_htmx_add_answers_with_the_new_entry_out_of_band_and_the_new_revision
     assert entry_lists(answer) == []
     [new] = appended(response, f"#entries-{board.plane_section.id}")
     assert text(new.find(class_="entry__text")) == "Nowy wniosek"
-    assert new.select_one("[data-action=up]")["aria-label"] == "Przesuń wpis 2 w górę"
+    assert new.select_one(":scope > a")["aria-label"] == "Działania wpisu 2"
     assert new["id"] == f"entry-{live_entry('Nowy wniosek').id}"
     assert outline(page, board.plane_section) == ["1. Był wcześniej"]  # the list it goes at the end of
     assert (state(answer)["data-rev"], state(answer)["data-hx-swap-oob"]) == (str(seen + 1), "true")
@@ -331,7 +365,7 @@ def test_sub_points_added_go_to_the_end_of_their_entrys_list_or_bring_the_list_w
                   add_form(board.topic_section, "Drugi podpunkt", parent_id=parent.id))
     [new] = appended(response, f"#entry-{parent.id} > ul.subpoints")
     assert text(new.find(class_="entry__text")) == "Drugi podpunkt"
-    assert new.select_one("[data-action=outdent]") is not None  # a sub-point's own controls
+    assert new.select_one(":scope > a")["aria-label"] == "Działania wpisu 2"  # its number among sub-points
     assert entry_lists(html(response)) == []
     assert outline(page, board.topic_section) == ["1. Z podpunktami", "  – Pierwszy podpunkt", "2. Bez podpunktów"]
     assert page.select(f"#entry-{parent.id} > ul.subpoints")  # the list it goes at the end of
@@ -377,7 +411,7 @@ def test_after_any_other_change_than_an_addition_the_list_comes_whole(board, edi
     assert entry_lists(html(response)) == []
     [added] = appended(response, f"#entries-{board.topic_section.id}")
     assert text(added.find(class_="entry__text")) == "Czwarty"
-    assert added.select_one("[data-action=up]")["aria-label"] == f"Przesuń wpis {len(expected) + 1} w górę"
+    assert added.select_one(":scope > a")["aria-label"] == f"Działania wpisu {len(expected) + 1}"
 
 
 def test_two_answers_bringing_the_same_new_entry_bring_it_under_one_id(board, editor, admin_client):
@@ -1029,7 +1063,7 @@ def test_a_poll_brings_only_the_sections_that_changed(board, editor, admin_clien
     assert appended_texts(response, f"#entries-{board.topic_section.id}") == ["Nowy pomysł"]
     assert outline(page, board.topic_section) == []  # the list it goes at the end of
     assert state(answer)["data-rev"] == str(seen + 1)
-    assert answer.select("form.entry__actions")  # the board gets its controls
+    assert answer.select("li[data-entry] > a")  # the board gets its controls
     # the reader now at seen + 1 gets nothing again
     assert editor.get(f"{board.url}/board/changes?since={seen + 1}", headers=HX).status_code == 204
 
@@ -1189,7 +1223,7 @@ def test_admins_and_the_consultations_facilitators_change_the_board(board, admin
     make.entry(board.topic_section, "Alfa")
     beta = make.entry(board.topic_section, "Beta")
     page = board_page(client, board)
-    assert page.select("form.add-entry") and page.select("form.entry__actions")
+    assert page.select("form.add-entry") and page.select("li[data-entry] > a") and page.select("#entry-toolbar")
     assert find(page, "#board")["data-editable"] == "true" and page.find(class_="notice") is None
     # every change goes through, as a plain form …
     for url, data in every_post(board, beta):
@@ -1219,14 +1253,15 @@ def test_an_official_reads_the_board_and_projector_but_changes_nothing(board, of
     assert outline(page, board.topic_section) == ["1. Do przeczytania"]
     assert text(find(page, ".notice")) == (
         "Możesz czytać tę tablicę; zmieniać ją mogą tylko moderatorzy tej konsultacji.")
-    for control in ("form.add-entry", "form.entry__actions", "#meeting-details form", "details.add-part",
-                    "details.add-section", "[data-hx-post]", "textarea"):
+    for control in ("form.add-entry", "li[data-entry] > a", "#entry-toolbar", "#meeting-details form",
+                    "details.add-part", "details.add-section", "[data-hx-post]", "textarea"):
         assert page.select(control) == [], control
     assert find(page, "#board")["data-editable"] == "false"
     get_page(official_client, f"{board.url}/projector")
     get_page(official_client, f"{board.url}/entries/{entry.id}/history")
     get_page(official_client, f"{board.url}/entries/{entry.id}/edit", status=403)
     get_page(official_client, f"{board.url}/entries/{entry.id}/move", status=403)
+    get_page(official_client, f"{board.url}/entries/{entry.id}/actions", status=403)
     assert official_client.get(f"{board.url}/board/changes?since={revision(board.meeting)}",
                                headers=HX).status_code == 204
     assert_every_post_refused(official_client, board, entry, 403)

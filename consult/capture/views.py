@@ -26,7 +26,7 @@ from consult.core.views import commit_or_refuse, flash_undo, get_or_404
 from consult.extensions import db, htmx
 from consult.meetings.forms import MeetingForm
 from consult.meetings.models import MAX_ENTRY_DEPTH, Meeting
-from consult.meetings.services import entry_nodes
+from consult.meetings.services import entry_nodes, entry_number
 
 bp = Blueprint("capture", __name__, url_prefix="/meetings/<int:meeting_id>")
 # new_client_key: a plain form submitted twice (no JavaScript) still makes one entry.
@@ -233,6 +233,18 @@ def move_entry_form(meeting_id: int, entry_id: int):
     entry = _entry_or_404(meeting, entry_id)
     return render_template("capture/move.html", meeting=meeting, entry=entry,
                            parts=board_context(meeting, editable=False)["parts"])
+
+
+@bp.get("/entries/<int:entry_id>/actions")
+@login_required
+def entry_actions(meeting_id: int, entry_id: int):
+    """An entry's actions as plain forms: where its link on the board leads without the
+    board's script (with it, they are the board's one toolbar)."""
+    meeting = _meeting(meeting_id, edit=True)
+    entry = _entry_or_404(meeting, entry_id)
+    number = entry_number(entry_nodes(meeting.id, {entry.section_id})[entry.section_id], entry.id)
+    return render_template("capture/entry_actions.html", meeting=meeting, entry=entry,
+                           number=number, kinds=entry_labels()["kinds"])
 
 
 @bp.get("/entries/<int:entry_id>")

@@ -75,6 +75,7 @@ ACCESS: dict[tuple[str, str], frozenset[str] | str] = {
     ("capture.history", "GET"): BOARD,
     ("capture.edit_entry_form", "GET"): EDITORS,
     ("capture.move_entry_form", "GET"): EDITORS,
+    ("capture.entry_actions", "GET"): EDITORS,
     ("capture.add_entry", "POST"): EDITORS,
     ("capture.add_part", "POST"): EDITORS,
     ("capture.add_section", "POST"): EDITORS,

@@ -89,6 +89,17 @@ class PartNode:
     is_new: bool = False
 
 
+def entry_number(nodes: list[EntryNode], entry_id: int) -> str | None:
+    """The number an entry shows among these nodes ("2.1.3"), or None when it is not there."""
+    for node in nodes:
+        if node.entry.id == entry_id:
+            return str(node.number)
+        below = entry_number(node.children, entry_id)
+        if below is not None:
+            return f"{node.number}.{below}"
+    return None
+
+
 def entry_nodes(meeting_id: int, section_ids: set[int] | None = None) -> dict[int, list[EntryNode]]:
     """Numbered live entries with their nested sub-points, per section (one query).
 

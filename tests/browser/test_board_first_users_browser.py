@@ -19,6 +19,7 @@ from playwright.sync_api import expect  # noqa: E402
 
 from tests.browser.test_capture_browser import (  # noqa: E402
     LIVE_MS,
+    act_on,
     eventually,
     facilitators,
     item,
@@ -54,7 +55,7 @@ def test_undo_of_a_deletion_is_offered_in_the_entrys_place_and_goes_once_used(
     before = texts_stored(meeting, section.id)
     second = item(page, section.id, before[1])
     second.scroll_into_view_if_needed()
-    second.locator("[data-action=delete]").click()
+    act_on(second, "delete")
 
     undo = page.locator(f"#entries-{section.id} > li.entry-undo")
     expect(undo).to_have_count(1)
@@ -94,14 +95,14 @@ def test_undo_stays_through_updates_and_goes_when_stale(meeting, facilitators, l
     b = open_board(logged_in(bartek), meeting)
     section = lowest_section_with(meeting, 3)
     before = texts_stored(meeting, section.id)
-    item(a, section.id, before[1]).locator("[data-action=delete]").click()
+    act_on(item(a, section.id, before[1]), "delete")
     undo = a.locator(f"#entries-{section.id} > li.entry-undo")
     expect(undo).to_have_count(1)
 
     # Bartek edits another entry of that section: Anna's list comes back whole, Undo with it.
     target = item(b, section.id, before[2])
     expect(target).to_have_count(1, timeout=LIVE_MS)
-    target.locator("[data-action=edit]").click()
+    act_on(target, "edit")
     editor = b.locator(".entry-editor textarea")
     editor.fill(before[2] + " (poprawione)")
     editor.press("Enter")
@@ -128,7 +129,7 @@ def test_undo_fits_a_phone(meeting, make, logged_in):
     page.set_viewport_size({"width": 320, "height": 640})
     section = lowest_section_with(meeting, 3)
     before = texts_stored(meeting, section.id)
-    item(page, section.id, before[1]).locator("[data-action=delete]").click()
+    act_on(item(page, section.id, before[1]), "delete")
     undo = page.locator("li.entry-undo")
     expect(undo).to_have_count(1)
     assert in_viewport(page, undo)

@@ -107,6 +107,15 @@ def item(page, section_id: int, text: str):
         has=page.locator(":scope > .entry__body .entry__text", has_text=text))
 
 
+def act_on(entry, action: str):
+    """Chooses an action of an entry as a mouse user does: the pointer on the entry brings
+    the board's one toolbar there, then its button."""
+    entry.hover()
+    control = entry.locator(f":scope > #entry-toolbar [data-action={action}]")
+    expect(control).to_be_visible()
+    control.click()
+
+
 def shown_number(locator) -> int:
     """The number the browser shows for an item of an <ol> (its place in the list)."""
     return locator.evaluate("li => li.parentElement.tagName === 'OL'"

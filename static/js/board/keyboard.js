@@ -9,9 +9,10 @@
  */
 import { config, t } from "./state.js";
 import { announce } from "./announce.js";
-import { cancelRefocus, entryElement, refocusAfterSwap } from "./focus.js";
+import { entryElement, refocusAfterSwap } from "./focus.js";
 import { submitDraft } from "./outbox.js";
-import { deletingByKeyboard, undoForm } from "./undo.js";
+import { act, numberOf } from "./toolbar.js";
+import { undoForm } from "./undo.js";
 
 // htmx binds the hx- attributes of swapped-in content only when it settles (some ms after
 // the swap); a key pressed before that would click a plain link or do nothing. Bind first.
@@ -25,17 +26,6 @@ function kindOfKey(event) {
 
 const addInput = (sectionId) => document.getElementById("add-text-" + sectionId);
 const parentInput = (form) => form.querySelector("input[name=parent_id]");
-
-// The number an entry shows ("2.1.3"): its place among the live entries of each level.
-function numberOf(li) {
-  const parts = [];
-  let item = li;
-  while (item) {
-    parts.unshift([...item.parentElement.children].filter((x) => x.matches("li[data-entry]")).indexOf(item) + 1);
-    item = item.parentElement.closest("li[data-entry]");
-  }
-  return parts.join(".");
-}
 
 // The draft becomes a sub-point of that entry (or, with none, a numbered entry) and takes
 // its kind: a sub-point of an idea is an idea (the section's own kind at the top level).
@@ -133,37 +123,28 @@ function onEditorInput(event, editor) {
 }
 
 function onEntry(event, item) {
-  const actions = item.querySelector(":scope > form");
-  const click = (action) => {
-    const control = item.querySelector(':scope > form [data-action="' + action + '"]');
-    if (control) { event.preventDefault(); ready(control).click(); return true; }
-    return false;
-  };
+  const run = (action, how) => { event.preventDefault(); act(item, action, how); };
   const siblings = [...item.closest("ol.board-entries").querySelectorAll("li[data-entry]")];
   const index = siblings.indexOf(item);
   const sectionId = item.closest("ol").dataset.section;
   const kind = kindOfKey(event);
-  if (event.altKey && event.key === "ArrowUp") click("up");
-  else if (event.altKey && event.key === "ArrowDown") click("down");
-  else if (kind) {
-    event.preventDefault();
-    if (actions && actions.dataset.kindUrl) {
-      htmx.ajax("POST", actions.dataset.kindUrl, { values: { kind }, swap: "none", source: item }).catch(() => {});
-    }
-  } else if (event.key === "ArrowUp") { event.preventDefault(); if (index > 0) siblings[index - 1].focus(); }
+  const isSubpoint = Boolean(item.parentElement.closest("li[data-entry]"));
+  if (event.altKey && event.key === "ArrowUp") run("up");
+  else if (event.altKey && event.key === "ArrowDown") run("down");
+  else if (kind) run("kind", { kind });
+  else if (event.key === "ArrowUp") { event.preventDefault(); if (index > 0) siblings[index - 1].focus(); }
   else if (event.key === "ArrowDown") {
     event.preventDefault();
     if (index < siblings.length - 1) siblings[index + 1].focus();
     else { const input = addInput(sectionId); if (input) input.focus(); }
-  } else if (event.key === "Tab" && !event.shiftKey) click("indent");
-  else if (event.key === "Tab" && event.shiftKey) click("outdent");
-  else if (event.key === "Enter" || event.key === "F2") click("edit");
+  } else if (event.key === "Tab" && !event.shiftKey) run("indent");
+  else if (event.key === "Tab" && event.shiftKey) { if (isSubpoint) run("outdent"); }
+  else if (event.key === "Enter" || event.key === "F2") run("edit");
   else if (event.key === "Delete") {
     const next = siblings[index + 1] || siblings[index - 1];
     const nextId = next ? next.dataset.entry : null;
     refocusAfterSwap(item, () => (nextId && entryElement(nextId)) || addInput(sectionId));
-    deletingByKeyboard();
-    if (!click("delete")) cancelRefocus();
+    run("delete", { byKeyboard: true });
   } else if (event.key === "Escape") {
     event.preventDefault();
     const input = addInput(sectionId);

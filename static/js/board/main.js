@@ -6,7 +6,8 @@
  * - announce.js: the live regions (what others changed, whether entries are saved);
  * - focus.js: the focus across swaps, the section being written in;
  * - outbox.js and store.js: new entries kept in localStorage until the server has them;
- * - keyboard.js: the board's keys;
+ * - toolbar.js: the entries' one toolbar, on the entry under the pointer or the focus;
+ * - keyboard.js: the board's keys (the same actions as the toolbar);
  * - undo.js: Undo of a deletion, in the deleted entry's place.
  * The projector and read-only boards only follow (sync, announce, focus after swaps).
  * Without these modules every action still works as a plain form.
@@ -17,11 +18,13 @@ import * as sync from "./sync.js";
 import * as focus from "./focus.js";
 import * as outbox from "./outbox.js";
 import * as keyboard from "./keyboard.js";
+import * as toolbar from "./toolbar.js";
 import * as undo from "./undo.js";
 
 function afterEverySwap() {
+  if (config.editable) toolbar.focusable(); // new entries can take the focus back
   focus.restoreFocus();
-  if (config.editable) { undo.afterSwap(); keyboard.refreshDrafts(); outbox.showPendingDrafts(); }
+  if (config.editable) { undo.afterSwap(); toolbar.afterSwap(); keyboard.refreshDrafts(); outbox.showPendingDrafts(); }
 }
 
 function start(board) {
@@ -37,14 +40,12 @@ function start(board) {
     if (config.editable) focus.focusOpenedEditor(event.detail.target); // an editor opened
   });
   body.addEventListener("htmx:afterRequest", sync.afterRequest);
-  if (config.editable) {
-    body.addEventListener("htmx:beforeRequest", undo.beforeRequest);
-    body.addEventListener("htmx:afterRequest", undo.afterRequest);
-  }
+  if (config.editable) body.addEventListener("htmx:afterRequest", undo.afterRequest);
   body.addEventListener("htmx:sendError", sync.offline);
   sync.start();
   if (!config.editable) return;
   focus.start();
+  toolbar.start(board);
   keyboard.start();
   outbox.start(); // last: it sends what is still unsent
 }

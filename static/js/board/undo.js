@@ -13,11 +13,8 @@ import { entryElement } from "./focus.js";
 let offered = null;
 // What the delete being sent is about to remove: { id, sectionId, parentId, afterId, byClick }.
 let deleting = null;
-// Delete was pressed on an entry (the focus then goes to the next one, not to Undo).
-let byKeyboard = false;
 
-function place(li) {
-  const entry = li.closest("li[data-entry]");
+function place(entry) {
   const parent = entry.parentElement.closest("li[data-entry]");
   let before = entry.previousElementSibling;
   while (before && !before.matches("li[data-entry]")) before = before.previousElementSibling;
@@ -29,17 +26,11 @@ function place(li) {
   };
 }
 
-// Before a request: remember where the entry being deleted is.
-export function beforeRequest(event) {
-  const elt = event.detail.elt;
-  if (elt && elt.matches && elt.matches("[data-action=delete]") && elt.closest("li[data-entry]")) {
-    deleting = { ...place(elt), byClick: !byKeyboard };
-  }
-  byKeyboard = false;
+// toolbar.js, as it sends a deletion: where the entry is, and whether Undo takes the focus
+// when it comes (a click: yes; the Delete key: the focus stays on the entries).
+export function deletingFrom(li, byClick) {
+  deleting = { ...place(li), byClick };
 }
-
-// keyboard.js tells when Delete was pressed.
-export function deletingByKeyboard() { byKeyboard = true; }
 
 function list(spot) {
   if (!spot.parentId) return document.getElementById("entries-" + spot.sectionId);
