@@ -87,7 +87,8 @@ function onLeave() {
 
 function onClick(event) {
   const menu = event.target.closest("li[data-entry] > a");
-  if (menu && event.button === 0 && !event.ctrlKey && !event.metaKey && !event.shiftKey) { // the toolbar instead of the page of forms
+  const plainClick = event.button === 0 && !event.ctrlKey && !event.metaKey && !event.shiftKey;
+  if (menu && plainClick) { // the toolbar, instead of the page of forms
     event.preventDefault();
     attach(entryOf(menu));
     toolbar.querySelector("button:not([hidden])").focus();
@@ -95,7 +96,6 @@ function onClick(event) {
   }
   const control = event.target.closest("#entry-toolbar button[data-action]");
   if (control && current) act(current, control.dataset.action); // a deletion's Undo takes the focus
-
 }
 
 function onKey(event) {
@@ -128,7 +128,6 @@ export function start(board) {
   focusable();
   urls = JSON.parse(toolbar.dataset.urls || "{}");
   slot = toolbar.dataset.slot;
-  board.classList.add("has-entry-toolbar");
   board.addEventListener("mouseover", onPointer);
   board.addEventListener("focusin", (event) => { if (!toolbar.contains(event.target)) onPointer(event); });
   board.addEventListener("mouseleave", onLeave);
