@@ -23,6 +23,7 @@ from tests.pages import (
     flashes,
     items,
     options,
+    parse,
     section,
     text,
     texts,
@@ -672,3 +673,33 @@ def test_a_forged_facilitator_id_beyond_integer_is_refused_with_a_message(admin_
     assert response.status_code == 422
     assert "Przypisać można tylko konta moderatorów." in response.get_data(as_text=True)
     assert reload(consultation).facilitators == []
+
+
+def test_a_new_consultation_copies_the_planes_and_priorities_of_an_earlier_one(admin_client, admin, make):
+    earlier = make.consultation("Konsultacje 2026", program="Program Rozwoju Kultury")
+    make.plane(earlier, 2, "Współpraca finansowa")
+    make.plane(earlier, 1, "Tworzenie polityk publicznych")
+    for code in ("I.1.1", "I", "I.1"):
+        make.priority(earlier, code, f"Priorytet {code}")
+    make.consultation("Bez ramy")  # nothing to copy: not offered
+    page = parse(admin_client.get("/consultations/new").get_data(as_text=True))
+    assert [(o["value"], text(o)) for o in page.select("#copy_framework_from option")] == [
+        ("", "Nie – dodam je później"), (str(earlier.id), "Konsultacje 2026")]
+    response = admin_client.submit("/consultations/new", consultation_form(
+        title="Konsultacje 2027", copy_framework_from=str(earlier.id)))
+    assert response.status_code == 303
+    new = db.session.scalar(sa.select(Consultation).where(Consultation.title == "Konsultacje 2027"))
+    assert [(p.number, p.title) for p in sorted(new.planes, key=lambda p: p.number)] == [
+        (1, "Tworzenie polityk publicznych"), (2, "Współpraca finansowa")]
+    assert [p.code for p in new.sorted_priorities] == ["I", "I.1", "I.1.1"]
+    assert len(earlier.planes) == 2 and len(earlier.priorities) == 3  # the earlier one as it was
+    made = db.session.scalars(sa.select(Revision).where(Revision.object_type.in_(("plane", "priority")),
+                                                       Revision.user_id == admin.id)).all()
+    assert len(made) == 5
+    # a forged choice is said at its field, and nothing is made
+    response = admin_client.submit("/consultations/new", consultation_form(
+        title="Konsultacje 2028", copy_framework_from="999999"))
+    assert response.status_code == 422
+    assert "Wybierz konsultację, z której skopiować." in field_error(response.get_data(as_text=True),
+                                                                    "copy_framework_from")
+    assert db.session.scalar(sa.select(Consultation).where(Consultation.title == "Konsultacje 2028")) is None

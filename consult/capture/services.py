@@ -509,7 +509,8 @@ def meeting_part(meeting: Meeting, part_id: Any) -> Part | None:
 
 
 def add_section(meeting: Meeting, user: User | None, part_id: Any, *, plane_id: Any = None,
-                priority_id: Any = None, topic: str | None = None, label: str | None = None) -> Change:
+                priority_id: Any = None, topic: str | None = None, label: str | None = None,
+                entry_kind: EntryKind | None = None) -> Change:
     part = meeting_part(meeting, part_id)
     if part is None:
         raise ServiceError(_("Choose a part of this meeting."), "part_id", 404)
@@ -539,12 +540,13 @@ def add_section(meeting: Meeting, user: User | None, part_id: Any, *, plane_id: 
         sa.select(sa.func.coalesce(sa.func.max(Section.position) + 1, 0)).where(Section.part_id == part.id))
     section = Section(part_id=part.id, plane_id=plane.id if plane else None,
                       priority_id=priority.id if priority else None,
-                      topic=topic or None, label=label or None, position=position,
-                      created_rev=revision, changed_rev=revision)
+                      topic=topic or None, label=label or None, entry_kind=entry_kind,
+                      position=position, created_rev=revision, changed_rev=revision)
     db.session.add(section)
     db.session.flush()
     record_revision(section, "create", user, None,
-                    snapshot(section, ("part_id", "plane_id", "priority_id", "topic", "label", "position")))
+                    snapshot(section, ("part_id", "plane_id", "priority_id", "topic", "label",
+                                       "entry_kind", "position")))
     return finish(Change(revision, {section.id}, {part.id}), meeting, active_section=section.id)
 
 

@@ -3,14 +3,13 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateTimeLocalField, IntegerField, SelectField, SelectMultipleField
+from wtforms import DateTimeLocalField, IntegerField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional, Regexp
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from consult.consultations import codes
 from consult.core.enums import ConsultationStatus
-from consult.core.forms import text
+from consult.core.forms import MultiCheckboxField, text
 from consult.core.i18n import DOCUMENT_LANGUAGES
 
 
@@ -41,6 +40,13 @@ class ConsultationForm(FlaskForm):
     status = SelectField(_l("Status"), choices=[SelectChoice(s.value, s.label) for s in ConsultationStatus])
 
 
+class NewConsultationForm(ConsultationForm):
+    # The choices: the consultations that have planes or priorities (views.py); "" copies none.
+    copy_framework_from = SelectField(
+        _l("Planes and priorities"), validate_choice=False, default="",
+        description=_l("Copied from an earlier consultation; they can be changed afterwards."))
+
+
 class PlaneForm(FlaskForm):
     number = IntegerField(_l("Number"), validators=[
         InputRequired(_l("Enter a whole number.")),
@@ -53,11 +59,6 @@ class PriorityForm(FlaskForm):
     code = text(_l("Code"), codes.MAX_LENGTH, required=True,
                 description=_l("A roman area, then arabic levels: I, I.1, I.1.1, III.2."))
     title = text(_l("Title"), 500, required=True)
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class FacilitatorsForm(FlaskForm):

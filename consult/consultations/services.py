@@ -147,6 +147,19 @@ def update_plane(plane: Plane, number: int, title: str, user: User | None) -> No
     record_revision(plane, "update", user, before, snapshot(plane, ("number", "title")))
 
 
+def copy_framework(consultation: Consultation, source_id: Any, user: User | None) -> int:
+    """The planes and priorities of consultation ``source_id``, added to a new one (each
+    in the audit trail); returns how many were copied."""
+    source = db.session.get(Consultation, parse_id(source_id)) if parse_id(source_id) else None
+    if source is None or source.id == consultation.id:
+        raise ServiceError(_("Choose a consultation to copy from."), "copy_framework_from")
+    for plane in sorted(source.planes, key=lambda p: p.number):
+        add_plane(consultation, plane.number, plane.title, user)
+    for priority in source.sorted_priorities:
+        add_priority(consultation, priority.code, priority.title, user)
+    return len(source.planes) + len(source.priorities)
+
+
 # Priorities ---------------------------------------------------------------------------
 
 

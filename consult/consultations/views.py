@@ -11,10 +11,17 @@ from wtforms.fields.choices import SelectChoice
 
 from consult.auth.models import User
 from consult.consultations import services
-from consult.consultations.forms import ConsultationForm, FacilitatorsForm, PlaneForm, PriorityForm
+from consult.consultations.forms import (
+    ConsultationForm,
+    FacilitatorsForm,
+    NewConsultationForm,
+    PlaneForm,
+    PriorityForm,
+)
 from consult.consultations.models import Consultation, Plane, Priority
 from consult.core.enums import ConsultationStatus, Role
 from consult.core.formatting import site_zone
+from consult.core.i18n import lang_kw
 from consult.core.permissions import admin_required
 from consult.core.views import child_or_404, get_or_404, handle_form
 from consult.extensions import db
@@ -52,11 +59,24 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 @admin_required
 def new():
-    form = ConsultationForm()
+    form = NewConsultationForm()
     del form.status  # a new consultation starts as a draft
+    with_framework = sa.select(Plane.consultation_id).union(sa.select(Priority.consultation_id))
+    earlier = db.session.scalars(sa.select(Consultation).where(Consultation.id.in_(with_framework))
+                                 .order_by(Consultation.created_at.desc(), Consultation.id.desc())).all()
+    form.copy_framework_from.choices = [SelectChoice("", _("None: I will add them later"))] + [
+        SelectChoice(str(c.id), c.title, render_kw=lang_kw(c)) for c in earlier]
+
+    def save():
+        data = _consultation_data(form)
+        data.pop("copy_framework_from", None)
+        consultation = services.create_consultation(data, current_user)
+        if form.copy_framework_from.data:
+            services.copy_framework(consultation, form.copy_framework_from.data, current_user)
+        return consultation
+
     return handle_form(
-        form, lambda: services.create_consultation(_consultation_data(form), current_user),
-        success_url=lambda c: url_for("pages.consultation", consultation_id=c.id),
+        form, save, success_url=lambda c: url_for("pages.consultation", consultation_id=c.id),
         message=_("Consultation created."),
         template="consultations/form.html", consultation=None)
 

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, TextAreaField
+from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from consult.core.forms import strip, text
+from consult.core.forms import MultiCheckboxField, strip, text
 
 
 def _agenda_lines(value):
@@ -48,3 +49,30 @@ class MeetingForm(FlaskForm):
         for number, line in enumerate(_agenda_lines(field.data), start=1):
             if len(line) > 2000:
                 raise ValidationError(_l("Item %(n)d is longer than 2000 characters.", n=number))
+
+
+class NewMeetingForm(MeetingForm):
+    """A new meeting and the parts and sections it starts with (capture/structure.py)."""
+
+    # "empty" unless chosen: a form sent without it (a script, an older page) makes no parts;
+    # the page offers the framework first (meetings/views.py).
+    structure = RadioField(
+        _l("Parts and sections of the board"), validate_choice=False, default="empty",
+        choices=[SelectChoice("framework", _l("From the consultation's planes and priorities (the 2018 layout)")),
+                 SelectChoice("copy", _l("Copied from an earlier meeting")),
+                 SelectChoice("empty", _l("None yet: I will add them on the board"))])
+    planes = MultiCheckboxField(_l("Planes of cooperation"), coerce=int, validate_choice=False)
+    split_planes = RadioField(_l("Sections of each plane"), validate_choice=False, default="no",
+                              choices=[SelectChoice("no", _l("One section: conclusions")),
+                                       SelectChoice("yes", _l("Three sections: strengths, weaknesses, conclusions"))])
+    priorities = MultiCheckboxField(_l("Priorities of the programme"), coerce=int, validate_choice=False)
+    topics = TextAreaField(_l("Free topics"), description=_l("One per line; each becomes a section of ideas."),
+                           validators=[Length(max=40000)], filters=[strip], render_kw={"rows": 3})
+    topics_question = text(_l("Question of the part of new ideas"), 2000)
+    planes_heading = text(_l("Heading of the part on the planes"), 500)
+    topics_heading = text(_l("Heading of the part of new ideas"), 500)
+    priorities_heading = text(_l("Heading of the part on the priorities"), 500)
+    copy_from = SelectField(_l("Meeting to copy"), validate_choice=False, choices=[])
+
+    def topic_lines(self) -> list[str]:
+        return _agenda_lines(self.topics.data)

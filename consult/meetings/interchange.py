@@ -336,6 +336,7 @@ def import_meeting(
                 priority=priorities.get(s["priority"]) if "priority" in s else None,
                 topic=s.get("topic"),
                 label=s.get("label"),
+                entry_kind=EntryKind(s["kind"]) if "kind" in s else None,
                 position=section_position,
             )
             part.sections.append(section)
@@ -375,6 +376,8 @@ def export_meeting(meeting: Meeting) -> dict[str, Any]:
                 section["topic"] = s.topic
             if s.label is not None:
                 section["label"] = s.label
+            if s.entry_kind is not None:
+                section["kind"] = s.entry_kind.value
             section["entries"] = [entry_doc(e, True) for e in node.entries]
             sections.append(section)
         part["sections"] = sections

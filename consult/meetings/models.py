@@ -125,6 +125,9 @@ class Section(db.Model):
     )
     topic: Mapped[str | None] = mapped_column(sa.Text)
     label: Mapped[str | None] = mapped_column(sa.String(100))
+    # The kind a new entry takes here (a plane split into strengths, weaknesses and
+    # conclusions); None: the 2018 rule of default_kind.
+    entry_kind: Mapped[EntryKind | None] = mapped_column(enum_column_type(EntryKind, "section_entry_kind"))
     position: Mapped[int] = mapped_column()
     # Meeting revisions at which the section was created / last changed (itself or entries),
     # and at which it last changed otherwise than by entries added at the end: a browser that
@@ -150,8 +153,11 @@ class Section(db.Model):
 
     @property
     def default_kind(self) -> EntryKind:
-        """What a new entry is unless the facilitator says otherwise: a plane's sections
-        collect conclusions, the others ideas (the 2018 layout)."""
+        """What a new entry is unless the facilitator says otherwise: the section's own kind
+        when it has one, else a plane's sections collect conclusions and the others ideas
+        (the 2018 layout)."""
+        if self.entry_kind is not None:
+            return self.entry_kind
         return EntryKind.CONCLUSION if self.plane_id is not None else EntryKind.IDEA
 
 

@@ -155,6 +155,7 @@ def test_a_facilitator_captures_a_meeting_and_publishes_its_summary(make, consul
     page.get_by_label("Tytuł").fill("Spotkanie konsultacyjne dla organizacji kultury")
     page.get_by_label("Data").fill("2027-03-18")
     page.get_by_label("Miejsce").fill("Pałac Potockich, Rynek Główny 20")
+    page.get_by_label("Na razie żadnych – dodam je na tablicy").check()  # parts typed on the board here
     page.get_by_role("button", name="Zapisz").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Spotkanie konsultacyjne dla organizacji kultury")
