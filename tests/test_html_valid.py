@@ -165,6 +165,7 @@ def password_link() -> str:
     return f"/password/reset/{token}"
 
 
+@pytest.mark.markup
 def test_every_page_has_no_html_error(vnu, app, demo_site, tmp_path):
     consultation = db.session.scalars(sa.select(Consultation)).one()
     meeting = db.session.scalars(sa.select(Meeting)).one()

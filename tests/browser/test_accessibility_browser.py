@@ -77,6 +77,7 @@ def axe():
     return Axe()
 
 
+@pytest.mark.markup
 @pytest.mark.parametrize("role, language", [
     ("anonymous", "pl"), ("official", "pl"), ("facilitator", "pl"), ("admin", "pl"),
     ("anonymous", "en"), ("admin", "en")])
@@ -109,6 +110,7 @@ def wider_than_the_window(page) -> list[str]:
     }""")
 
 
+@pytest.mark.markup
 @pytest.mark.parametrize("role", ["anonymous", "official", "facilitator", "admin"])
 def test_every_page_a_role_reaches_reflows_to_320_px(role, demo_site, new_context, live_server):
     page, starts = start_pages(role, demo_site, new_context())
