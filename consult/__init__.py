@@ -258,6 +258,7 @@ def _register_template_helpers(app: Flask) -> None:
     from consult.core import formatting
 
     app.jinja_env.filters["long_date"] = formatting.long_date
+    app.jinja_env.filters["hours"] = formatting.hours
     app.jinja_env.filters["datetime"] = formatting.local_datetime
     app.jinja_env.filters["file_size"] = formatting.file_size
     app.jinja_env.filters["wait_time"] = formatting.wait_time

@@ -67,6 +67,7 @@ ACCESS: dict[tuple[str, str], frozenset[str] | str] = {
     ("meetings.new", "POST"): EDITORS,
     ("meetings.edit", "GET"): EDITORS,
     ("meetings.edit", "POST"): EDITORS,
+    ("meetings.calendar_file", "GET"): BOARD,
     # The live capture board
     ("capture.board", "GET"): BOARD,
     ("capture.changes", "GET"): BOARD,
@@ -111,6 +112,7 @@ ACCESS: dict[tuple[str, str], frozenset[str] | str] = {
     ("public.consultation", "GET"): EVERYONE,
     ("public.document", "GET"): EVERYONE,
     ("public.privacy", "GET"): EVERYONE,
+    ("public.meeting_calendar", "GET"): EVERYONE,
     # The site: language, accessibility statement, personal data
     ("site.language", "POST"): EVERYONE,
     ("site.accessibility", "GET"): EVERYONE,

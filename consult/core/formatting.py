@@ -28,6 +28,14 @@ def long_date(value: date | None, locale: str | None = None) -> str:
     return format_date(value, "d MMMM y", locale=locale)
 
 
+def hours(meeting) -> str:
+    """ "10:00–13:00" (or "10:00" with no end): when a meeting is held, "" without a start."""
+    if getattr(meeting, "start_time", None) is None:
+        return ""
+    start = meeting.start_time.strftime("%H:%M")
+    return f"{start}–{meeting.end_time.strftime('%H:%M')}" if meeting.end_time else start
+
+
 def local_datetime(value: datetime | None, format: str = "d MMMM y, HH:mm") -> str:
     """In the app's time zone and the reader's locale; ``format`` as Babel's patterns — by
     default the one the pages use ("1 grudnia 2026, 08:00"; with seconds where they count)."""

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, TextAreaField
+from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, TextAreaField, TimeField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
@@ -20,6 +20,9 @@ def _agenda_lines(value):
 class MeetingForm(FlaskForm):
     title = text(_l("Title"), 500, required=True)
     date = DateField(_l("Date"), validators=[InputRequired(_l("Enter the date of the meeting."))])
+    start_time = TimeField(_l("Starts at"), validators=[Optional()],
+                           description=_l("Local time; with it the calendar file has the hours."))
+    end_time = TimeField(_l("Ends at"), validators=[Optional()])
     location = text(_l("Location"), 300)
     goal = text(_l("Goal of the meeting"), 5000, area=True)
     participants = IntegerField(_l("Number of participants"), validators=[
@@ -42,6 +45,14 @@ class MeetingForm(FlaskForm):
 
     def agenda_items(self) -> list[str]:
         return _agenda_lines(self.agenda.data)
+
+    def validate_end_time(self, field) -> None:
+        from wtforms import ValidationError
+
+        if field.data is not None and self.start_time.data is None:
+            raise ValidationError(_l("Enter the time the meeting starts, too."))
+        if field.data is not None and field.data <= self.start_time.data:
+            raise ValidationError(_l("The meeting ends after it starts."))
 
     def validate_agenda(self, field) -> None:
         from wtforms import ValidationError

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -254,6 +254,9 @@ def _semantic_problems(doc: dict[str, Any], consultation: Consultation | None) -
                         f"the consultation already has {field} {item[field]} titled {known!r}"))
         plane_numbers = {**existing_planes, **plane_numbers}
         priority_codes = {**existing_priorities, **priority_codes}
+    meeting = doc["meeting"]
+    if "end_time" in meeting and ("start_time" not in meeting or meeting["end_time"] <= meeting["start_time"]):
+        problems.append(Problem("$.meeting.end_time", "end_time must come after start_time"))
     for i, part in enumerate(doc["parts"]):
         for j, section in enumerate(part["sections"]):
             path = f"$.parts[{i}].sections[{j}]"
@@ -311,6 +314,8 @@ def import_meeting(
         consultation=consultation,
         title=m["title"],
         date=date.fromisoformat(m["date"]),
+        start_time=time.fromisoformat(m["start_time"]) if "start_time" in m else None,
+        end_time=time.fromisoformat(m["end_time"]) if "end_time" in m else None,
         location=m.get("location"),
         goal=m.get("goal"),
         participants=m.get("participants"),
@@ -397,6 +402,8 @@ def export_meeting(meeting: Meeting) -> dict[str, Any]:
         "meeting": {
             "title": meeting.title,
             "date": meeting.date.isoformat(),
+            **({"start_time": meeting.start_time.strftime("%H:%M")} if meeting.start_time else {}),
+            **({"end_time": meeting.end_time.strftime("%H:%M")} if meeting.end_time else {}),
             "location": meeting.location,
             "goal": meeting.goal,
             "participants": meeting.participants,

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
@@ -25,6 +25,10 @@ class Meeting(TimestampMixin, db.Model):
     )
     title: Mapped[str] = mapped_column(sa.String(500))
     date: Mapped[date] = mapped_column(sa.Date)
+    # Wall-clock times of the city (CONSULT_TIMEZONE), optional: a meeting without them is a
+    # whole day in its calendar file.
+    start_time: Mapped[time | None] = mapped_column(sa.Time)
+    end_time: Mapped[time | None] = mapped_column(sa.Time)
     location: Mapped[str | None] = mapped_column(sa.String(300))
     goal: Mapped[str | None] = mapped_column(sa.Text)
     participants: Mapped[int | None] = mapped_column()

@@ -16,8 +16,8 @@ from consult.extensions import db
 from consult.meetings.models import MAX_ENTRY_DEPTH, AgendaItem, Entry, Meeting, Part, Section
 
 MEETING_FIELDS = (
-    "title", "date", "location", "goal", "participants", "facilitator", "prepared_by",
-    "show_kinds",
+    "title", "date", "start_time", "end_time", "location", "goal", "participants", "facilitator",
+    "prepared_by", "show_kinds",
 )
 
 

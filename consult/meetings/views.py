@@ -10,11 +10,11 @@ from consult.capture import structure
 from consult.consultations.models import Consultation
 from consult.core.i18n import lang_kw
 from consult.core.labels import plane_label, priority_label
-from consult.core.permissions import (
-    can_edit_meetings,
-)
+from consult.core.permissions import can_edit_meetings, can_view_board
+from consult.core.urls import external_url
 from consult.core.views import get_or_404, handle_form
 from consult.meetings import services
+from consult.meetings.calendar import calendar_response
 from consult.meetings.forms import MeetingForm, NewMeetingForm
 from consult.meetings.models import Meeting
 
@@ -85,3 +85,14 @@ def edit(meeting_id: int):
         success_url=url_for("pages.meeting", meeting_id=meeting.id),
         message=_("Meeting saved."),
         template="meetings/form.html", consultation=meeting.consultation, meeting=meeting)
+
+
+@bp.get("/meetings/<int:meeting_id>/calendar.ics")
+@login_required
+def calendar_file(meeting_id: int):
+    """The meeting as a calendar file, for the staff who may read its board."""
+    meeting = get_or_404(Meeting, meeting_id)
+    if not can_view_board(current_user, meeting.consultation):
+        abort(403)
+    url = external_url("pages.meeting", meeting_id=meeting.id)
+    return calendar_response(meeting, url)

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, redirect, render_template, url_for
 
 from consult.consultations.loaders import public_consultation
 from consult.consultations.models import Consultation, ConsultationDocument
 from consult.core.enums import ConsultationStatus
+from consult.core.formatting import site_zone
+from consult.core.urls import external_url
 from consult.core.views import get_or_404, stored_file
 from consult.extensions import db
+from consult.meetings.calendar import calendar_response
+from consult.meetings.models import Meeting
 from consult.reports import publications
 from consult.reports.catalogue import COMPILATION, REPORT, SUMMARY
 
@@ -32,7 +38,8 @@ def consultation(slug: str):
         "public/consultation.html", consultation=found,
         meetings=[(m, shelf.versions(SUMMARY, m)) for m in found.meetings],
         report={fmt: shelf.versions(REPORT, found, fmt) for fmt in REPORT.formats},
-        compilation=shelf.versions(COMPILATION, found))
+        compilation=shelf.versions(COMPILATION, found),
+        today=datetime.now(site_zone()).date())  # meetings from today on offer their calendar file
 
 
 @bp.get("/<slug>/documents/<int:document_id>/<file_name>")
@@ -46,6 +53,16 @@ def document(slug: str, document_id: int, file_name: str):
         return redirect(url_for(".document", slug=slug, document_id=found.id, file_name=found.file_name), 308)
     return stored_file(ConsultationDocument, found, cache_control=(
         "public" if consultation.is_public else "private") + ", no-cache")
+
+
+@bp.get("/<slug>/meetings/<int:meeting_id>/calendar.ics")
+def meeting_calendar(slug: str, meeting_id: int):
+    """A meeting of a public consultation as a calendar file (an invitation)."""
+    consultation = public_consultation(slug)
+    meeting = get_or_404(Meeting, meeting_id)
+    if meeting.consultation_id != consultation.id:
+        abort(404)
+    return calendar_response(meeting, external_url("public.consultation", slug=consultation.slug))
 
 
 @bp.get("/<slug>/privacy")
