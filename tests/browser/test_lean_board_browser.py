@@ -105,38 +105,3 @@ def test_the_toolbar_fits_a_phone(meeting, facilitators, logged_in, width):
     box = toolbar.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= width
     assert page.evaluate("document.documentElement.scrollWidth") <= width
-
-
-def test_the_input_being_written_in_stays_in_sight_as_its_section_grows(meeting, facilitators, logged_in):
-    page = logged_in(facilitators[0])
-    page.set_viewport_size({"width": 1366, "height": 500})  # a laptop with the browser's bars
-    open_board(page, meeting)
-    section = plane_section(meeting)
-    field = page.locator(f"#add-text-{section.id}")
-    field.scroll_into_view_if_needed()
-    field.focus()
-    before = len(texts_stored(meeting, section.id))
-    for n in range(1, 13):
-        field.type(f"Kolejny wniosek zapisany na żywo numer {n}, dość długi, żeby zajął miejsce")
-        field.press("Enter")
-        expect(texts_shown(page, section.id)).to_have_count(before + n)
-        box = field.bounding_box()
-        assert box["y"] >= 0 and box["y"] + box["height"] <= 500, f"input out of sight after entry {n}"
-
-
-def test_someone_who_scrolled_away_to_read_is_left_there_when_others_write(meeting, facilitators, logged_in):
-    a = logged_in(facilitators[0])
-    a.set_viewport_size({"width": 1366, "height": 500})
-    open_board(a, meeting)
-    b = open_board(logged_in(facilitators[1]), meeting)
-    section = plane_section(meeting)
-    a.locator(f"#add-text-{section.id}").focus()
-    a.evaluate("window.scrollTo(0, 0)")  # reading the top of the board, the cursor still in the input
-    before = len(texts_stored(meeting, section.id))
-    field = b.locator(f"#add-text-{section.id}")
-    field.focus()
-    field.type("Wpis drugiego moderatora")
-    field.press("Enter")
-    expect(texts_shown(a, section.id)).to_have_count(before + 1, timeout=3000)
-    a.wait_for_timeout(300)
-    assert a.evaluate("window.scrollY") == 0

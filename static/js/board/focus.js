@@ -5,7 +5,7 @@
  * sends it, unless the swap itself kept the focus somewhere. An editor that opens gets the
  * cursor, at the end of its text. The section whose input has the focus is reported to the
  * server (the projector highlights it). The board opens with the input of the section being
- * written in sight, and that input stays in sight as entries arrive above it.
+ * written in sight.
  */
 import { config, state } from "./state.js";
 
@@ -38,31 +38,6 @@ export function restoreFocus() {
   if (target && (!active || active === document.body)) target.focus();
 }
 
-// The input being written in stays in sight as its section grows above it (new entries push
-// it down; the browser's scroll anchoring keeps what is above in place) — only when it was in
-// sight when last looked at (a key, the focus, a scroll; entries pushing it down are none of
-// these): someone who scrolled away to read is left where they are.
-const focusedInput = () => {
-  const input = document.activeElement;
-  return input && input.matches && input.matches("form.add-entry textarea") ? input : null;
-};
-
-function noteInputInView() {
-  const input = focusedInput();
-  const box = input && input.getBoundingClientRect();
-  state.inputInView = Boolean(box && box.top >= 0 && box.bottom <= window.innerHeight);
-}
-
-// After every swap.
-export function keepInputInView() {
-  const input = focusedInput();
-  if (!input || !state.inputInView) return;
-  const box = input.getBoundingClientRect();
-  const margin = 16; // a little room below it: the kinds and the hint follow
-  if (box.bottom > window.innerHeight) window.scrollBy(0, box.bottom - window.innerHeight + margin);
-  else if (box.top < 0) window.scrollBy(0, box.top - margin);
-}
-
 // After a swap into `target`: when it brought an entry's editor, put the cursor in it.
 export function focusOpenedEditor(target) {
   const textarea = target && target.querySelector ? target.querySelector(".entry-editor textarea") : null;
@@ -86,9 +61,6 @@ function bringInputIntoView() {
 
 export function start() {
   bringInputIntoView();
-  for (const type of ["scroll", "keydown", "focusin"]) {
-    window.addEventListener(type, noteInputInView, { passive: true, capture: true });
-  }
   config.board.addEventListener("focusin", (event) => {
     const form = event.target.closest("form.add-entry");
     if (form) reportFocus(form.dataset.section);

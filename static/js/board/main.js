@@ -24,10 +24,7 @@ import * as undo from "./undo.js";
 function afterEverySwap() {
   if (config.editable) toolbar.focusable(); // new entries can take the focus back
   focus.restoreFocus();
-  if (config.editable) {
-    undo.afterSwap(); toolbar.afterSwap(); keyboard.refreshDrafts(); outbox.showPendingDrafts();
-    focus.keepInputInView();
-  }
+  if (config.editable) { undo.afterSwap(); toolbar.afterSwap(); keyboard.refreshDrafts(); outbox.showPendingDrafts(); }
 }
 
 function start(board) {

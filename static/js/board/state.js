@@ -29,7 +29,6 @@ export const state = {
   refocus: null,
   polling: false, // a poll is out (a tick meanwhile is skipped)
   reportedSection: null, // the section last reported as the one being written in
-  inputInView: false, // the focused input was in sight when last looked at (focus.js)
   outbox: {
     flushing: false, // the sending loop is running
     inFlight: null, // key of the draft being sent
