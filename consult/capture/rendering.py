@@ -38,7 +38,7 @@ def entry_labels() -> dict[str, Any]:
             "outdent_title": _("One level up (Shift+Tab)"),
             "move": _("Move to…"), "history": _("History"), "of_entry": _("of entry"),
             "delete": _("Delete entry %(n)d"), "delete_title": _("Delete (Delete key)"),
-            "actions": _("Actions"), "actions_of": _("Actions of entry %(n)d"),
+            "actions_of": _("Actions of entry %(n)d"),
             "edit_title": _("Edit (Enter or F2)"), "from_remark": _("from a remark sent online"),
         }
     return _LABELS[locale]

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 
 from consult.auth.models import User
 from consult.capture import services
@@ -123,10 +124,11 @@ def from_framework(meeting: Meeting, user: User | None, choice: Framework) -> in
     return len(made)
 
 
-def copy_structure(meeting: Meeting, user: User | None, source: Meeting) -> list[str]:
+def copy_structure(meeting: Meeting, user: User | None, source: Meeting) -> tuple[int, list[str]]:
     """Makes the parts and sections of ``source`` (of any consultation), without entries.
     A plane or priority is matched by its number or code in this meeting's consultation;
-    one it does not have becomes a topic with its name. Returns those names."""
+    one it does not have becomes a topic with its name. Returns how many sections were
+    made, and those names."""
     consultation = meeting.consultation
     planes = {p.number: p for p in consultation.planes}
     priorities = {p.code: p for p in consultation.priorities}
@@ -153,7 +155,7 @@ def copy_structure(meeting: Meeting, user: User | None, source: Meeting) -> list
             made.append(next(iter(change.sections)))
     if made:
         services.set_active_section(meeting, made[0])
-    return unmatched
+    return len(made), unmatched
 
 
 def earlier_meetings(user: User, but: Meeting | None = None) -> list[Meeting]:
@@ -162,6 +164,7 @@ def earlier_meetings(user: User, but: Meeting | None = None) -> list[Meeting]:
     with_sections = sa.select(Part.meeting_id).join(Section, Section.part_id == Part.id)
     meetings = db.session.scalars(
         sa.select(Meeting).where(Meeting.id.in_(with_sections))
+        .options(selectinload(Meeting.consultation))  # its title is in the list: one query
         .order_by(Meeting.date.desc(), Meeting.id.desc())).all()
     return [m for m in meetings if m is not but and can_view_board(user, m.consultation)]
 
@@ -185,10 +188,7 @@ def prepare(meeting: Meeting, user: User, how: str, framework: Framework | None 
         source = next((m for m in earlier_meetings(user, but=meeting) if m.id == parse_id(source_id)), None)
         if source is None:
             raise ServiceError(_("Choose a meeting to copy."), "copy_from")
-        unmatched = copy_structure(meeting, user, source)
-        count = db.session.scalar(sa.select(sa.func.count(Section.id)).join(Part)
-                                  .where(Part.meeting_id == meeting.id))
-        return Prepared(meeting, count, unmatched)
+        return Prepared(meeting, *copy_structure(meeting, user, source))
     if how == "empty":
         return Prepared(meeting)
     raise ServiceError(_("Choose how the meeting's parts and sections are made."), "structure")
