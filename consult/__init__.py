@@ -158,6 +158,7 @@ def _register_blueprints(app: Flask) -> None:
     from consult.consultations.views import bp as consultations_bp
     from consult.meetings.views import bp as meetings_bp
     from consult.pages.views import bp as pages_bp
+    from consult.participants.views import bp as participants_bp
     from consult.public.views import bp as public_bp
     from consult.remarks.views import bp as remarks_bp
     from consult.reports.views import bp as reports_bp
@@ -171,6 +172,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports_bp)
     app.register_blueprint(public_bp)
     app.register_blueprint(remarks_bp)
+    app.register_blueprint(participants_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(site_bp)
 

@@ -134,6 +134,8 @@ def load_config(instance_path: Path) -> dict:
         "SUBMISSION_TEXT_MAX": int(os.environ.get("SUBMISSION_TEXT_MAX", "60000")),
         # Public submissions per client address.
         "SUBMISSION_RATE_LIMIT": os.environ.get("SUBMISSION_RATE_LIMIT", "30 per 10 minutes; 120 per hour"),
+        # Registrations for meetings per client address (a room of people on one Wi-Fi).
+        "REGISTRATION_RATE_LIMIT": os.environ.get("REGISTRATION_RATE_LIMIT", "20 per 10 minutes; 100 per day"),
         # An organisation asking for its tracking link again, per client address.
         "TRACKING_LINK_LIMIT": os.environ.get("TRACKING_LINK_LIMIT", "5 per 10 minutes; 20 per day"),
         # Staff password reset (consult.auth.passwords): a link lives this many minutes and

@@ -427,5 +427,23 @@ def demo_site(app, runner):
     consultation.submissions_open_at = utcnow() - timedelta(days=1)
     consultation.submissions_close_at = utcnow() + timedelta(days=13)
     _submission, token = received(consultation, remarks=("Więcej spotkań w dzielnicach.",))
+    # An upcoming meeting open for registration, with one person registered and present.
+    from datetime import date
+
+    from consult.meetings.models import Meeting
+    from consult.participants import services as participants
+
+    upcoming = Meeting(consultation=consultation, title="Spotkanie konsultacyjne w Nowej Hucie",
+                       date=date.today() + timedelta(days=10), location="Dom Kultury",
+                       registration_open=True, registration_cap=30)
+    db.session.add(upcoming)
+    db.session.flush()
+    registered = participants.register(upcoming, {
+        "organisation": "Fundacja Wiolinowa", "name": "Anna Kowalska", "email": "anna@example.org",
+        "needs": "Pętla indukcyjna"})
+    participants.add_attendee(upcoming, registered.registration.organisation, registered.registration.name,
+                              None, registered.registration)
+    db.session.commit()
     return {"accounts": accounts, "slug": consultation.slug,
-            "tracking": f"/public/tracking/{token}"}
+            "tracking": f"/public/tracking/{token}",
+            "registration": f"/public/registration/{registered.token}"}

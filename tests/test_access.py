@@ -4,7 +4,7 @@ role; every state-changing endpoint refuses a request without a valid CSRF token
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -23,7 +23,8 @@ PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pa
        b"0000000009 00000 n \n0000000052 00000 n \n0000000101 00000 n \n"
        b"trailer<</Size 4/Root 1 0 R>>\nstartxref\n164\n%%EOF\n")  # a real one-page PDF
 # Run after everything else (in this order): they take away what later requests would use.
-LAST = ("capture.delete_entry", "pages.document_remove", "auth.logout")
+LAST = ("capture.delete_entry", "pages.document_remove", "participants.remove_attendee",
+        "participants.cancel_registration", "participants.registration", "auth.logout")
 
 
 def build_world(make):
@@ -61,6 +62,20 @@ def build_world(make):
                                meeting=meeting, section=section, entry=entry, document=document)
 
     a, b = objects(mine), objects(theirs)
+    from consult.participants import services as participants
+
+    def people(side):
+        side.meeting.registration_open = True
+        side.meeting.date = date.today() + timedelta(days=30)
+        registered = participants.register(side.meeting, {
+            "organisation": "Stowarzyszenie", "name": "Jan Nowak", "email": f"jan{side.meeting.id}@example.org",
+            "needs": None})
+        side.registration, side.registration_token = registered.registration, registered.token
+        side.attendee_id = participants.add_attendee(side.meeting, "Fundacja", "Ewa", None).id
+
+    people(a)
+    people(b)
+    db.session.commit()
     job = jobs.render_now(SUMMARY, a.meeting, users["facilitator"], publishes=True, runner="cli")
     jobs.render_now(COMPILATION, mine, users["facilitator"], publishes=True, runner="cli")
     jobs.render_now(REPORT, mine, users["official"], publishes=True, runner="cli")
@@ -93,7 +108,9 @@ def url_values(world, rule) -> dict:
         "publication_id": world.publication.id, "job_id": world.job.id,
         "remark_id": world.remark.id, "user_id": world.users["official"].id,
         "slug": a.consultation.slug,
-        "token": world.reset_token if rule.endpoint == "auth.reset_password" else world.token,
+        "token": world.reset_token if rule.endpoint == "auth.reset_password"
+        else a.registration_token if rule.endpoint == "participants.registration" else world.token,
+        "registration_id": a.registration.id, "attendee_id": a.attendee_id,
         "filename": "css/app.css",
         "file_name": a.document.file_name if rule.endpoint == "public.document"
         else world.publication.file_name,
@@ -167,6 +184,9 @@ def test_every_endpoint_answers_each_role_as_the_table_says(app, make, login_as,
     ("consultations.plane_edit", "consultation_id", "plane_id"),
     ("consultations.priority_edit", "consultation_id", "priority_id"),
     ("pages.document_remove", "consultation_id", "document_id"),
+    ("participants.remove_attendee", "meeting_id", "attendee_id"),
+    ("participants.cancel_registration", "meeting_id", "registration_id"),
+    ("participants.restore_registration", "meeting_id", "registration_id"),
 ])
 def test_an_object_of_another_consultation_is_not_reached_through_ones_own(
         app, make, login_as, endpoint, parent, child):
@@ -176,7 +196,8 @@ def test_an_object_of_another_consultation_is_not_reached_through_ones_own(
     world = build_world(make)
     own = {"meeting_id": world.a.meeting.id, "consultation_id": world.a.consultation.id}
     foreign = {"entry_id": world.b.entry.id, "plane_id": world.b.plane.id,
-               "priority_id": world.b.priority.id, "document_id": world.b.document.id}
+               "priority_id": world.b.priority.id, "document_id": world.b.document.id,
+               "attendee_id": world.b.attendee_id, "registration_id": world.b.registration.id}
     for role in ("facilitator", "admin"):
         who = login_as(world.users[role])
         with app.test_request_context():
@@ -197,6 +218,7 @@ def test_an_object_of_another_consultation_is_not_reached_through_ones_own(
     assert (world.b.entry.text, world.b.entry.deleted_at) == ("Wpis", None)
     assert (world.b.plane.title, world.b.priority.code) == ("Płaszczyzna", "I.1")
     assert world.b.document.deleted_at is None
+    assert world.b.registration.active and world.b.meeting.attendee_count == 1
 
 
 def everything() -> dict[str, int]:

@@ -20,6 +20,7 @@ OBJECTS = {
     "plane": _l("plane"), "priority": _l("priority"), "submission": _l("submission"),
     "part": _l("part of the meeting"), "section": _l("section"), "entry": _l("entry"),
     "postulate": _l("remark"), "publication": _l("published version"),
+    "registration": _l("registration for a meeting"),
 }
 
 ACTIONS = {
@@ -31,6 +32,7 @@ ACTIONS = {
     "accept": _l("accepted for consideration"), "duplicate": _l("merged with another remark"),
     "reject": _l("rejected"), "stance": _l("draft stance saved"),
     "publish_stance": _l("stance published"), "publish": _l("published"),
+    "cancel": _l("cancelled"),
     "reset_link": _l("password reset link sent"), "password_reset": _l("password changed through a reset link"),
 }
 
@@ -51,6 +53,8 @@ FIELDS = {
     "date": _l("Date"), "location": _l("Place"), "goal": _l("Goal of the meeting"),
     "participants": _l("Number of participants"), "facilitator": _l("Facilitated by"),
     "prepared_by": _l("Prepared by"), "show_kinds": _l("Kinds shown in the summary"),
+    "start_time": _l("Starts at"), "end_time": _l("Ends at"),
+    "registration_open": _l("Registration open"), "registration_cap": _l("Places"),
     "agenda": _l("Agenda"), "slug": _l("Address"), "description": _l("Description"),
     "organizer": _l("Organizer"), "language": _l("Language of the consultation"),
     "submissions_open_at": _l("Remarks from"), "submissions_close_at": _l("Remarks until"),

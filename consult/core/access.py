@@ -117,6 +117,19 @@ ACCESS: dict[tuple[str, str], frozenset[str] | str] = {
     ("site.language", "POST"): EVERYONE,
     ("site.accessibility", "GET"): EVERYONE,
     ("site.privacy", "GET"): EVERYONE,
+    # Meetings' participants: registering (public), a registration's private page, and the
+    # registrations and attendance (personal data: the meeting's editors only)
+    ("participants.register", "GET"): EVERYONE,
+    ("participants.register", "POST"): EVERYONE,
+    ("participants.registration", "GET"): EVERYONE,  # whoever holds the link
+    ("participants.registration", "POST"): EVERYONE,
+    ("participants.meeting_page", "GET"): EDITORS,
+    ("participants.sign_in_sheet", "GET"): EDITORS,
+    ("participants.set_present", "POST"): EDITORS,
+    ("participants.add_attendee", "POST"): EDITORS,
+    ("participants.remove_attendee", "POST"): EDITORS,
+    ("participants.cancel_registration", "POST"): EDITORS,
+    ("participants.restore_registration", "POST"): EDITORS,
     ("remarks.submit", "GET"): EVERYONE,
     ("remarks.submit", "POST"): EVERYONE,
     ("remarks.track", "GET"): EVERYONE,  # whoever holds the link

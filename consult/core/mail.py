@@ -39,8 +39,9 @@ def outbox() -> Path:
     return Path(current_app.instance_path) / "outbox"
 
 
-def send(to: str, subject: str, body: str) -> bool:
-    """Send a plain-text message; returns False (and logs) when it could not be sent."""
+def send(to: str, subject: str, body: str, attachments: tuple[tuple[str, bytes, str], ...] = ()) -> bool:
+    """Send a plain-text message, with ``attachments`` as (file name, bytes, media type);
+    returns False (and logs) when it could not be sent."""
     config = current_app.config
     message = EmailMessage()
     message["From"] = config["MAIL_SENDER"]
@@ -49,6 +50,11 @@ def send(to: str, subject: str, body: str) -> bool:
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = make_msgid(domain=parseaddr(config["MAIL_SENDER"])[1].rpartition("@")[2] or None)
     message.set_content(body)
+    for file_name, content, media_type in attachments:
+        maintype, _sep, subtype = media_type.partition("/")
+        params = {"method": "PUBLISH"} if media_type == "text/calendar" else {}
+        message.add_attachment(content, maintype=maintype, subtype=subtype, filename=file_name,
+                               params=params)
     try:
         if config.get("MAIL_SERVER"):
             _smtp(message, config)

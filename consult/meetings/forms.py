@@ -7,6 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from consult.core.forms import MultiCheckboxField, strip, text
+from consult.participants.models import CAP_MAX
 
 
 def _agenda_lines(value):
@@ -27,7 +28,14 @@ class MeetingForm(FlaskForm):
     goal = text(_l("Goal of the meeting"), 5000, area=True)
     participants = IntegerField(_l("Number of participants"), validators=[
         Optional(), NumberRange(min=0, max=100000, message=_l("Enter a number from %(min)s to %(max)s."))],
-        render_kw={"min": 0})
+        description=_l("Leave empty to count the attendance list."), render_kw={"min": 0})
+    registration_open = BooleanField(
+        _l("Registration open on the public page"),
+        description=_l("While the consultation is public and until the day of the meeting, anyone can "
+                       "register with the organisation, a name, an e-mail address and accessibility needs."))
+    registration_cap = IntegerField(_l("Places"), validators=[
+        Optional(), NumberRange(min=1, max=CAP_MAX, message=_l("Enter a number from %(min)s to %(max)s."))],
+        description=_l("Leave empty for no limit."), render_kw={"min": 1, "max": CAP_MAX})
     facilitator = text(_l("Facilitated by"), 300)
     prepared_by = text(_l("Prepared by"), 300)
     show_kinds = BooleanField(

@@ -406,7 +406,7 @@ def export_meeting(meeting: Meeting) -> dict[str, Any]:
             **({"end_time": meeting.end_time.strftime("%H:%M")} if meeting.end_time else {}),
             "location": meeting.location,
             "goal": meeting.goal,
-            "participants": meeting.participants,
+            "participants": meeting.participant_count,
             "facilitator": meeting.facilitator,
             "prepared_by": meeting.prepared_by,
             "agenda": meeting.agenda,

@@ -31,6 +31,8 @@ class Meeting(TimestampMixin, db.Model):
     end_time: Mapped[time | None] = mapped_column(sa.Time)
     location: Mapped[str | None] = mapped_column(sa.String(300))
     goal: Mapped[str | None] = mapped_column(sa.Text)
+    # The number of participants as the facilitator states it; None: the attendance list
+    # counts them (participant_count).
     participants: Mapped[int | None] = mapped_column()
     facilitator: Mapped[str | None] = mapped_column(sa.String(300))
     prepared_by: Mapped[str | None] = mapped_column(sa.String(300))
@@ -40,6 +42,14 @@ class Meeting(TimestampMixin, db.Model):
     # board, so that a "nothing changed" poll is one primary-key read.
     revision: Mapped[int] = mapped_column(default=0, server_default="0")
     meta_rev: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Registration on the public page: open or not, the places (None: no limit), and the
+    # active registrations and the attendance list counted in the same transactions that
+    # change them (one atomic UPDATE each: two people taking the last place at once cannot
+    # both get it).
+    registration_open: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    registration_cap: Mapped[int | None] = mapped_column()
+    registered_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    attendee_count: Mapped[int] = mapped_column(default=0, server_default="0")
     # The section last written in: highlighted on the projector.
     active_section_id: Mapped[int | None] = mapped_column()
 
@@ -60,6 +70,21 @@ class Meeting(TimestampMixin, db.Model):
     @property
     def agenda(self) -> list[str]:
         return [item.text for item in self.agenda_items]
+
+    @property
+    def participant_count(self) -> int | None:
+        """"Liczba uczestników": the number stated, else the attendance list's (None when
+        neither is known)."""
+        if self.participants is not None:
+            return self.participants
+        return self.attendee_count or None
+
+    @property
+    def places_left(self) -> int | None:
+        """Places still free for registration (None: no limit)."""
+        if self.registration_cap is None:
+            return None
+        return max(self.registration_cap - self.registered_count, 0)
 
     @property
     def details_filled(self) -> bool:

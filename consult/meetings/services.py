@@ -7,17 +7,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import ngettext
 from sqlalchemy.orm import joinedload, selectinload
 
 from consult.auth.models import User
 from consult.consultations.models import Consultation
+from consult.core.errors import ServiceError
 from consult.core.models import record_revision, snapshot
 from consult.extensions import db
 from consult.meetings.models import MAX_ENTRY_DEPTH, AgendaItem, Entry, Meeting, Part, Section
 
 MEETING_FIELDS = (
     "title", "date", "start_time", "end_time", "location", "goal", "participants", "facilitator",
-    "prepared_by", "show_kinds",
+    "prepared_by", "show_kinds", "registration_open", "registration_cap",
 )
 
 
@@ -49,6 +51,12 @@ def create_meeting(consultation: Consultation, data: dict[str, Any], user: User 
 
 
 def update_meeting(meeting: Meeting, data: dict[str, Any], user: User | None) -> None:
+    cap = data.get("registration_cap")
+    if cap is not None and cap < meeting.registered_count:
+        raise ServiceError(ngettext(
+            "%(num)d person has registered already: offer at least as many places.",
+            "%(num)d people have registered already: offer at least as many places.",
+            meeting.registered_count), "registration_cap")
     before = _meeting_snapshot(meeting)
     for name in MEETING_FIELDS:
         if name in data:

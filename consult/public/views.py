@@ -16,6 +16,7 @@ from consult.core.views import get_or_404, stored_file
 from consult.extensions import db
 from consult.meetings.calendar import calendar_response
 from consult.meetings.models import Meeting
+from consult.participants import services as participants
 from consult.reports import publications
 from consult.reports.catalogue import COMPILATION, REPORT, SUMMARY
 
@@ -39,7 +40,8 @@ def consultation(slug: str):
         meetings=[(m, shelf.versions(SUMMARY, m)) for m in found.meetings],
         report={fmt: shelf.versions(REPORT, found, fmt) for fmt in REPORT.formats},
         compilation=shelf.versions(COMPILATION, found),
-        today=datetime.now(site_zone()).date())  # meetings from today on offer their calendar file
+        today=datetime.now(site_zone()).date(),  # meetings from today on offer their calendar file
+        offers_registration=participants.offers_registration)
 
 
 @bp.get("/<slug>/documents/<int:document_id>/<file_name>")

@@ -87,8 +87,8 @@ def report_docx(data: ReportData, title: str, as_of) -> bytes:
         document.add_paragraph(_("Consultation meetings") + ":")
         for meeting in data.meetings:
             line = f"{long_date(meeting.date)} – {meeting.title}"
-            if meeting.participants is not None:
-                line += f" ({_('participants')}: {meeting.participants})"
+            if meeting.participant_count is not None:
+                line += f" ({_('participants')}: {meeting.participant_count})"
             document.add_paragraph(line, style="List Bullet")
     document.add_paragraph(f"{_('Remarks received')}: {data.received} ({_('submissions')}: "
                            f"{data.submissions}, {_('organisations')}: {data.organisations})")
