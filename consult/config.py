@@ -136,6 +136,9 @@ def load_config(instance_path: Path) -> dict:
         "SUBMISSION_RATE_LIMIT": os.environ.get("SUBMISSION_RATE_LIMIT", "30 per 10 minutes; 120 per hour"),
         # Registrations for meetings per client address (a room of people on one Wi-Fi).
         "REGISTRATION_RATE_LIMIT": os.environ.get("REGISTRATION_RATE_LIMIT", "20 per 10 minutes; 100 per day"),
+        # Ideas sent from the room (consult.room) per phone and per meeting.
+        "ROOM_DEVICE_LIMIT": os.environ.get("ROOM_DEVICE_LIMIT", "5 per minute; 40 per hour"),
+        "ROOM_MEETING_LIMIT": os.environ.get("ROOM_MEETING_LIMIT", "120 per minute; 1500 per hour"),
         # An organisation asking for its tracking link again, per client address.
         "TRACKING_LINK_LIMIT": os.environ.get("TRACKING_LINK_LIMIT", "5 per 10 minutes; 20 per day"),
         # Staff password reset (consult.auth.passwords): a link lives this many minutes and

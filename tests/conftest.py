@@ -443,7 +443,17 @@ def demo_site(app, runner):
         "needs": "Pętla indukcyjna"})
     participants.add_attendee(upcoming, registered.registration.organisation, registered.registration.name,
                               None, registered.registration)
+    # The 2018 meeting's room input open, with one idea waiting in its first section.
+    from consult.auth.models import User
+    from consult.meetings.models import Part, Section
+    from consult.room import services as room
+
+    demo_meeting = db.session.scalars(sa.select(Meeting).order_by(Meeting.id)).first()
+    first_section = db.session.scalars(sa.select(Section).join(Part).where(Part.meeting_id == demo_meeting.id)
+                                       .order_by(Part.position, Section.position)).first()
+    room.set_open(demo_meeting, db.session.scalars(sa.select(User)).first(), True)
+    room.contribute(demo_meeting, first_section.id, "Pomysł z sali: dyżury prawników", "telefon", None)
     db.session.commit()
     return {"accounts": accounts, "slug": consultation.slug,
             "tracking": f"/public/tracking/{token}",
-            "registration": f"/public/registration/{registered.token}"}
+            "registration": f"/public/registration/{registered.token}", "room": f"/r/{demo_meeting.room_code}"}

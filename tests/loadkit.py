@@ -42,7 +42,8 @@ class Server(GunicornProcess):
         env = {**os.environ, "DATABASE_URL": database_url, "CONSULT_INSTANCE_PATH": str(instance),
                "SECRET_KEY": "load-test-secret", "SUBMISSION_RATE_LIMIT": "100000 per minute",
                "LOGIN_ACCOUNT_LIMIT": "100000 per minute",
-               "LOGIN_ADDRESS_LIMIT": "100000 per minute", "LOGIN_GLOBAL_LIMIT": "100000 per minute"}
+               "LOGIN_ADDRESS_LIMIT": "100000 per minute", "LOGIN_GLOBAL_LIMIT": "100000 per minute",
+               "ROOM_DEVICE_LIMIT": "100000 per minute", "ROOM_MEETING_LIMIT": "100000 per minute"}
         for name in ("REDIS_URL", "MAIL_SERVER", "HTTPS", "PROXY_COUNT"):
             env.pop(name, None)
         super().__init__(["-c", "python:consult.gunicorn_conf", "--workers", str(workers),
@@ -78,6 +79,7 @@ class Ledger:
     submissions: dict[str, str] = field(default_factory=dict)  # organisation → receipt number
     entries: dict[str, str] = field(default_factory=dict)  # client key → text now (last edit)
     entry_ids: dict[str, int] = field(default_factory=dict)  # client key → entry id
+    ideas: dict[str, tuple[int, str]] = field(default_factory=dict)  # client key → (section, text) from the room
     statuses: Counter = field(default_factory=Counter)  # "POST 303", "GET 204", …
     broken: int = 0  # requests whose answer never came (connection reset, timeout)
     retried: int = 0  # writes sent again after a broken answer
@@ -150,6 +152,29 @@ class Submitter(Client):
                     self.ledger.submissions[organisation] = number.group(0)
 
 
+class Participant(Client):
+    """Someone in the room with a phone: opens the short link, sends an idea, again and again
+    (each send is acknowledged by the redirect back to the form)."""
+
+    def __init__(self, *args, code: str, sections: list[int], name: str):
+        super().__init__(*args)
+        self.code, self.sections, self.name = code, sections, name
+
+    def run(self) -> None:
+        n = 0
+        while not self.stop.is_set():
+            n += 1
+            page = self.request("GET", f"/r/{self.code}").text
+            key, section = control_value(page, "client_key"), random.choice(self.sections)
+            text = f"{self.name} pomysł {n}"
+            answer = self.request("POST", f"/r/{self.code}", write=True, data={
+                "csrf_token": control_value(page, "csrf_token"), "client_key": key, "section": section,
+                "text": text, "website": ""})
+            if answer.status_code == 303:
+                with self.ledger.lock:
+                    self.ledger.ideas[key] = (section, text)
+
+
 class Facilitator(Client):
     """A facilitator at the board: adds entries, edits some of them, polls for others'."""
 
@@ -213,6 +238,7 @@ class Plan:
     threads: int = 2
     submitters: int = 4
     facilitators: int = 3
+    participants: int = 3
     kills: int = 1
     # Kill again (a second apart, up to this many in all) until a write lost its answer, so
     # that the retry of an interrupted write is exercised, not only of reads.
@@ -220,7 +246,8 @@ class Plan:
 
 
 def drive(server: Server, plan: Plan, *, slug: str, target: str, meeting_id: int,
-          sections: list[int], facilitators: list[tuple[str, str]], log=print) -> Ledger:
+          sections: list[int], facilitators: list[tuple[str, str]], room_code: str | None = None,
+          log=print) -> Ledger:
     """Run the clients for ``plan.seconds``, killing a worker ``plan.kills`` times spread
     over the run (never in the first or last fifth), and wait until the master has
     replaced each. Returns the ledger."""
@@ -232,6 +259,9 @@ def drive(server: Server, plan: Plan, *, slug: str, target: str, meeting_id: int
         email, password = facilitators[i % len(facilitators)]
         clients.append(Facilitator(server.url, ledger, stop, killed, meeting_id=meeting_id,
                                    sections=sections, email=email, password=password, name=f"F{i}"))
+    if room_code:
+        clients += [Participant(server.url, ledger, stop, killed, code=room_code, sections=sections,
+                                name=f"Telefon {i}") for i in range(plan.participants)]
     failures: list[BaseException] = []
 
     def run(client: Client) -> None:

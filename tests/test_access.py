@@ -23,7 +23,8 @@ PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pa
        b"0000000009 00000 n \n0000000052 00000 n \n0000000101 00000 n \n"
        b"trailer<</Size 4/Root 1 0 R>>\nstartxref\n164\n%%EOF\n")  # a real one-page PDF
 # Run after everything else (in this order): they take away what later requests would use.
-LAST = ("capture.delete_entry", "pages.document_remove", "participants.remove_attendee",
+LAST = ("room.accept", "room.dismiss", "room.undismiss", "room.set_state",
+        "capture.delete_entry", "pages.document_remove", "participants.remove_attendee",
         "participants.cancel_registration", "participants.registration", "auth.logout")
 
 
@@ -72,6 +73,11 @@ def build_world(make):
             "needs": None})
         side.registration, side.registration_token = registered.registration, registered.token
         side.attendee_id = participants.add_attendee(side.meeting, "Fundacja", "Ewa", None).id
+        from consult.room import services as room
+
+        room.set_open(side.meeting, users["admin"], True)
+        side.contribution_id = room.contribute(side.meeting, side.section.id, "Pomysł z sali", "telefon",
+                                               None).id
 
     people(a)
     people(b)
@@ -111,6 +117,7 @@ def url_values(world, rule) -> dict:
         "token": world.reset_token if rule.endpoint == "auth.reset_password"
         else a.registration_token if rule.endpoint == "participants.registration" else world.token,
         "registration_id": a.registration.id, "attendee_id": a.attendee_id,
+        "contribution_id": a.contribution_id, "code": a.meeting.room_code,
         "filename": "css/app.css",
         "file_name": a.document.file_name if rule.endpoint == "public.document"
         else world.publication.file_name,
@@ -187,6 +194,9 @@ def test_every_endpoint_answers_each_role_as_the_table_says(app, make, login_as,
     ("participants.remove_attendee", "meeting_id", "attendee_id"),
     ("participants.cancel_registration", "meeting_id", "registration_id"),
     ("participants.restore_registration", "meeting_id", "registration_id"),
+    ("room.accept", "meeting_id", "contribution_id"),
+    ("room.dismiss", "meeting_id", "contribution_id"),
+    ("room.merge", "meeting_id", "contribution_id"),
 ])
 def test_an_object_of_another_consultation_is_not_reached_through_ones_own(
         app, make, login_as, endpoint, parent, child):
@@ -197,7 +207,8 @@ def test_an_object_of_another_consultation_is_not_reached_through_ones_own(
     own = {"meeting_id": world.a.meeting.id, "consultation_id": world.a.consultation.id}
     foreign = {"entry_id": world.b.entry.id, "plane_id": world.b.plane.id,
                "priority_id": world.b.priority.id, "document_id": world.b.document.id,
-               "attendee_id": world.b.attendee_id, "registration_id": world.b.registration.id}
+               "attendee_id": world.b.attendee_id, "registration_id": world.b.registration.id,
+               "contribution_id": world.b.contribution_id}
     for role in ("facilitator", "admin"):
         who = login_as(world.users[role])
         with app.test_request_context():

@@ -25,6 +25,7 @@ from consult.core.models import Revision, utcnow
 from consult.extensions import db
 from consult.meetings.models import Entry, Meeting
 from consult.remarks.models import Remark, Submission
+from consult.room.models import Contribution
 from tests.conftest import PASSWORD
 from tests.loadkit import GUNICORN, Plan, Server, drive
 
@@ -32,7 +33,8 @@ PLAN = Plan(seconds=float(os.environ.get("LOAD_SECONDS", "15")),
             workers=int(os.environ.get("LOAD_WORKERS", "3")),
             submitters=int(os.environ.get("LOAD_SUBMITTERS", "4")),
             facilitators=int(os.environ.get("LOAD_FACILITATORS", "3")),
-            kills=int(os.environ.get("LOAD_KILLS", "1")))
+            kills=int(os.environ.get("LOAD_KILLS", "1")),
+            participants=int(os.environ.get("LOAD_PARTICIPANTS", "3")))
 
 
 @pytest.fixture
@@ -44,10 +46,10 @@ def world(make):
         submissions_open_at=utcnow() - timedelta(days=1), submissions_close_at=utcnow() + timedelta(days=1),
         facilitators=[first, second])
     plane = make.plane(consultation, 1, "Tworzenie polityk publicznych")
-    meeting = make.meeting(consultation)
+    meeting = make.meeting(consultation, room_open=True, room_code="ldtest")  # the room sends ideas too
     sections = [make.section(meeting, f"Część {n}", topic=f"Temat {n}").id for n in range(4)]
     return {"slug": consultation.slug, "target": f"plane:{plane.id}", "meeting_id": meeting.id,
-            "sections": sections, "consultation_id": consultation.id,
+            "sections": sections, "consultation_id": consultation.id, "room_code": meeting.room_code,
             "facilitators": [(first.email, PASSWORD), (second.email, PASSWORD)]}
 
 
@@ -61,10 +63,10 @@ def test_under_load_a_killed_worker_loses_no_acknowledged_write(app, world, tmp_
         first_workers = set(server.worker_pids())
         print(f"\ngunicorn {PLAN.workers} workers × {PLAN.threads} threads on "
               f"{sa.make_url(migrated).get_backend_name()}, {PLAN.seconds:.0f} s, "
-              f"{PLAN.submitters} submitters, {PLAN.facilitators} facilitators")
+              f"{PLAN.submitters} submitters, {PLAN.facilitators} facilitators, {PLAN.participants} phones")
         ledger = drive(server, PLAN, slug=world["slug"], target=world["target"],
                        meeting_id=world["meeting_id"], sections=world["sections"],
-                       facilitators=world["facilitators"])
+                       facilitators=world["facilitators"], room_code=world["room_code"])
         # The server keeps answering: the master replaced the dead, every worker serves.
         workers = set(server.worker_pids())
         assert len(workers) == PLAN.workers and workers != first_workers, server.tail()
@@ -77,10 +79,11 @@ def test_under_load_a_killed_worker_loses_no_acknowledged_write(app, world, tmp_
     print(f"  {ledger.kills} worker(s) killed; requests: {dict(sorted(ledger.statuses.items()))}; answers lost: "
           f"{ledger.broken}, writes sent again: {ledger.retried}; acknowledged after the kill: "
           f"{ledger.acknowledged_after_kill}")
-    print(f"  acknowledged: {len(ledger.submissions)} submissions, {len(ledger.entries)} entries")
+    print(f"  acknowledged: {len(ledger.submissions)} submissions, {len(ledger.entries)} entries, "
+          f"{len(ledger.ideas)} ideas from the room")
     assert not ledger.server_errors, ledger.server_errors[:10]
     assert "Traceback" not in log, log[log.index("Traceback"):][:3000]
-    assert ledger.submissions and ledger.entries, "the clients acknowledged nothing"
+    assert ledger.submissions and ledger.entries and ledger.ideas, "the clients acknowledged nothing"
     assert ledger.acknowledged_after_kill > 0, "nothing was written after the kill"
 
     db.session.expire_all()
@@ -118,3 +121,12 @@ def test_under_load_a_killed_worker_loses_no_acknowledged_write(app, world, tmp_
     assert sum(1 for t, _ in creates if t == "submission") == len(rows)
     revision = db.session.scalar(sa.select(Meeting.revision).where(Meeting.id == world["meeting_id"]))
     assert revision >= len(entries)
+    # Ideas from the room: each acknowledged one once, in its section, waiting in the queue.
+    ideas = db.session.execute(sa.select(Contribution.client_key, Contribution.section_id, Contribution.text,
+                                         Contribution.rev)).all()
+    stored_ideas = {i.client_key: (i.section_id, i.text) for i in ideas}
+    assert len(stored_ideas) == len(ideas)
+    lost = {k: v for k, v in ledger.ideas.items() if stored_ideas.get(k) != v}
+    assert lost == {}, f"acknowledged ideas missing or changed: {lost}"
+    room_rev = db.session.scalar(sa.select(Meeting.room_rev).where(Meeting.id == world["meeting_id"]))
+    assert sorted(i.rev for i in ideas) == list(range(1, len(ideas) + 1)) and room_rev == len(ideas)

@@ -32,7 +32,7 @@ ACTIONS = {
     "accept": _l("accepted for consideration"), "duplicate": _l("merged with another remark"),
     "reject": _l("rejected"), "stance": _l("draft stance saved"),
     "publish_stance": _l("stance published"), "publish": _l("published"),
-    "cancel": _l("cancelled"),
+    "cancel": _l("cancelled"), "room": _l("input from the room opened or closed"),
     "reset_link": _l("password reset link sent"), "password_reset": _l("password changed through a reset link"),
 }
 
@@ -54,7 +54,8 @@ FIELDS = {
     "participants": _l("Number of participants"), "facilitator": _l("Facilitated by"),
     "prepared_by": _l("Prepared by"), "show_kinds": _l("Kinds shown in the summary"),
     "start_time": _l("Starts at"), "end_time": _l("Ends at"),
-    "registration_open": _l("Registration open"), "registration_cap": _l("Places"),
+    "registration_open": _l("Registration open"),
+    "room_open": _l("Input from the room open"), "registration_cap": _l("Places"),
     "agenda": _l("Agenda"), "slug": _l("Address"), "description": _l("Description"),
     "organizer": _l("Organizer"), "language": _l("Language of the consultation"),
     "submissions_open_at": _l("Remarks from"), "submissions_close_at": _l("Remarks until"),

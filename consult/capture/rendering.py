@@ -40,6 +40,7 @@ def entry_labels() -> dict[str, Any]:
             "delete": _("Delete entry %(n)d"), "delete_title": _("Delete (Delete key)"),
             "actions_of": _("Actions of entry %(n)d"),
             "edit_title": _("Edit (Enter or F2)"), "from_remark": _("from a remark sent online"),
+            "from_room": _("from the room"),
         }
     return _LABELS[locale]
 

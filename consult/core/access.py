@@ -130,6 +130,18 @@ ACCESS: dict[tuple[str, str], frozenset[str] | str] = {
     ("participants.remove_attendee", "POST"): EDITORS,
     ("participants.cancel_registration", "POST"): EDITORS,
     ("participants.restore_registration", "POST"): EDITORS,
+    # The room contributes: the phone's page (anyone with the link), the QR code (whoever
+    # sees the projector), and the queue (the meeting's editors)
+    ("room.contribute", "GET"): EVERYONE,
+    ("room.contribute", "POST"): EVERYONE,
+    ("room.qr_code", "GET"): BOARD,
+    ("room.queue", "GET"): EDITORS,
+    ("room.set_state", "POST"): EDITORS,
+    ("room.accept", "POST"): EDITORS,
+    ("room.dismiss", "POST"): EDITORS,
+    ("room.undismiss", "POST"): EDITORS,
+    ("room.merge", "GET"): EDITORS,
+    ("room.merge", "POST"): EDITORS,
     ("remarks.submit", "GET"): EVERYONE,
     ("remarks.submit", "POST"): EVERYONE,
     ("remarks.track", "GET"): EVERYONE,  # whoever holds the link

@@ -60,6 +60,26 @@ class EntrySource(StrEnum):
     LIVE = "live"
     REMARK = "postulate"  # stored under the first name of remarks
     IMPORT = "import"
+    ROOM = "room"  # sent by a participant from a phone in the room, accepted by a facilitator
+
+
+class ContributionStatus(StrEnum):
+    """A participant's idea sent from the room: waiting in the queue, then accepted as an
+    entry, merged into an entry, or dismissed."""
+
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    MERGED = "merged"
+    DISMISSED = "dismissed"
+
+    @property
+    def label(self):
+        return {
+            ContributionStatus.PENDING: _l("waiting"),
+            ContributionStatus.ACCEPTED: _l("accepted as an entry"),
+            ContributionStatus.MERGED: _l("merged into an entry"),
+            ContributionStatus.DISMISSED: _l("dismissed"),
+        }[self]
 
 
 def enum_column_type(enum_cls: type[enum.Enum], name: str):

@@ -50,6 +50,11 @@ class Meeting(TimestampMixin, db.Model):
     registration_cap: Mapped[int | None] = mapped_column()
     registered_count: Mapped[int] = mapped_column(default=0, server_default="0")
     attendee_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The room's input (consult.room): open or closed by the facilitators, the short code of
+    # its link (made when first opened), and the revision of its queue.
+    room_open: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    room_code: Mapped[str | None] = mapped_column(sa.String(16), unique=True)
+    room_rev: Mapped[int] = mapped_column(default=0, server_default="0")
     # The section last written in: highlighted on the projector.
     active_section_id: Mapped[int | None] = mapped_column()
 
@@ -226,6 +231,11 @@ class Entry(TimestampMixin, SoftDeleteMixin, db.Model):
     author = relationship("User")
 
     __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def from_room(self) -> bool:
+        """Sent by a participant from the room and accepted by a facilitator."""
+        return self.source == EntrySource.ROOM
 
     @property
     def from_remark(self) -> bool:

@@ -219,6 +219,28 @@ def add_entry_step(meeting_id: int, sections: list[int]) -> Step:
     return step
 
 
+def room_idea_step(code: str, sections: list[int], acknowledged: dict[str, str]) -> Step:
+    """A participant's phone sending an idea (the measured request: POST → 303); the first
+    step of each phone opens the form for its session's token. ``acknowledged`` gets client
+    key → text of each idea the server acknowledged."""
+    async def step(user: User, run: Run) -> None:
+        if not user.token:
+            page, _ = await user.text("GET", f"/r/{code}", 200)
+            user.token = control_value(page, "csrf_token")
+        user.n += 1
+        key, text = uuid.uuid4().hex, f"Pomysł z sali {user.index}-{user.n}"
+        start, ok = time.perf_counter(), False
+        try:
+            await user.text("POST", f"/r/{code}", 303, data={
+                "csrf_token": user.token, "client_key": key, "text": text, "website": "",
+                "section": str(sections[user.index % len(sections)])})
+            acknowledged[key] = text
+            ok = True
+        finally:
+            run.record("op", start, ok)
+    return step
+
+
 class Submission:
     """An NGO's visit to the public form: open it, send it (the measured request: POST →
     303), read the receipt; ``acknowledged`` gets organisation → receipt number once the

@@ -71,6 +71,7 @@ TARGETS = {
     "board": "< 150 ms server time, constant SQL",
     "board_weight": "≤ 400 B of HTML per entry, < 100 ms",
     "submit": "0 lost, p95 < 250 ms",
+    "room": "0 lost, p95 < 250 ms",
     "pdf": "≥ 50 % of bare /pdf",
     "render": "≤ 1.2 × raw WeasyPrint",
     "change": "≤ 2 s (every trial)",
@@ -162,7 +163,8 @@ def main() -> int:
     app_env = {"DATABASE_URL": url, "CONSULT_INSTANCE_PATH": str(instance),
                "SECRET_KEY": secrets.token_hex(32),
                "SUBMISSION_RATE_LIMIT": "1000000 per minute", "LOGIN_ACCOUNT_LIMIT": "1000000 per minute",
-               "LOGIN_ADDRESS_LIMIT": "1000000 per minute", "LOGIN_GLOBAL_LIMIT": "1000000 per minute"}
+               "LOGIN_ADDRESS_LIMIT": "1000000 per minute", "LOGIN_GLOBAL_LIMIT": "1000000 per minute",
+               "ROOM_DEVICE_LIMIT": "1000000 per minute", "ROOM_MEETING_LIMIT": "1000000 per minute"}
     for name in ("MAIL_SERVER", "HTTPS", "SESSION_COOKIE_SECURE", "PROXY_COUNT"):
         os.environ.pop(name, None)  # no mail leaves, plain http on loopback, no proxy
     os.environ.update(app_env)
@@ -244,7 +246,8 @@ def _bench(cfg: Settings, workdir: Path, url: str, backend: str, servers: list, 
 
     prefix = f"Fundacja pomiarowa {secrets.token_hex(3)}"
     acknowledged: dict[str, str] = {}
-    runs, change = asyncio.run(_drive(cfg, world, app_server, base_server, prefix, acknowledged))
+    ideas: dict[str, str] = {}  # client key → text of each idea from the room acknowledged
+    runs, change = asyncio.run(_drive(cfg, world, app_server, base_server, prefix, acknowledged, ideas))
     for server in servers:
         server.check_alive()
         server.sample_memory()
@@ -266,6 +269,15 @@ def _bench(cfg: Settings, workdir: Path, url: str, backend: str, servers: list, 
     integrity = {"acknowledged": len(acknowledged), "stored": len(rows), "lost": len(lost),
                  "duplicated": len(duplicated), "lost_examples": lost[:10],
                  "duplicated_examples": duplicated[:10]}
+    # Every acknowledged idea from the room once, with its text.
+    from consult.room.models import Contribution
+
+    with app.app_context():
+        stored_ideas = dict(db.session.execute(sa.select(Contribution.client_key, Contribution.text)).all())
+        db.session.remove()
+        db.engine.dispose()
+    integrity["ideas"] = {"acknowledged": len(ideas), "lost": sum(1 for k, t in ideas.items()
+                                                                  if stored_ideas.get(k) != t)}
 
     for server in servers:
         server.stop()
@@ -333,7 +345,7 @@ def _bench(cfg: Settings, workdir: Path, url: str, backend: str, servers: list, 
 
 
 async def _drive(cfg: Settings, world, app_server: Gunicorn, base_server: Gunicorn, prefix: str,
-                 acknowledged: dict) -> tuple[dict, dict]:
+                 acknowledged: dict, ideas: dict) -> tuple[dict, dict]:
     from scripts.bench import load
 
     runs: dict = {}
@@ -387,6 +399,11 @@ async def _drive(cfg: Settings, world, app_server: Gunicorn, base_server: Gunico
         # revision orders them), so 16 writers of one meeting wait for each other.
         await measure("add entry, 3 writers", facilitators[:3],
                       load.add_entry_step(world.live_meeting_id, world.live_sections))
+
+        phones = users(app_server, n)
+        await measure("ideas from the room", phones, load.room_idea_step(world.room_code, world.live_sections, ideas))
+        for u in phones:
+            await u.close()
 
         m = cfg.submitters
         bare_many = users(base_server, m)
@@ -510,6 +527,15 @@ def _rows(cfg: Settings, runs: dict, queries: dict, base_queries: dict, renders:
                            f"each entry adds {added:,.0f} B (1,000 vs 100, its text included); p50 = median "
                            f"server time of {cfg.board_repeat} in-process requests")
         rows.append(r)
+
+    r = from_run(Row(f"idea from the room, {cfg.connections} phones", target=TARGETS["room"]),
+                 runs["ideas from the room"], runs["baseline /insert"])
+    idea_count = integrity["ideas"]
+    r.met = idea_count["lost"] == 0 and idea_count["acknowledged"] > 0 and r.p95_ms < 250
+    r.notes.insert(0, f"{'!!! ' if idea_count['lost'] else ''}acknowledged {idea_count['acknowledged']}, "
+                      f"lost {idea_count['lost']}; each phone sends to one section of the live meeting (the "
+                      "POST → 303; limits lifted for the run); baseline: bare /insert")
+    rows.append(r)
 
     r = from_run(Row(f"remark submission, {m} concurrent", queries=str(queries["submission"]["queries"]),
                      target=TARGETS["submit"]), runs["submission"], runs[f"baseline /insert ×{m}"])

@@ -33,6 +33,7 @@ class World:
     pdf_url: str = ""
     pdf_size: int = 0
     pdf_sha256: str = ""
+    room_code: str = ""  # the live meeting's room input, open: ideas from phones
 
 
 def reset_postgresql(url: str) -> None:
@@ -64,7 +65,7 @@ def seed(app, *, board_sizes: list[int], render_sizes: list[int], log=print) -> 
     from consult.core.models import utcnow
     from consult.extensions import db
     from consult.meetings import interchange
-    from consult.meetings.models import Part, Section
+    from consult.meetings.models import Meeting, Part, Section
     from consult.reports import publications
     from consult.reports.catalogue import SUMMARY
     from consult.reports.models import Publication
@@ -101,7 +102,10 @@ def seed(app, *, board_sizes: list[int], render_sizes: list[int], log=print) -> 
             sa.select(Section.id).join(Part).where(Part.meeting_id == live)
             .order_by(Part.position, Section.position, Section.id)))
         plane = consultation.planes[0]
-        world = World(facilitators=facilitators, consultation_id=consultation.id,
+        live_meeting = db.session.get(Meeting, live)
+        live_meeting.room_open, live_meeting.room_code = True, "bench1"
+        db.session.commit()
+        world = World(room_code="bench1", facilitators=facilitators, consultation_id=consultation.id,
                       slug=consultation.slug, target=f"plane:{plane.id}",
                       demo_meeting_id=demo.id, live_meeting_id=live, live_sections=sections,
                       board_meetings=boards, render_meetings=renders)

@@ -38,7 +38,7 @@ export function beforeOobSwap(event) {
   const first = fragment && fragment.firstElementChild;
   // Entries added at the end of a list (not the list whole): safe beside an open editor.
   // An entry the page shows already (two answers may both bring it) is not added twice.
-  if (first && first.matches && first.matches("li[data-entry]")) {
+  if (first && first.matches && first.matches("li[data-entry], li.room-item:not(.room-item--undo)")) {
     [...fragment.children].forEach((li) => { if (document.getElementById(li.id)) li.remove(); });
     if (!fragment.firstElementChild) event.detail.shouldSwap = false;
     return;
