@@ -162,6 +162,7 @@ def _register_blueprints(app: Flask) -> None:
     from consult.public.views import bp as public_bp
     from consult.remarks.views import bp as remarks_bp
     from consult.reports.views import bp as reports_bp
+    from consult.review.views import bp as review_bp
     from consult.room.views import bp as room_bp
     from consult.site.views import bp as site_bp
 
@@ -175,6 +176,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(remarks_bp)
     app.register_blueprint(participants_bp)
     app.register_blueprint(room_bp)
+    app.register_blueprint(review_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(site_bp)
 

@@ -275,6 +275,17 @@ class Factory:
         return ids
 
 
+PUBLIC_URL = "https://konsultacje.krakow.example"
+
+
+@pytest.fixture
+def public_url(app) -> str:
+    """The site's PUBLIC_URL, on which every link that leaves it (e-mails, the room's QR
+    code, calendar files) is built: never the request's host."""
+    app.config["PUBLIC_URL"] = PUBLIC_URL
+    return PUBLIC_URL
+
+
 @pytest.fixture
 def make(app) -> Factory:
     return Factory(app)
@@ -453,7 +464,16 @@ def demo_site(app, runner):
                                        .order_by(Part.position, Section.position)).first()
     room.set_open(demo_meeting, db.session.scalars(sa.select(User)).first(), True)
     room.contribute(demo_meeting, first_section.id, "Pomysł z sali: dyżury prawników", "telefon", None)
+    # Its summary under review, with one comment on its first entry.
+    from consult.meetings.models import Entry
+    from consult.review import services as review
+
+    invited = review.open_review(demo_meeting, db.session.scalars(sa.select(User)).first(), 7, "ewa@example.org")
+    reviewer, review_token = invited.tokens[0]
+    first_entry = db.session.scalars(sa.select(Entry).where(Entry.section_id == first_section.id)).first()
+    review.comment(reviewer, first_entry.id, "Mówiono o radnych dzielnic", "Brak kontaktu z radnymi dzielnic")
     db.session.commit()
     return {"accounts": accounts, "slug": consultation.slug,
             "tracking": f"/public/tracking/{token}",
-            "registration": f"/public/registration/{registered.token}", "room": f"/r/{demo_meeting.room_code}"}
+            "registration": f"/public/registration/{registered.token}", "room": f"/r/{demo_meeting.room_code}",
+            "review": f"/public/review/{review_token}"}

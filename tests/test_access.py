@@ -23,7 +23,7 @@ PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pa
        b"0000000009 00000 n \n0000000052 00000 n \n0000000101 00000 n \n"
        b"trailer<</Size 4/Root 1 0 R>>\nstartxref\n164\n%%EOF\n")  # a real one-page PDF
 # Run after everything else (in this order): they take away what later requests would use.
-LAST = ("room.accept", "room.dismiss", "room.undismiss", "room.set_state",
+LAST = ("review.decide", "review.close_review", "room.accept", "room.dismiss", "room.undismiss", "room.set_state",
         "capture.delete_entry", "pages.document_remove", "participants.remove_attendee",
         "participants.cancel_registration", "participants.registration", "auth.logout")
 
@@ -78,6 +78,11 @@ def build_world(make):
         room.set_open(side.meeting, users["admin"], True)
         side.contribution_id = room.contribute(side.meeting, side.section.id, "Pomysł z sali", "telefon",
                                                None).id
+        from consult.review import services as review
+
+        invited = review.open_review(side.meeting, users["admin"], 7, None)
+        side.review_id, (reviewer, side.review_token) = invited.review.id, invited.tokens[0]
+        side.comment_id = review.comment(reviewer, side.entry.id, "Inaczej", None).id
 
     people(a)
     people(b)
@@ -115,7 +120,9 @@ def url_values(world, rule) -> dict:
         "remark_id": world.remark.id, "user_id": world.users["official"].id,
         "slug": a.consultation.slug,
         "token": world.reset_token if rule.endpoint == "auth.reset_password"
-        else a.registration_token if rule.endpoint == "participants.registration" else world.token,
+        else a.registration_token if rule.endpoint == "participants.registration"
+        else a.review_token if rule.endpoint.startswith("review.") else world.token,
+        "review_id": a.review_id, "comment_id": a.comment_id,
         "registration_id": a.registration.id, "attendee_id": a.attendee_id,
         "contribution_id": a.contribution_id, "code": a.meeting.room_code,
         "filename": "css/app.css",
@@ -197,6 +204,8 @@ def test_every_endpoint_answers_each_role_as_the_table_says(app, make, login_as,
     ("room.accept", "meeting_id", "contribution_id"),
     ("room.dismiss", "meeting_id", "contribution_id"),
     ("room.merge", "meeting_id", "contribution_id"),
+    ("review.close_review", "meeting_id", "review_id"),
+    ("review.add_reviewers", "meeting_id", "review_id"),
 ])
 def test_an_object_of_another_consultation_is_not_reached_through_ones_own(
         app, make, login_as, endpoint, parent, child):
@@ -208,7 +217,7 @@ def test_an_object_of_another_consultation_is_not_reached_through_ones_own(
     foreign = {"entry_id": world.b.entry.id, "plane_id": world.b.plane.id,
                "priority_id": world.b.priority.id, "document_id": world.b.document.id,
                "attendee_id": world.b.attendee_id, "registration_id": world.b.registration.id,
-               "contribution_id": world.b.contribution_id}
+               "contribution_id": world.b.contribution_id, "review_id": world.b.review_id}
     for role in ("facilitator", "admin"):
         who = login_as(world.users[role])
         with app.test_request_context():

@@ -184,7 +184,8 @@ def test_every_page_has_no_html_error(vnu, app, demo_site, tmp_path):
         label = f"{who} ({language})"
         if who == "anonymous":
             starts = ["/", "/public/", f"/public/{slug}", f"/public/{slug}/remarks", demo_site["tracking"],
-                      demo_site["registration"], demo_site["room"], tracking,
+                      demo_site["registration"], demo_site["room"],
+                      demo_site["review"], tracking,
                       f"/public/{slug}/tracking-link", f"/public/{slug}/privacy", "/login",
                       "/accessibility", "/privacy", reset, "/password/reset/not-a-link",
                       "/public/no-such-consultation"]

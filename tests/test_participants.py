@@ -18,16 +18,12 @@ from consult.core.enums import ConsultationStatus
 from consult.core.logging import redact
 from consult.extensions import db
 from consult.participants.models import Attendee, Registration
+from tests.conftest import PUBLIC_URL as PUBLIC
 from tests.pages import field_error, find, flashes, parse, text
 from tests.test_remarks import outbox
 
-PUBLIC = "https://konsultacje.krakow.example"
 SOON = date.today() + timedelta(days=20)
-
-
-@pytest.fixture(autouse=True)
-def public_url(app):
-    app.config["PUBLIC_URL"] = PUBLIC
+pytestmark = pytest.mark.usefixtures("public_url")
 
 
 @pytest.fixture

@@ -16,14 +16,10 @@ from consult.core.enums import ContributionStatus, EntrySource
 from consult.extensions import db
 from consult.meetings.models import Entry
 from consult.room.models import Contribution
+from tests.conftest import PUBLIC_URL as PUBLIC
 from tests.pages import control_value, field_error, find, flashes, parse, text
 
-PUBLIC = "https://konsultacje.krakow.example"
-
-
-@pytest.fixture(autouse=True)
-def public_url(app):
-    app.config["PUBLIC_URL"] = PUBLIC
+pytestmark = pytest.mark.usefixtures("public_url")
 
 
 @pytest.fixture

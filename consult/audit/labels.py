@@ -20,7 +20,7 @@ OBJECTS = {
     "plane": _l("plane"), "priority": _l("priority"), "submission": _l("submission"),
     "part": _l("part of the meeting"), "section": _l("section"), "entry": _l("entry"),
     "postulate": _l("remark"), "publication": _l("published version"),
-    "registration": _l("registration for a meeting"),
+    "registration": _l("registration for a meeting"), "review": _l("review of a summary with the participants"),
 }
 
 ACTIONS = {
@@ -32,7 +32,8 @@ ACTIONS = {
     "accept": _l("accepted for consideration"), "duplicate": _l("merged with another remark"),
     "reject": _l("rejected"), "stance": _l("draft stance saved"),
     "publish_stance": _l("stance published"), "publish": _l("published"),
-    "cancel": _l("cancelled"), "room": _l("input from the room opened or closed"),
+    "cancel": _l("cancelled"), "open": _l("opened"), "close": _l("closed"),
+    "review": _l("changed after a participant's comment"), "room": _l("input from the room opened or closed"),
     "reset_link": _l("password reset link sent"), "password_reset": _l("password changed through a reset link"),
 }
 
@@ -55,7 +56,9 @@ FIELDS = {
     "prepared_by": _l("Prepared by"), "show_kinds": _l("Kinds shown in the summary"),
     "start_time": _l("Starts at"), "end_time": _l("Ends at"),
     "registration_open": _l("Registration open"),
-    "room_open": _l("Input from the room open"), "registration_cap": _l("Places"),
+    "room_open": _l("Input from the room open"), "closes_on": _l("Comments taken until"),
+    "reviewers": _l("People asked"), "comments": _l("Comments"), "comment": _l("Comment"),
+    "proposed_wording": _l("Proposed wording"), "registration_cap": _l("Places"),
     "agenda": _l("Agenda"), "slug": _l("Address"), "description": _l("Description"),
     "organizer": _l("Organizer"), "language": _l("Language of the consultation"),
     "submissions_open_at": _l("Remarks from"), "submissions_close_at": _l("Remarks until"),

@@ -142,6 +142,15 @@ ACCESS: dict[tuple[str, str], frozenset[str] | str] = {
     ("room.undismiss", "POST"): EDITORS,
     ("room.merge", "GET"): EDITORS,
     ("room.merge", "POST"): EDITORS,
+    # The participants' review of the minutes: a reviewer's page (whoever holds its link) and
+    # the facilitator's page (the reviewers' addresses: the meeting's editors)
+    ("review.reviewer_page", "GET"): EVERYONE,
+    ("review.reviewer_post", "POST"): EVERYONE,
+    ("review.meeting_page", "GET"): EDITORS,
+    ("review.open_review", "POST"): EDITORS,
+    ("review.add_reviewers", "POST"): EDITORS,
+    ("review.close_review", "POST"): EDITORS,
+    ("review.decide", "POST"): EDITORS,
     ("remarks.submit", "GET"): EVERYONE,
     ("remarks.submit", "POST"): EVERYONE,
     ("remarks.track", "GET"): EVERYONE,  # whoever holds the link

@@ -82,6 +82,23 @@ class ContributionStatus(StrEnum):
         }[self]
 
 
+class CommentStatus(StrEnum):
+    """A participant's comment on the draft minutes: waiting, taken into the entry, or
+    answered (not taken in, with the facilitator's reply)."""
+
+    OPEN = "open"
+    ACCEPTED = "accepted"
+    ANSWERED = "answered"
+
+    @property
+    def label(self):
+        return {
+            CommentStatus.OPEN: _l("waiting for the facilitator"),
+            CommentStatus.ACCEPTED: _l("taken into the summary"),
+            CommentStatus.ANSWERED: _l("answered"),
+        }[self]
+
+
 def enum_column_type(enum_cls: type[enum.Enum], name: str):
     """A VARCHAR column with a named CHECK constraint listing the enum's values."""
     import sqlalchemy as sa

@@ -34,7 +34,8 @@ def _spelt(text: str) -> str:
 # The routes whose last segment is a secret: the tracking page (consult/remarks/views.py)
 # and the password reset page (consult/auth/views.py), however they are spelt on the way
 # there (repeated slashes are merged by a redirect); the token runs to the end of its segment.
-SECRET_ROUTES = (("public", "tracking"), ("public", "registration"), ("password", "reset"))
+SECRET_ROUTES = (("public", "tracking"), ("public", "registration"), ("public", "review"),
+                 ("password", "reset"))
 _SLASH = _spelt("/")
 _ESCAPED = re.compile(  # the lookahead lets the scan jump from one "/" or "%" to the next
     r"(?=[/%])(" + "|".join(f"{_SLASH}+{_spelt(a)}{_SLASH}+{_spelt(b)}{_SLASH}+" for a, b in SECRET_ROUTES)

@@ -96,6 +96,17 @@ def handle_form(
     return render_template(template, form=form, **context), status
 
 
+def invalid_link():
+    """A personal link (a registration's, a review's) that is not, or no longer, valid: a page
+    that says so and what to do, 404 (``abort(invalid_link())``); nothing is written."""
+    from flask_babel import gettext as _
+
+    return Response(render_template("error.html", title=_("This link is not valid"), message=_(
+        "It may be incomplete (copy it whole from the e-mail) or replaced by a newer one: use the link "
+        "of the latest e-mail. If the trouble remains, write to the organiser of the consultation.")),
+        status=404, headers={"Cache-Control": "no-store"})
+
+
 def flash_undo(text: str, action: str) -> None:
     """A message with an Undo button: the button posts (with the CSRF token) to ``action``."""
     flash({"text": text, "action": action}, "undo")

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from consult.consultations.loaders import public_consultation
 from consult.core.errors import ServiceError, attach_to_form
 from consult.core.permissions import can_edit_meetings
-from consult.core.views import commit_or_refuse, file_response, flash_undo, get_or_404
+from consult.core.views import commit_or_refuse, file_response, flash_undo, get_or_404, invalid_link
 from consult.extensions import csrf
 from consult.meetings.models import Meeting
 from consult.participants import mail, services, sheet
@@ -78,7 +78,7 @@ def _by_token(token: str) -> Registration:
     g.no_referrer = True  # its address is the secret: named to no page it links to
     registration = services.by_token(token)
     if registration is None:
-        abort(404)
+        abort(invalid_link())
     return registration
 
 

@@ -78,6 +78,16 @@ def set_open(meeting: Meeting, user: User, is_open: bool) -> bool:
     return True
 
 
+def closed_reason(meeting: Meeting) -> str | None:
+    """Why the room cannot send ideas now (None: it can): the facilitators closed the input
+    (the meeting's date is not looked at: it may be typed wrong, and a demo is old). One home
+    for the rule: the phone's page and :func:`contribute` ask it."""
+    if not meeting.room_open:
+        return _("the facilitators are not taking ideas from the room now. Tell them yours aloud, "
+                 "or come back when they open it again.")
+    return None
+
+
 def meeting_by_code(code: str) -> Meeting | None:
     code = (code or "").strip().lower()
     if not 0 < len(code) <= 16:
@@ -98,8 +108,9 @@ def sections(meeting: Meeting) -> list[Section]:
 def contribute(meeting: Meeting, section_id: Any, text: str, device: str, client_key: str | None) -> Contribution:
     """Store a participant's idea (flushed, not committed). The same form sent again
     (``client_key``) returns what it made; refused while the room's input is closed."""
-    if not meeting.room_open:
-        raise ServiceError(_("The facilitators have closed the input from the room."), status=409)
+    reason = closed_reason(meeting)
+    if reason is not None:
+        raise ServiceError(reason, status=409)
     number = parse_id(section_id)
     section = db.session.get(Section, number) if number else None
     if section is None or section.part.meeting_id != meeting.id:

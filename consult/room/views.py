@@ -66,9 +66,10 @@ def contribute(code: str):
         if retry_after is not None:
             headers["Retry-After"] = str(retry_after)
         return render_template("room/contribute.html", meeting=meeting, form=form, retry_after=retry_after,
-                               expired=bool(form.csrf_token.errors)), status, headers
+                               expired=bool(form.csrf_token.errors), closed=services.closed_reason(meeting)),\
+            status, headers
 
-    if request.method == "GET" or not meeting.room_open:
+    if request.method == "GET" or services.closed_reason(meeting):
         if request.method == "GET":
             chosen = session.get("room_section")
             form.section.data = str(chosen if chosen in {s.id for s in sections} else

@@ -65,7 +65,8 @@ def start_pages(role: str, demo_site, context):
     if role == "anonymous":
         return context.new_page(), [
             "/", "/public/", f"/public/{demo_site['slug']}", f"/public/{demo_site['slug']}/remarks",
-            demo_site["tracking"], demo_site["registration"], demo_site["room"], "/login", "/accessibility",
+            demo_site["tracking"], demo_site["registration"], demo_site["room"], demo_site["review"], "/login",
+            "/accessibility",
             "/privacy"]
     email = f"{role}@consult.example"
     return log_in(context, email, demo_site["accounts"][email]), ["/", "/consultations/", "/documents/", "/public/"]
