@@ -11,7 +11,6 @@ The e-mails go out after the commit (consult.auth.mail), their links built on PU
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -23,11 +22,8 @@ from consult.auth.models import PasswordReset, User
 from consult.auth.services import check_password_rules, end_reset_links, get_by_email
 from consult.core.errors import ServiceError
 from consult.core.models import record_revision, utcnow
+from consult.core.tokens import token_hash
 from consult.extensions import db
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _lifetime() -> timedelta:

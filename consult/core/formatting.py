@@ -18,6 +18,11 @@ def site_zone() -> ZoneInfo:
     return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
 
 
+def site_today() -> date:
+    """Today's date in the city (CONSULT_TIMEZONE): what "upcoming" and "the last day" mean."""
+    return datetime.now(site_zone()).date()
+
+
 def long_date(value: date | None, locale: str | None = None) -> str:
     """ "25 maja 2018 r." in Polish (genitive month and "r."), "25 May 2018" in English."""
     if value is None:

@@ -8,10 +8,9 @@ workers. The attendance list is counted the same way (``attendee_count``).
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,20 +19,17 @@ from sqlalchemy.exc import IntegrityError
 
 from consult.auth.models import User
 from consult.core.errors import ServiceError
-from consult.core.formatting import site_zone
+from consult.core.formatting import site_today
 from consult.core.forms import email_key
 from consult.core.models import record_revision, utcnow
+from consult.core.tokens import token_hash
 from consult.extensions import db
 from consult.meetings.models import Meeting
 from consult.participants.models import Attendee, Registration
 
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
-
-
 def today() -> date:
-    return datetime.now(site_zone()).date()
+    return site_today()
 
 
 # Registration ----------------------------------------------------------------------------------

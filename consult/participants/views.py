@@ -119,12 +119,13 @@ def _staff_meeting(meeting_id: int) -> Meeting:
 
 def _page(meeting: Meeting, status: int = 200, **forms):
     registrations = services.registrations(meeting)
-    listed = {a.registration_id for a in services.attendees(meeting) if a.registration_id}
+    attendees = services.attendees(meeting)  # read once: the list and who of the registered is on it
+    listed = {a.registration_id for a in attendees if a.registration_id}
     present = forms.pop("present_form", None) or PresentForm(formdata=None, present=sorted(listed))
     present.present.choices = [(r.id, r.organisation) for r in registrations if r.active]
     return render_template(
         "participants/meeting.html", meeting=meeting, consultation=meeting.consultation,
-        registrations=registrations, attendees=services.attendees(meeting), listed=listed,
+        registrations=registrations, attendees=attendees, listed=listed,
         present_form=present, attendee_form=forms.pop("attendee_form", None) or AttendeeForm(formdata=None),
         today=services.today()), status, PRIVATE
 
@@ -191,15 +192,21 @@ def remove_attendee(meeting_id: int, attendee_id: int):
     return commit_or_refuse(lambda: services.remove_attendee(attendee), done=done, refused=lambda exc: abort(409))
 
 
-@bp.post("/meetings/<int:meeting_id>/participants/registrations/<int:registration_id>/cancel")
-@login_required
-def cancel_registration(meeting_id: int, registration_id: int):
-    meeting = _staff_meeting(meeting_id)
+def _registration(meeting: Meeting, registration_id: int) -> Registration:
+    """A registration of this meeting (404 for another's), by a form with its token."""
     found = get_or_404(Registration, registration_id)
     if found.meeting_id != meeting.id:
         abort(404)
     if not CancelForm().validate_on_submit():
         abort(400)
+    return found
+
+
+@bp.post("/meetings/<int:meeting_id>/participants/registrations/<int:registration_id>/cancel")
+@login_required
+def cancel_registration(meeting_id: int, registration_id: int):
+    meeting = _staff_meeting(meeting_id)
+    found = _registration(meeting, registration_id)
 
     def done(cancelled: bool):
         if cancelled:
@@ -218,11 +225,7 @@ def cancel_registration(meeting_id: int, registration_id: int):
 def restore_registration(meeting_id: int, registration_id: int):
     """Undo of a cancellation by staff: the registration is active again if a place is free."""
     meeting = _staff_meeting(meeting_id)
-    found = get_or_404(Registration, registration_id)
-    if found.meeting_id != meeting.id:
-        abort(404)
-    if not CancelForm().validate_on_submit():
-        abort(400)
+    found = _registration(meeting, registration_id)
 
     def done(restored: bool):
         flash(_("The registration of %(who)s is active again.", who=found.name), "success")

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import sqlalchemy as sa
 from flask import Blueprint, abort, redirect, render_template, url_for
 
 from consult.consultations.loaders import public_consultation
 from consult.consultations.models import Consultation, ConsultationDocument
 from consult.core.enums import ConsultationStatus
-from consult.core.formatting import site_zone
+from consult.core.formatting import site_today
 from consult.core.urls import external_url
 from consult.core.views import get_or_404, stored_file
 from consult.extensions import db
@@ -40,7 +38,7 @@ def consultation(slug: str):
         meetings=[(m, shelf.versions(SUMMARY, m)) for m in found.meetings],
         report={fmt: shelf.versions(REPORT, found, fmt) for fmt in REPORT.formats},
         compilation=shelf.versions(COMPILATION, found),
-        today=datetime.now(site_zone()).date(),  # meetings from today on offer their calendar file
+        today=site_today(),  # meetings from today on offer their calendar file
         offers_registration=participants.offers_registration)
 
 

@@ -25,6 +25,7 @@ from consult.core.formatting import site_zone
 from consult.core.i18n import lang_kw
 from consult.core.labels import plane_label, priority_label
 from consult.core.models import parse_id, record_revision, snapshot, utcnow
+from consult.core.tokens import token_hash
 from consult.core.urls import external_url
 from consult.extensions import db
 from consult.remarks.models import Remark, Submission, TrackingLink
@@ -56,10 +57,6 @@ def _target(consultation: Consultation, value: str, field: str) -> dict[str, Any
     if found is None or found.consultation_id != consultation.id:
         raise ServiceError(_("Choose what the remark concerns from the list."), field)
     return {"target": RemarkTarget(kind), f"{kind}_id": found.id}
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def next_sequence(consultation_id: int) -> int:

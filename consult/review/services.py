@@ -8,25 +8,26 @@ leaves a revision on the entry naming the comment it came from.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from sqlalchemy.orm import selectinload
 
 from consult.auth.models import User
 from consult.capture import services as capture
 from consult.core.enums import CommentStatus
 from consult.core.errors import ServiceError
-from consult.core.formatting import site_zone
+from consult.core.formatting import site_today
 from consult.core.forms import email_key
 from consult.core.models import parse_id, record_revision, utcnow
+from consult.core.tokens import token_hash
 from consult.extensions import db
 from consult.meetings.models import Entry, Meeting
 from consult.meetings.services import entry_count
@@ -34,12 +35,8 @@ from consult.participants.models import Registration
 from consult.review.models import COMMENT_MAX, MAX_DAYS, Review, ReviewComment, Reviewer
 
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
-
-
 def today() -> date:
-    return datetime.now(site_zone()).date()
+    return site_today()
 
 
 def current(meeting: Meeting) -> Review | None:
@@ -214,6 +211,12 @@ def approve(reviewer: Reviewer) -> bool:
 
 
 # The facilitator's decisions -------------------------------------------------------------------
+
+
+def comments(review: Review) -> list[ReviewComment]:
+    """The review's comments with their entries, in one query (the page shows each entry)."""
+    return list(db.session.scalars(sa.select(ReviewComment).where(ReviewComment.review_id == review.id)
+                                   .options(selectinload(ReviewComment.entry)).order_by(ReviewComment.id)))
 
 
 def comment_of(review: Review, comment_id: Any) -> ReviewComment:

@@ -102,7 +102,7 @@ def _page(meeting: Meeting, status: int = 200, open_form=None, add_form=None, er
     review = services.current(meeting)
     comments = {}
     if review is not None:
-        for c in review.comments:
+        for c in services.comments(review):
             comments.setdefault(c.entry_id, []).append(c)
     return render_template(
         "review/meeting.html", meeting=meeting, consultation=meeting.consultation, review=review,
