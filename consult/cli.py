@@ -14,13 +14,15 @@ import click
 import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from flask_babel import force_locale
 
 from consult.auth import services as auth_services
 from consult.consultations.models import Consultation
 from consult.core.enums import ConsultationStatus, Role
 from consult.core.errors import ServiceError
+from consult.core.urls import background_context
 from consult.extensions import db
-from consult.meetings import interchange
+from consult.meetings import csvfile, imports, interchange
 from consult.meetings.models import Meeting
 
 DEMO_ACCOUNTS = (
@@ -58,24 +60,42 @@ def user_create(email: str, role: str, password: str | None, name: str | None) -
 @meeting_cli.command("import")
 @click.argument("file", type=click.File("rb"))
 @click.option("--consultation", "consultation_id", type=int,
-              help="Attach to this consultation (default: the one with the same title, else a new one).")
-def meeting_import(file, consultation_id: int | None) -> None:
-    """Import a consult-meeting/1 JSON file ('-' for standard input); prints the new id last."""
+              help="Attach to this consultation (JSON: default the one with the same title, else a new "
+                   "one; CSV: required).")
+@click.option("--title", help="The meeting's title (required for CSV; for JSON, replaces the file's).")
+@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="The meeting's date, YYYY-MM-DD (required for CSV; for JSON, replaces the file's).")
+def meeting_import(file, consultation_id: int | None, title: str | None, day) -> None:
+    """Import a consult-meeting/1 JSON file or a CSV of entries ('-' for standard input);
+    prints the new id last. Every problem is listed with its place; nothing is written on error."""
     consultation = None
     if consultation_id is not None:
         consultation = db.session.get(Consultation, consultation_id)
         if consultation is None:
             raise click.ClickException(f"no consultation with id {consultation_id}")
-    try:
-        doc = interchange.parse(file.read())
-        meeting = interchange.import_meeting(doc, consultation=consultation)
-        db.session.commit()
-    except interchange.InvalidDocument as exc:
-        db.session.rollback()
-        click.echo(f"{file.name}: not imported, {len(exc.problems)} problem(s):", err=True)
-        for problem in exc.problems:
-            click.echo(f"  {problem}", err=True)
-        sys.exit(1)
+    raw, name = file.read(), getattr(file, "name", "-")
+    with force_locale("en"):
+        try:
+            if imports.is_csv(name, raw):
+                if consultation is None:
+                    raise click.ClickException("a CSV file needs --consultation ID (its planes and priorities)")
+                doc = imports.read(raw, name, consultation, title, day.date() if day else None)
+            else:
+                doc = interchange.parse(raw)
+                if title:
+                    doc["meeting"]["title"] = title
+                if day:
+                    doc["meeting"]["date"] = day.date().isoformat()
+            meeting = interchange.import_meeting(doc, consultation=consultation)
+            db.session.commit()
+        except ServiceError as exc:
+            raise click.ClickException(exc.message) from None
+        except interchange.InvalidDocument as exc:
+            db.session.rollback()
+            click.echo(f"{name}: not imported, {len(exc.problems)} problem(s):", err=True)
+            for problem in exc.problems:
+                click.echo(f"  {problem}", err=True)
+            sys.exit(1)
     click.echo(f"imported “{meeting.title}” ({meeting.date.isoformat()}) "
                f"into consultation {meeting.consultation_id}")
     click.echo(meeting.id)
@@ -83,18 +103,31 @@ def meeting_import(file, consultation_id: int | None) -> None:
 
 @meeting_cli.command("export")
 @click.argument("meeting_id", type=int)
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "docx", "odt"]), default="json",
+              show_default=True, help="consult-meeting/1 JSON, a CSV of its entries, or its summary as "
+                                      "DOCX or ODT (the draft, as the PDF shows it now).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
               help="Write to this file instead of standard output.")
-def meeting_export(meeting_id: int, output: str | None) -> None:
-    """Export a meeting as consult-meeting/1 JSON."""
+def meeting_export(meeting_id: int, fmt: str, output: str | None) -> None:
+    """Export a meeting as JSON or CSV, or its summary as DOCX or ODT."""
     meeting = db.session.get(Meeting, meeting_id)
     if meeting is None:
         raise click.ClickException(f"no meeting with id {meeting_id}")
-    text = interchange.dumps(interchange.export_meeting(meeting))
+    with background_context():
+        if fmt == "json":
+            body = interchange.dumps(interchange.export_meeting(meeting)).encode("utf-8")
+        elif fmt == "csv":
+            body = csvfile.export_csv(meeting)
+        else:
+            from consult.reports.summaries import SUMMARY
+
+            body = SUMMARY.export(meeting, fmt, None)
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        Path(output).write_bytes(body)
+    elif fmt in ("docx", "odt") and sys.stdout.isatty():
+        raise click.ClickException(f"a {fmt.upper()} file is binary: give -o FILE")
     else:
-        click.echo(text, nl=False)
+        click.get_binary_stream("stdout").write(body)
 
 
 @meeting_cli.command("list")
@@ -209,7 +242,7 @@ def report_render(meeting_id: int, output: str, html_output: str | None) -> None
     meeting = db.session.get(Meeting, meeting_id)
     if meeting is None:
         raise click.ClickException(f"no meeting with id {meeting_id}")
-    with current_app.test_request_context():
+    with background_context():
         html = SUMMARY.html(meeting, for_pdf=True)
     _write_report(html, output, html_output)
 
@@ -227,7 +260,7 @@ def report_compile(consultation_id: int, output: str, html_output: str | None) -
     consultation = db.session.get(Consultation, consultation_id)
     if consultation is None:
         raise click.ClickException(f"no consultation with id {consultation_id}")
-    with current_app.test_request_context():
+    with background_context():
         html = COMPILATION.html(consultation, for_pdf=True)
     _write_report(html, output, html_output)
 

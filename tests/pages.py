@@ -219,7 +219,7 @@ def count(model) -> int:
 
 # Crawls of every page a role reaches (the axe and reflow sweep, the HTML check) ------------
 
-DOWNLOAD = re.compile(r"\.(pdf|docx|csv|json|eml|ics)$|/documents/\d+/|/result$")  # files, not pages
+DOWNLOAD = re.compile(r"\.(pdf|docx|odt|csv|json|eml|ics)$|/documents/\d+/|/result$")  # files, not pages
 
 
 def page_key(url: str) -> str:

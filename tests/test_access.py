@@ -125,7 +125,7 @@ def url_values(world, rule) -> dict:
         "review_id": a.review_id, "comment_id": a.comment_id,
         "registration_id": a.registration.id, "attendee_id": a.attendee_id,
         "contribution_id": a.contribution_id, "code": a.meeting.room_code,
-        "filename": "css/app.css",
+        "filename": "css/app.css", "fmt": "csv",
         "file_name": a.document.file_name if rule.endpoint == "public.document"
         else world.publication.file_name,
     }

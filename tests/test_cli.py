@@ -46,10 +46,13 @@ def test_demo_is_idempotent_prints_accounts_and_meeting_id_last(app, runner):
     page = client.get(f"/meetings/{meeting_id}").get_data(as_text=True)
     assert "Kluczowa jest wzajemna otwartość obu stron" in page
     assert "Edytuj spotkanie" in page  # the demo facilitator is assigned to the consultation
-    # Version 1 of the summary is published (once), and the public downloads it.
+    # Version 1 of the summary is published (once: its PDF, DOCX and ODT), and the public
+    # downloads it.
     from consult.reports.models import Publication
 
-    [v1] = db.session.scalars(sa.select(Publication)).all()
+    published = db.session.scalars(sa.select(Publication).order_by(Publication.id)).all()
+    assert sorted(p.file_name.rsplit(".", 1)[1] for p in published) == ["docx", "odt", "pdf"]
+    [v1] = [p for p in published if p.file_name.endswith(".pdf")]
     assert (v1.version, v1.meeting_id, v1.published_by_name) == (1, meeting_id, "Ewa Chromniak (demo)")
     anonymous = app.test_client()
     download = anonymous.get(f"/meetings/{meeting_id}/summary/latest.pdf")

@@ -11,7 +11,7 @@ from consult import create_app
 from consult.core.urls import PublicUrlError
 from consult.extensions import db
 from consult.remarks.models import Submission
-from tests.conftest import Client, make_app
+from tests.conftest import PUBLIC_URL, Client, make_app
 from tests.pages import find, text
 from tests.test_remarks import consultation, form_url, outbox, received, valid  # noqa: F401
 
@@ -122,3 +122,20 @@ def test_the_answer_mail_does_not_repeat_the_remark(app, consultation, official)
     body = mail.get_content()
     assert "Spotkania będą częstsze." in body
     assert "evil.example" not in body and "wygasa" not in body
+
+
+def test_jobs_and_the_command_line_work_on_the_sites_own_address(app, make, runner, tmp_path):
+    """With PUBLIC_URL set, the site answers only to its host (TRUSTED_HOSTS follows it):
+    a render job or a command must not pretend to be a request to "localhost"."""
+    from consult.reports import jobs
+    from consult.reports.summaries import SUMMARY
+
+    app.config.update(PUBLIC_URL=PUBLIC_URL, TRUSTED_HOSTS=["konsultacje.krakow.example"])
+    meeting = make.demo_meeting()
+    job = jobs.render_now(SUMMARY, meeting, None, runner="test")
+    assert job.status.value == "done", job.error
+    assert job.result.startswith(b"%PDF")
+    out = tmp_path / "summary.odt"
+    result = runner.invoke(args=["meeting", "export", str(meeting.id), "--format", "odt", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes()[:2] == b"PK"

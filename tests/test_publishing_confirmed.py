@@ -66,4 +66,4 @@ def test_a_draft_says_so_in_its_name_and_on_every_page(demo, facilitator_client,
     published = facilitator_client.get(f"/documents/{job.publication_id}/{job.publication.file_name}")
     assert job.publication.file_name.endswith("-v1.pdf")
     assert not any("WERSJA ROBOCZA" in page.extract_text() for page in PdfReader(io.BytesIO(published.data)).pages)
-    assert db.session.scalar(sa.select(sa.func.count(Publication.id))) == 1
+    assert db.session.scalar(sa.select(sa.func.count(Publication.id))) == 3  # one version: PDF, DOCX, ODT

@@ -68,6 +68,10 @@ ACCESS: dict[tuple[str, str], frozenset[str] | str] = {
     ("meetings.edit", "GET"): EDITORS,
     ("meetings.edit", "POST"): EDITORS,
     ("meetings.calendar_file", "GET"): BOARD,
+    ("meetings.import_file", "GET"): EDITORS,
+    ("meetings.import_file", "POST"): EDITORS,
+    ("meetings.import_confirm", "POST"): EDITORS,
+    ("meetings.export_file", "GET"): BOARD,
     # The live capture board
     ("capture.board", "GET"): BOARD,
     ("capture.changes", "GET"): BOARD,

@@ -74,3 +74,27 @@ def receipt_number(value: str | None):
     parts = [part for part in re.split(r"(?<=/)", value or "") if part]
     return Markup('<span class="receipt-number">{}</span>').format(
         Markup("<wbr>").join(Markup('<span class="nobreak">{}</span>').format(part) for part in parts))
+
+
+# Text in files other programs open ------------------------------------------------------------
+
+# Characters XML 1.0 (and so DOCX and ODT) cannot carry; typed or imported text may hold them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# What a spreadsheet takes for the start of a formula (or of a command, with a tab or CR).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def xml_safe(value) -> str:
+    """``value`` as text an XML document can hold: the characters XML 1.0 forbids left out."""
+    return _NOT_XML.sub("", str(value))
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """A cell a spreadsheet shows as text, never runs: a leading apostrophe before what
+    would start a formula (an NGO's "=HYPERLINK(...)" stays words)."""
+    return "'" + cell if cell[:1] in _FORMULA_START else cell
+
+
+def from_spreadsheet(cell: str) -> str:
+    """The text :func:`spreadsheet_safe` protected, read back (its apostrophe taken off)."""
+    return cell[1:] if cell[:1] == "'" and cell[1:2] in _FORMULA_START else cell

@@ -52,3 +52,11 @@ def external_url(endpoint: str, **values) -> str:
 def site_url() -> str:
     """The site's own address (the accessibility statement names it)."""
     return external_url("index")
+
+
+def background_context():
+    """A request context for work done outside a request (a job, the command line), on the
+    site's own address: the links it builds point there, and the host check (TRUSTED_HOSTS,
+    which follows PUBLIC_URL) lets it through — a context on "localhost" would be refused."""
+    base = current_app.config.get("PUBLIC_URL")
+    return current_app.test_request_context(base_url=base) if base else current_app.test_request_context()

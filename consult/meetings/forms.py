@@ -2,7 +2,17 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, TextAreaField, TimeField
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    TextAreaField,
+    TimeField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
@@ -95,3 +105,21 @@ class NewMeetingForm(MeetingForm):
 
     def topic_lines(self) -> list[str]:
         return _agenda_lines(self.topics.data)
+
+
+class MeetingImportForm(FlaskForm):
+    """A meeting from a file: consult-meeting/1 JSON, or a CSV of its entries (its title and
+    date then typed here)."""
+
+    file = FileField(_l("File (JSON or CSV)"), validators=[FileRequired(_l("Choose a file."))],
+                     description=_l("A consult-meeting/1 file exported from consult, or a CSV with one row "
+                                    "per entry (as the meeting's CSV export writes it)."),
+                     render_kw={"accept": ".json,.csv,application/json,text/csv"})
+    title = text(_l("Title"), 500, description=_l("Required for a CSV file; for a JSON file, replaces "
+                                                   "the title it has."))
+    date = DateField(_l("Date"), validators=[Optional()],
+                     description=_l("Required for a CSV file; for a JSON file, replaces its date."))
+
+
+class MeetingImportConfirmForm(FlaskForm):
+    document = HiddenField(validators=[InputRequired()])

@@ -1,21 +1,23 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
+from slugify import slugify
 from wtforms.fields.choices import SelectChoice
 
 from consult.capture import structure
 from consult.consultations.models import Consultation
+from consult.core.errors import ServiceError
 from consult.core.i18n import lang_kw
 from consult.core.labels import plane_label, priority_label
 from consult.core.permissions import can_edit_meetings, can_view_board
 from consult.core.urls import external_url
-from consult.core.views import get_or_404, handle_form
-from consult.meetings import services
+from consult.core.views import attach_to_form, commit_or_refuse, file_response, get_or_404, handle_form
+from consult.meetings import csvfile, imports, interchange, services
 from consult.meetings.calendar import calendar_response
-from consult.meetings.forms import MeetingForm, NewMeetingForm
+from consult.meetings.forms import MeetingForm, MeetingImportConfirmForm, MeetingImportForm, NewMeetingForm
 from consult.meetings.models import Meeting
 
 bp = Blueprint("meetings", __name__)
@@ -96,3 +98,77 @@ def calendar_file(meeting_id: int):
         abort(403)
     url = external_url("pages.meeting", meeting_id=meeting.id)
     return calendar_response(meeting, url)
+
+
+# Import and export ---------------------------------------------------------------------------
+
+
+@bp.route("/consultations/<int:consultation_id>/meetings/import", methods=["GET", "POST"])
+@login_required
+def import_file(consultation_id: int):
+    """Choose a file (JSON or CSV): its problems, each with its place, or a preview to confirm.
+    Nothing is written here."""
+    consultation = get_or_404(Consultation, consultation_id)
+    if not can_edit_meetings(current_user, consultation):
+        abort(403)
+    form = MeetingImportForm()
+    problems, preview, confirm_form = [], None, None
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            doc = imports.read(upload.read(imports.MAX_BYTES + 1), upload.filename or "", consultation,
+                               form.title.data, form.date.data)
+        except ServiceError as exc:
+            attach_to_form(form, exc)
+        except imports.InvalidDocument as exc:
+            problems = exc.problems
+            form.file.errors = [ngettext("The file has %(num)d problem; nothing was imported.",
+                                         "The file has %(num)d problems; nothing was imported.", len(problems))]
+        else:
+            preview = imports.preview(doc)
+            confirm_form = MeetingImportConfirmForm(formdata=None, document=imports.sign(doc))
+    status = 422 if request.method == "POST" and preview is None else 200
+    return render_template("meetings/import.html", form=form, consultation=consultation, problems=problems,
+                           preview=preview, confirm_form=confirm_form,
+                           csv_columns=", ".join(str(csvfile.HEADINGS[c]) for c in csvfile.COLUMNS)), status
+
+
+@bp.post("/consultations/<int:consultation_id>/meetings/import/confirm")
+@login_required
+def import_confirm(consultation_id: int):
+    """Write the previewed meeting (checked again), then go to it."""
+    consultation = get_or_404(Consultation, consultation_id)
+    if not can_edit_meetings(current_user, consultation):
+        abort(403)
+    form = MeetingImportConfirmForm()
+    if not form.validate_on_submit():
+        flash(_("The preview has expired or is not valid: choose the file again."), "error")
+        return redirect(url_for("meetings.import_file", consultation_id=consultation.id), 303)
+
+    def refused(exc):
+        messages = [exc.message] if isinstance(exc, ServiceError) else [str(p) for p in exc.problems]
+        flash(_("Nothing was imported: %(reasons)s", reasons="; ".join(messages)), "error")
+        return redirect(url_for("meetings.import_file", consultation_id=consultation.id), 303)
+
+    def done(meeting):
+        flash(_("Meeting imported: “%(title)s”.", title=meeting.title), "success")
+        return redirect(url_for("pages.meeting", meeting_id=meeting.id), 303)
+
+    return commit_or_refuse(
+        lambda: imports.confirm(imports.unsign(form.document.data), consultation, current_user),
+        done=done, refused=refused, refusals=(ServiceError, imports.InvalidDocument))
+
+
+@bp.get("/meetings/<int:meeting_id>/export.<any(json, csv):fmt>")
+@login_required
+def export_file(meeting_id: int, fmt: str):
+    """The meeting as consult-meeting/1 JSON or as a CSV of its entries, for its staff."""
+    meeting = get_or_404(Meeting, meeting_id)
+    if not can_view_board(current_user, meeting.consultation):
+        abort(403)
+    name = f"{meeting.date.isoformat()}-{slugify(meeting.title, max_length=80, word_boundary=True)}.{fmt}"
+    if fmt == "json":
+        body = interchange.dumps(interchange.export_meeting(meeting)).encode("utf-8")
+        return file_response(body, name, "application/json", **{"Cache-Control": "no-store"})
+    return file_response(csvfile.export_csv(meeting), name, "text/csv; charset=utf-8",
+                         **{"Cache-Control": "no-store"})

@@ -29,13 +29,19 @@ def index():
     return render_template("public/index.html", consultations=consultations)
 
 
+def _editable(shelf: publications.Shelf, meeting) -> list[tuple[str, object]]:
+    """The latest summary in each format one can edit (DOCX, ODT), with its label."""
+    found = [(SUMMARY.format_label(fmt), shelf.latest(SUMMARY, meeting, fmt)) for fmt in SUMMARY.formats[1:]]
+    return [(label, publication) for label, publication in found if publication is not None]
+
+
 @bp.get("/<slug>")
 def consultation(slug: str):
     found = public_consultation(slug)
     shelf = publications.Shelf([found.id])
     return render_template(
         "public/consultation.html", consultation=found,
-        meetings=[(m, shelf.versions(SUMMARY, m)) for m in found.meetings],
+        meetings=[(m, shelf.versions(SUMMARY, m), _editable(shelf, m)) for m in found.meetings],
         report={fmt: shelf.versions(REPORT, found, fmt) for fmt in REPORT.formats},
         compilation=shelf.versions(COMPILATION, found),
         today=site_today(),  # meetings from today on offer their calendar file

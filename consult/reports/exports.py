@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -21,7 +20,7 @@ from docx.shared import Cm, Pt
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from consult.core.formatting import local_datetime, long_date
+from consult.core.formatting import local_datetime, long_date, spreadsheet_safe, xml_safe
 from consult.core.i18n import LANGUAGE_TAGS
 from consult.reports.report_data import ReportData
 
@@ -38,18 +37,10 @@ def columns() -> list[str]:
             _("Reasoning of the stance"), _("Resulting change in the document")]
 
 
-# Characters XML 1.0 (and so DOCX) cannot carry; typed text may hold them.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
 def _cells(row) -> list[str]:
-    return [_NOT_XML.sub("", str(value)) for value in (
+    return [xml_safe(value) for value in (
         row.lp, row.number, row.organisation, row.part, row.remark, row.proposed_wording,
         row.justification, row.stance, row.reasoning, row.change)]
-
-
-def _safe(cell: str) -> str:
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
 
 
 def report_csv(data: ReportData, delimiter: str = ",") -> bytes:
@@ -57,7 +48,7 @@ def report_csv(data: ReportData, delimiter: str = ",") -> bytes:
     writer = csv.writer(out, delimiter=delimiter, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     writer.writerow(columns())
     for row in data.rows:
-        writer.writerow([_safe(c) for c in _cells(row)])
+        writer.writerow([spreadsheet_safe(c) for c in _cells(row)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -71,7 +62,7 @@ def report_docx(data: ReportData, title: str, as_of) -> bytes:
     style.font.name, style.font.size = "DejaVu Sans", Pt(10)
 
     document.add_heading(_("Consultation report"), level=0)
-    document.add_paragraph(_NOT_XML.sub("", consultation.title))
+    document.add_paragraph(xml_safe(consultation.title))
     document.add_paragraph(f"{_('As of')}: {long_date(as_of)}")
 
     document.add_heading(_("How the consultation ran"), level=1)

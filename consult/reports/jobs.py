@@ -15,11 +15,11 @@ import time
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app
 
 from consult.auth.models import User
 from consult.core.enums import JobStatus
 from consult.core.models import utcnow
+from consult.core.urls import background_context
 from consult.extensions import db
 from consult.reports import catalogue, rendering, runners
 from consult.reports.kinds import DocumentKind
@@ -151,7 +151,7 @@ def run_job(job_id: int) -> None:
     if job.file_format != "pdf":
         return _run_export_job(kind, job)
     try:
-        with current_app.test_request_context():
+        with background_context():
             subject = kind.subject_of(job)
             if job.publishes:  # every format goes out with the PDF, under its number
                 publisher = db.session.get(User, job.requested_by_id) if job.requested_by_id else None
@@ -209,7 +209,7 @@ def _run_export_job(kind: DocumentKind, job: RenderJob) -> None:
     be made in its request."""
     job_id = job.id
     try:
-        with current_app.test_request_context():
+        with background_context():
             subject = kind.subject_of(job)
             content = kind.export(subject, job.file_format, kind.data(subject))
             name = kind.file_name(subject, fmt=job.file_format)

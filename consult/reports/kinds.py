@@ -30,9 +30,9 @@ from consult.meetings.models import Meeting
 from consult.reports import rendering
 
 # What the pages call each format a document is published in, and the link to its draft.
-FORMAT_LABELS = {"pdf": "PDF", "docx": "DOCX", "csv": _l("CSV (commas)"),
+FORMAT_LABELS = {"pdf": "PDF", "docx": "DOCX", "odt": "ODT", "csv": _l("CSV (commas)"),
                  "excel-csv": _l("CSV for Excel (semicolons)")}
-DRAFT_LABELS = {"pdf": _l("Download draft PDF"), "docx": _l("Draft DOCX"),
+DRAFT_LABELS = {"pdf": _l("Download draft PDF"), "docx": _l("Draft DOCX"), "odt": _l("Draft ODT"),
                 "csv": _l("Draft CSV (commas)"), "excel-csv": _l("Draft CSV for Excel (semicolons)")}
 
 

@@ -35,9 +35,10 @@ FILE_NAMES = {
 # How a document's file name (and the address of a draft or the latest version) ends, by
 # format. "excel-csv" is the table of remarks separated by semicolons, for Excel in a locale
 # whose list separator is ";" (Polish); "csv", separated by commas, suits everything else.
-FILE_ENDINGS = {"pdf": ".pdf", "docx": ".docx", "csv": ".csv", "excel-csv": "-excel.csv"}
+FILE_ENDINGS = {"pdf": ".pdf", "docx": ".docx", "odt": ".odt", "csv": ".csv", "excel-csv": "-excel.csv"}
 MEDIA_TYPES = {"pdf": "application/pdf",
                "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+               "odt": "application/vnd.oasis.opendocument.text",
                "csv": "text/csv; charset=utf-8", "excel-csv": "text/csv; charset=utf-8"}
 
 Nav = Callable[[], tuple[str, str, str]]

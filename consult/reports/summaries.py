@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import url_for
+from flask import current_app, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -15,9 +15,10 @@ from consult.core.formatting import long_date
 from consult.core.i18n import document_language
 from consult.core.models import utcnow
 from consult.meetings.models import Meeting
-from consult.meetings.services import entry_count, summary_tree
-from consult.reports import rendering
+from consult.meetings.services import PartNode, entry_count, summary_tree
+from consult.reports import rendering, summary_files
 from consult.reports.kinds import KINDS, DocumentKind, consultation_file_name, register
+from consult.review.services import outcome, summary_line
 
 # "Summary of the consultation meeting" + the audience part of the meeting's title.
 AUDIENCE_PREFIXES = {"pl": "spotkanie konsultacyjne ", "en": "consultation meeting "}
@@ -38,6 +39,7 @@ class MeetingSummary(DocumentKind):
     subject = Meeting
     path = "/meetings/<int:subject_id>/summary"
     anchor = "meeting-documents"
+    formats = ("pdf", "docx", "odt")  # DOCX and ODT: for a city that edits its copy
     label = _l("meeting summary")
     heading = _l("Summary document")
     preview_link = _l("Preview the summary")
@@ -46,8 +48,8 @@ class MeetingSummary(DocumentKind):
     changed_notice = _l("the summary differs from the published version %(n)d. Publish again to "
                         "make the changes public.")
     publish_button = _l("Publish the summary as version %(n)d")
-    publish_hint = _l("A published version is kept as it is: later changes do not alter it, and "
-                      "every version stays downloadable.")
+    publish_hint = _l("PDF, DOCX and ODT are published together. A published version is kept as it "
+                      "is: later changes do not alter it, and every version stays downloadable.")
     draft_job = _l("Draft PDF of the meeting summary")
     publish_job = _l("Publishing the meeting summary")
 
@@ -65,6 +67,27 @@ class MeetingSummary(DocumentKind):
                          self.url("draft_pdf", meeting)),
             draft=draft, meeting=meeting, tree=summary_tree(meeting) if data is None else data,
             title=self.title(meeting), meeting_audience=audience)
+
+    def data(self, meeting: Meeting) -> list[PartNode]:
+        return summary_tree(meeting)
+
+    def export(self, meeting: Meeting, fmt: str, data: list[PartNode] | None,
+               today: date | None = None) -> bytes:
+        """The summary as DOCX or ODT, in its consultation's language, block for block as in
+        its PDF (consult.reports.summary_files)."""
+        language = document_language(meeting.consultation)
+        with force_locale(language):
+            items = summary_files.blocks(meeting, summary_tree(meeting) if data is None else data,
+                                         audience(meeting), summary_line(outcome(meeting)))
+            return summary_files.WRITERS[fmt](items, self.title(meeting), meeting.prepared_by, language)
+
+    def exports_inline(self, data: list[PartNode]) -> bool:
+        """By the size of the entries' text, as the report's table (RENDER_INLINE_MAX_KB × 32)."""
+        def size(nodes) -> int:
+            return sum(len(node.entry.text) + size(node.children) for node in nodes)
+
+        total = sum(size(node.entries) for part in data for node in part.sections)
+        return total <= current_app.config["RENDER_INLINE_MAX_KB"] * 1024 * 32
 
     def file_stem(self, meeting: Meeting) -> tuple[str, str]:
         name = slugify(audience(meeting), max_length=80, word_boundary=True)

@@ -219,11 +219,13 @@ def add_entry_step(meeting_id: int, sections: list[int]) -> Step:
     return step
 
 
-def room_idea_step(code: str, sections: list[int], acknowledged: dict[str, str]) -> Step:
-    """A participant's phone sending an idea (the measured request: POST → 303); the first
-    step of each phone opens the form for its session's token. ``acknowledged`` gets client
-    key → text of each idea the server acknowledged."""
+def room_idea_step(rooms: list[tuple[str, list[int]]], acknowledged: dict[str, str]) -> Step:
+    """A participant's phone sending an idea (the measured request: POST → 303) to its room
+    (phone i is in room i mod the number of rooms: (code, its sections)); the first step of
+    each phone opens the form for its session's token. ``acknowledged`` gets client key →
+    text of each idea the server acknowledged."""
     async def step(user: User, run: Run) -> None:
+        code, sections = rooms[user.index % len(rooms)]
         if not user.token:
             page, _ = await user.text("GET", f"/r/{code}", 200)
             user.token = control_value(page, "csrf_token")
@@ -233,7 +235,7 @@ def room_idea_step(code: str, sections: list[int], acknowledged: dict[str, str])
         try:
             await user.text("POST", f"/r/{code}", 303, data={
                 "csrf_token": user.token, "client_key": key, "text": text, "website": "",
-                "section": str(sections[user.index % len(sections)])})
+                "section": str(sections[(user.index // len(rooms)) % len(sections)])})
             acknowledged[key] = text
             ok = True
         finally:

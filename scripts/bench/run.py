@@ -31,6 +31,7 @@ failed, a server logged a traceback, or BENCH_KEEP=1.
 Environment (all optional; defaults in brackets):
   BENCH_SECONDS [8] measured window per row      BENCH_WARMUP [2] warm-up before it
   BENCH_CONNECTIONS [16]                          BENCH_SUBMITTERS [200]
+  BENCH_ROOM_MEETINGS [20] meetings, room open     BENCH_ROOM_PHONES [10] phones in each
   BENCH_WORKERS [2] → WEB_CONCURRENCY             GUNICORN_THREADS [the settings' 4]
   BENCH_RENDER_ENTRIES ["600,3000"]               BENCH_RENDER_REPEAT [3]
   BENCH_BOARD_REPEAT [7]                          BENCH_CHANGE_TRIALS [15]
@@ -92,6 +93,8 @@ class Settings:
         self.warmup = env_float("BENCH_WARMUP", 2)
         self.connections = env_int("BENCH_CONNECTIONS", 16)
         self.submitters = env_int("BENCH_SUBMITTERS", 200)
+        self.room_meetings = env_int("BENCH_ROOM_MEETINGS", 20)  # meetings held at once, room open
+        self.room_phones = env_int("BENCH_ROOM_PHONES", 10)  # phones sending ideas in each
         self.workers = env_int("BENCH_WORKERS", 2)
         self.threads = os.environ.get("GUNICORN_THREADS") or "4"  # consult/gunicorn_conf.py's default
         self.render_sizes = [int(n) for n in os.environ.get("BENCH_RENDER_ENTRIES", "600,3000").split(",")
@@ -213,7 +216,8 @@ def _bench(cfg: Settings, workdir: Path, url: str, backend: str, servers: list, 
     log("seeding (migrations, 2018 demo, facilitators, generated meetings, published summary)…")
     t = time.monotonic()
     app = create_app()
-    world = seed.seed(app, board_sizes=cfg.board_sizes, render_sizes=cfg.render_sizes, log=log)
+    world = seed.seed(app, board_sizes=cfg.board_sizes, render_sizes=cfg.render_sizes,
+                      rooms=cfg.room_meetings, log=log)
     log(f"  seeded in {time.monotonic() - t:.1f} s")
 
     log("in-process: SQL statements per request, board page at 100 and 1,000 entries…")
@@ -400,8 +404,8 @@ async def _drive(cfg: Settings, world, app_server: Gunicorn, base_server: Gunico
         await measure("add entry, 3 writers", facilitators[:3],
                       load.add_entry_step(world.live_meeting_id, world.live_sections))
 
-        phones = users(app_server, n)
-        await measure("ideas from the room", phones, load.room_idea_step(world.room_code, world.live_sections, ideas))
+        phones = users(app_server, len(world.rooms) * cfg.room_phones)  # every room at once
+        await measure("ideas from the room", phones, load.room_idea_step(world.rooms, ideas))
         for u in phones:
             await u.close()
 
@@ -528,13 +532,16 @@ def _rows(cfg: Settings, runs: dict, queries: dict, base_queries: dict, renders:
                            f"server time of {cfg.board_repeat} in-process requests")
         rows.append(r)
 
-    r = from_run(Row(f"idea from the room, {cfg.connections} phones", target=TARGETS["room"]),
-                 runs["ideas from the room"], runs["baseline /insert"])
+    phones = cfg.room_meetings * cfg.room_phones
+    r = from_run(Row(f"idea from the room, {cfg.room_meetings} meetings × {cfg.room_phones} phones",
+                     target=TARGETS["room"]),
+                 runs["ideas from the room"], runs[f"baseline /insert ×{cfg.submitters}"])
     idea_count = integrity["ideas"]
     r.met = idea_count["lost"] == 0 and idea_count["acknowledged"] > 0 and r.p95_ms < 250
     r.notes.insert(0, f"{'!!! ' if idea_count['lost'] else ''}acknowledged {idea_count['acknowledged']}, "
-                      f"lost {idea_count['lost']}; each phone sends to one section of the live meeting (the "
-                      "POST → 303; limits lifted for the run); baseline: bare /insert")
+                      f"lost {idea_count['lost']}; {phones} phones at once, each sending to one section of "
+                      "its meeting (the POST → 303; limits lifted for the run); baseline: bare /insert with "
+                      f"{cfg.submitters} connections")
     rows.append(r)
 
     r = from_run(Row(f"remark submission, {m} concurrent", queries=str(queries["submission"]["queries"]),

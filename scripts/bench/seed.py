@@ -33,7 +33,8 @@ class World:
     pdf_url: str = ""
     pdf_size: int = 0
     pdf_sha256: str = ""
-    room_code: str = ""  # the live meeting's room input, open: ideas from phones
+    # Meetings held at once, each with its room input open: (code, its sections' ids).
+    rooms: list[tuple[str, list[int]]] = field(default_factory=list)
 
 
 def reset_postgresql(url: str) -> None:
@@ -57,7 +58,7 @@ def reset_postgresql(url: str) -> None:
     engine.dispose()
 
 
-def seed(app, *, board_sizes: list[int], render_sizes: list[int], log=print) -> World:
+def seed(app, *, board_sizes: list[int], render_sizes: list[int], rooms: int = 20, log=print) -> World:
     import flask_migrate
 
     from consult.auth import services as auth_services
@@ -93,8 +94,9 @@ def seed(app, *, board_sizes: list[int], render_sizes: list[int], log=print) -> 
             doc = generated_meeting(demo_doc, entries, n)  # joins the same consultation
             return interchange.import_meeting(interchange.parse(json.dumps(doc))).id
 
-        n = iter(range(1, 100))
+        n = iter(range(1, 1000))
         live = generated(32, next(n))  # like the demo: 32 entries in 11 sections
+        room_meetings = [generated(32, next(n)) for _ in range(rooms)]
         boards = {size: generated(size, next(n)) for size in board_sizes}
         renders = {size: generated(size, next(n)) for size in render_sizes}
         db.session.commit()
@@ -102,13 +104,17 @@ def seed(app, *, board_sizes: list[int], render_sizes: list[int], log=print) -> 
             sa.select(Section.id).join(Part).where(Part.meeting_id == live)
             .order_by(Part.position, Section.position, Section.id)))
         plane = consultation.planes[0]
-        live_meeting = db.session.get(Meeting, live)
-        live_meeting.room_open, live_meeting.room_code = True, "bench1"
+        room_list = []
+        for number, meeting_id in enumerate(room_meetings, start=1):
+            meeting = db.session.get(Meeting, meeting_id)
+            meeting.room_open, meeting.room_code = True, f"room{number:03d}"
+            room_list.append((meeting.room_code, list(db.session.scalars(
+                sa.select(Section.id).join(Part).where(Part.meeting_id == meeting_id).order_by(Section.id)))))
         db.session.commit()
-        world = World(room_code="bench1", facilitators=facilitators, consultation_id=consultation.id,
+        world = World(facilitators=facilitators, consultation_id=consultation.id,
                       slug=consultation.slug, target=f"plane:{plane.id}",
                       demo_meeting_id=demo.id, live_meeting_id=live, live_sections=sections,
-                      board_meetings=boards, render_meetings=renders)
+                      board_meetings=boards, render_meetings=renders, rooms=room_list)
 
         # The published summary, through the documented command (rendered in this process).
         result = app.test_cli_runner().invoke(
