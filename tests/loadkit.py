@@ -204,7 +204,9 @@ class Facilitator(Client):
             if n % 3 == 0 and self.mine:  # edit one of my entries (a retry resends the same text)
                 key, entry_id = random.choice(self.mine)
                 fragment = self.request("GET", f"{base}/entries/{entry_id}", headers=htmx).text
-                version = re.search(rf'id="entry-{entry_id}"[^>]*data-version="(\d+)"', fragment).group(1)
+                tag = re.search(rf'<li id="entry-{entry_id}"[^>]*>', fragment).group(0)
+                found = re.search(r'data-version="(\d+)"', tag)  # absent: version 1
+                version = found.group(1) if found else "1"
                 text = f"{self.ledger.entries[key]} (poprawka {n})"
                 answer = self.request("POST", f"{base}/entries/{entry_id}", write=True, headers=htmx,
                                       data={"csrf_token": token, "text": text, "version": version})

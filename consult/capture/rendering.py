@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from flask import url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -18,6 +19,13 @@ from consult.meetings.models import Entry, Meeting, Part, Section
 from consult.meetings.services import EntryNode, entry_nodes, load_parts, summary_tree, tree
 
 _LABELS: dict[str, dict[str, Any]] = {}  # per language: the catalogs do not change while running
+
+
+def board_relative(url: str, meeting_id: int) -> str:
+    """``url`` as a link relative to the meeting's board (/meetings/<id>/board), where entries
+    are shown and updated: "entries/12/actions" — each of a thousand entries carries one."""
+    base = url_for("capture.board", meeting_id=meeting_id).rsplit("/", 1)[0] + "/"
+    return url[len(base):] if url.startswith(base) else url
 
 
 def entry_labels() -> dict[str, Any]:

@@ -17,7 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from consult.capture import services
 from consult.capture.forms import KIND_CHOICES, PartForm, SectionForm
-from consult.capture.rendering import board_context, changes_context, entry_labels
+from consult.capture.rendering import board_context, board_relative, changes_context, entry_labels
 from consult.core.errors import ServiceError, attach_to_form
 from consult.core.i18n import in_language
 from consult.core.labels import excerpt
@@ -32,7 +32,7 @@ bp = Blueprint("capture", __name__, url_prefix="/meetings/<int:meeting_id>")
 # new_client_key: a plain form submitted twice (no JavaScript) still makes one entry.
 # The board's templates (and only they: its requests) get the labels of the entry controls.
 bp.context_processor(lambda: {
-    "entry_labels": entry_labels, "new_client_key": lambda: uuid4().hex,
+    "entry_labels": entry_labels, "new_client_key": lambda: uuid4().hex, "board_relative": board_relative,
     # The add-section form of a part, empty (see _section_form.html).
     "new_section_form": lambda part_id, planes, priorities: SectionForm(
         formdata=None, prefix=f"section-{part_id}", planes=planes, priorities=priorities)})

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import math
 import os
+import random
 import re
 import time
 import uuid
@@ -219,16 +220,20 @@ def add_entry_step(meeting_id: int, sections: list[int]) -> Step:
     return step
 
 
-def room_idea_step(rooms: list[tuple[str, list[int]]], acknowledged: dict[str, str]) -> Step:
+def room_idea_step(rooms: list[tuple[str, list[int]]], acknowledged: dict[str, str], pace: float = 0) -> Step:
     """A participant's phone sending an idea (the measured request: POST → 303) to its room
     (phone i is in room i mod the number of rooms: (code, its sections)); the first step of
-    each phone opens the form for its session's token. ``acknowledged`` gets client key →
-    text of each idea the server acknowledged."""
+    each phone opens the form for its session's token. ``pace``: seconds a participant takes
+    to think of and type an idea, on average (each waits a random 0…2 × pace before sending,
+    unmeasured, so that phones do not send in step; 0: as fast as the server answers).
+    ``acknowledged`` gets client key → text of each idea the server acknowledged."""
     async def step(user: User, run: Run) -> None:
         code, sections = rooms[user.index % len(rooms)]
         if not user.token:
             page, _ = await user.text("GET", f"/r/{code}", 200)
             user.token = control_value(page, "csrf_token")
+        if pace:
+            await asyncio.sleep(random.uniform(0, 2 * pace))
         user.n += 1
         key, text = uuid.uuid4().hex, f"Pomysł z sali {user.index}-{user.n}"
         start, ok = time.perf_counter(), False

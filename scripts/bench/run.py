@@ -32,6 +32,7 @@ Environment (all optional; defaults in brackets):
   BENCH_SECONDS [8] measured window per row      BENCH_WARMUP [2] warm-up before it
   BENCH_CONNECTIONS [16]                          BENCH_SUBMITTERS [200]
   BENCH_ROOM_MEETINGS [20] meetings, room open     BENCH_ROOM_PHONES [10] phones in each
+  BENCH_ROOM_PACE [2] seconds per idea and phone, on average (0: flat out)
   BENCH_WORKERS [2] → WEB_CONCURRENCY             GUNICORN_THREADS [the settings' 4]
   BENCH_RENDER_ENTRIES ["600,3000"]               BENCH_RENDER_REPEAT [3]
   BENCH_BOARD_REPEAT [7]                          BENCH_CHANGE_TRIALS [15]
@@ -95,6 +96,8 @@ class Settings:
         self.submitters = env_int("BENCH_SUBMITTERS", 200)
         self.room_meetings = env_int("BENCH_ROOM_MEETINGS", 20)  # meetings held at once, room open
         self.room_phones = env_int("BENCH_ROOM_PHONES", 10)  # phones sending ideas in each
+        # Seconds a participant takes for an idea, on average (0: phones send flat out).
+        self.room_pace = env_float("BENCH_ROOM_PACE", 2)
         self.workers = env_int("BENCH_WORKERS", 2)
         self.threads = os.environ.get("GUNICORN_THREADS") or "4"  # consult/gunicorn_conf.py's default
         self.render_sizes = [int(n) for n in os.environ.get("BENCH_RENDER_ENTRIES", "600,3000").split(",")
@@ -405,7 +408,7 @@ async def _drive(cfg: Settings, world, app_server: Gunicorn, base_server: Gunico
                       load.add_entry_step(world.live_meeting_id, world.live_sections))
 
         phones = users(app_server, len(world.rooms) * cfg.room_phones)  # every room at once
-        await measure("ideas from the room", phones, load.room_idea_step(world.rooms, ideas))
+        await measure("ideas from the room", phones, load.room_idea_step(world.rooms, ideas, pace=cfg.room_pace))
         for u in phones:
             await u.close()
 
@@ -539,9 +542,11 @@ def _rows(cfg: Settings, runs: dict, queries: dict, base_queries: dict, renders:
     idea_count = integrity["ideas"]
     r.met = idea_count["lost"] == 0 and idea_count["acknowledged"] > 0 and r.p95_ms < 250
     r.notes.insert(0, f"{'!!! ' if idea_count['lost'] else ''}acknowledged {idea_count['acknowledged']}, "
-                      f"lost {idea_count['lost']}; {phones} phones at once, each sending to one section of "
-                      "its meeting (the POST → 303; limits lifted for the run); baseline: bare /insert with "
-                      f"{cfg.submitters} connections")
+                      f"lost {idea_count['lost']}; {phones} phones at once, each sending "
+                      + (f"an idea every {cfg.room_pace:g} s on average (far busier than a room: "
+                         f"{phones / cfg.room_pace:.0f} ideas/s offered)" if cfg.room_pace else "flat out")
+                      + " to one section of its meeting; latency = the POST → 303; limits lifted for the run; "
+                      f"baseline: bare /insert with {cfg.submitters} connections, flat out")
     rows.append(r)
 
     r = from_run(Row(f"remark submission, {m} concurrent", queries=str(queries["submission"]["queries"]),

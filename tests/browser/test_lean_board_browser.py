@@ -45,7 +45,7 @@ def test_entries_carry_one_link_and_the_toolbar_comes_to_the_entry_under_the_poi
     expect(toolbar.locator("[data-action=up]")).to_have_attribute("aria-label", "Przesuń wpis 2 w górę")
     expect(toolbar.locator("[data-action=delete]")).to_have_attribute("aria-label", "Usuń wpis 2")
     expect(toolbar.locator("[data-action=outdent]")).to_be_hidden()  # a numbered entry
-    entry_id = second.get_attribute("data-entry")
+    entry_id = second.get_attribute("id").removeprefix("entry-")
     expect(toolbar.locator("[data-action=history]")).to_have_attribute(
         "href", f"/meetings/{meeting.id}/entries/{entry_id}/history")
 
@@ -105,3 +105,30 @@ def test_the_toolbar_fits_a_phone(meeting, facilitators, logged_in, width):
     box = toolbar.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= width
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def test_the_input_being_written_stays_in_view_as_its_section_grows(meeting, facilitators, logged_in):
+    """Entries go in above the input: however many are added, by this facilitator or by
+    another, the input keeps its place on the screen (the page scrolls with it)."""
+    page = logged_in(facilitators[0])
+    page.set_viewport_size({"width": 1366, "height": 600})
+    open_board(page, meeting)
+    section = plane_section(meeting)
+    textarea = page.locator(f"#add-text-{section.id}")
+    textarea.scroll_into_view_if_needed()
+    textarea.focus()
+    for n in range(12):
+        textarea.fill(f"Wpis numer {n} z dłuższą treścią, która zajmuje miejsce na tablicy w sekcji")
+        textarea.press("Enter")
+        expect(texts_shown(page, section.id).filter(has_text=f"Wpis numer {n} ")).to_have_count(1)
+        box = textarea.bounding_box()
+        assert 0 <= box["y"] and box["y"] + box["height"] <= 600, (n, box)
+    other = open_board(logged_in(facilitators[1]), meeting)
+    other_input = other.locator(f"#add-text-{section.id}")
+    for n in range(6):
+        other_input.fill(f"Wpis drugiej osoby {n} z dłuższą treścią, która też zajmuje miejsce")
+        other_input.press("Enter")
+    expect(texts_shown(page, section.id).filter(has_text="Wpis drugiej osoby 5")).to_have_count(1, timeout=5000)
+    box = textarea.bounding_box()
+    assert 0 <= box["y"] and box["y"] + box["height"] <= 600, box
+    expect(textarea).to_be_focused()

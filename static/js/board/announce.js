@@ -13,11 +13,12 @@ export function announce(text) {
   if (box) { box.textContent = ""; setTimeout(() => { box.textContent = text; }, 50); }
 }
 
-// The entries the page shows: id → version (what announceChanges compares with).
+// The entries the page shows: the id of each <li> → its version (what announceChanges
+// compares with).
 export function entriesShown() {
   const shown = new Map();
   document.querySelectorAll("li[data-entry]").forEach((li) => {
-    shown.set(li.dataset.entry, li.dataset.version);
+    shown.set(li.id, li.dataset.version || "1"); // version 1 is not written out
   });
   return shown;
 }
@@ -41,7 +42,7 @@ export function announceChanges(before) {
     else if (before.get(id) !== version) changed.push(id);
   });
   before.forEach((_version, id) => { if (!after.has(id)) removed += 1; });
-  const entry = (id) => describe(document.getElementById("entry-" + id));
+  const entry = (id) => describe(document.getElementById(id));
   const lines = added.map((id) => t("announce_new", entry(id)))
     .concat(changed.map((id) => t("announce_changed", entry(id))));
   if (removed) lines.push(t("announce_removed", removed));

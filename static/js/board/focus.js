@@ -10,6 +10,9 @@
 import { config, state } from "./state.js";
 
 export const entryElement = (id) => document.getElementById("entry-" + id);
+// An entry's id: an entry's <li> is "entry-<id>" (its data-entry has no value, to keep a big
+// board small); the other elements that name an entry carry it in data-entry.
+export const entryId = (element) => element.dataset.entry || element.id.slice("entry-".length);
 
 // Once `from` has been replaced by a swap, the focus goes to `to()`.
 export function refocusAfterSwap(from, to) {
@@ -24,7 +27,7 @@ export function cancelRefocus() {
 export function keepFocusIn(list) {
   const focused = document.activeElement && document.activeElement.closest("li[data-entry]");
   if (focused && list.contains(focused) && !(state.refocus && state.refocus.from === focused)) {
-    refocusAfterSwap(focused, () => entryElement(focused.dataset.entry));
+    refocusAfterSwap(focused, () => entryElement(entryId(focused)));
   }
 }
 
@@ -36,6 +39,17 @@ export function restoreFocus() {
   state.refocus = null;
   const active = document.activeElement;
   if (target && (!active || active === document.body)) target.focus();
+}
+
+// After every swap and every entry sent: the input being written stays in view as its
+// section grows above it (what was added pushes it down), without moving a page that
+// shows it already.
+export function keepInputInView() {
+  const active = document.activeElement;
+  const form = active && active.matches("form.add-entry textarea") ? active.closest("form") : null;
+  if (!form) return;
+  const box = form.getBoundingClientRect();
+  if (box.bottom > window.innerHeight || box.top < 0) form.scrollIntoView({ block: "nearest" });
 }
 
 // After a swap into `target`: when it brought an entry's editor, put the cursor in it.

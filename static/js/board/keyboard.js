@@ -9,7 +9,7 @@
  */
 import { config, t } from "./state.js";
 import { announce } from "./announce.js";
-import { entryElement, refocusAfterSwap } from "./focus.js";
+import { entryElement, entryId, refocusAfterSwap } from "./focus.js";
 import { submitDraft } from "./outbox.js";
 import { act, numberOf } from "./toolbar.js";
 import { undoForm } from "./undo.js";
@@ -73,7 +73,7 @@ function indentDraft(form) {
     announce(t("max_depth")); // the server would refuse it: say so now, and stay here
     return true;
   }
-  setParent(form, last.dataset.entry);
+  setParent(form, entryId(last));
   return true;
 }
 
@@ -83,7 +83,7 @@ function outdentDraft(form) {
   if (!parentId) return false;
   const parent = entryElement(parentId);
   const grand = parent && parent.parentElement.closest("li[data-entry]");
-  setParent(form, grand ? grand.dataset.entry : "");
+  setParent(form, grand ? entryId(grand) : "");
   return true;
 }
 
@@ -113,10 +113,10 @@ function onEditorInput(event, editor) {
   } else if (event.key === "Escape") {
     event.preventDefault();
     const cancel = editor.querySelector("[data-action=cancel-edit]");
-    const entryId = editor.dataset.entry;
-    const li = entryElement(entryId);
+    const editedId = editor.dataset.entry;
+    const li = entryElement(editedId);
     if (cancel) {
-      if (li) refocusAfterSwap(li, () => entryElement(entryId));
+      if (li) refocusAfterSwap(li, () => entryElement(editedId));
       ready(cancel).click();
     }
   }
@@ -142,7 +142,7 @@ function onEntry(event, item) {
   else if (event.key === "Enter" || event.key === "F2") run("edit");
   else if (event.key === "Delete") {
     const next = siblings[index + 1] || siblings[index - 1];
-    const nextId = next ? next.dataset.entry : null;
+    const nextId = next ? entryId(next) : null;
     refocusAfterSwap(item, () => (nextId && entryElement(nextId)) || addInput(sectionId));
     run("delete", { byKeyboard: true });
   } else if (event.key === "Escape") {

@@ -24,7 +24,10 @@ import * as undo from "./undo.js";
 function afterEverySwap() {
   if (config.editable) toolbar.focusable(); // new entries can take the focus back
   focus.restoreFocus();
-  if (config.editable) { undo.afterSwap(); toolbar.afterSwap(); keyboard.refreshDrafts(); outbox.showPendingDrafts(); }
+  if (config.editable) {
+    undo.afterSwap(); toolbar.afterSwap(); keyboard.refreshDrafts(); outbox.showPendingDrafts();
+    focus.keepInputInView();
+  }
 }
 
 function start(board) {

@@ -15,6 +15,7 @@ import { config, state, t, revision } from "./state.js";
 import * as store from "./store.js";
 import { announce, showStatus } from "./announce.js";
 import { applyUpdates, REACHABLE } from "./sync.js";
+import { keepInputInView } from "./focus.js";
 
 const LOGIN = "login";
 const REFUSED = "refused";
@@ -221,6 +222,7 @@ export function submitDraft(form) {
   input.value = "";
   store.forgetTyped(form.dataset.section);
   showPendingDrafts();
+  keepInputInView();
   flush();
 }
 

@@ -7,7 +7,7 @@
  * puts the focus on the toolbar's first button; Esc in the toolbar goes back to the entry.
  * The keys on an entry (keyboard.js) run the same actions through act().
  */
-import { entryElement } from "./focus.js";
+import { entryElement, entryId } from "./focus.js";
 import { deletingFrom } from "./undo.js";
 
 let toolbar = null; // #entry-toolbar
@@ -27,14 +27,14 @@ export function numberOf(li) {
   return parts.join(".");
 }
 
-const urlOf = (action, li) => urls[action].replace(slot, li.dataset.entry);
+const urlOf = (action, li) => urls[action].replace(slot, entryId(li));
 const label = (element, number) => element.dataset.label.replace("%(n)d", number);
 
 // Runs an entry's action; `how` (delete): { byKeyboard } — the focus then stays on the entries.
 export function act(li, action, how = {}) {
   if (action === "edit") {
     return htmx.ajax("GET", urlOf("edit", li), {
-      source: li, target: "#entry-" + li.dataset.entry + " > .entry__body", swap: "innerHTML",
+      source: li, target: "#" + li.id + " > .entry__body", swap: "innerHTML",
     }).catch(() => {});
   }
   let values = {};
@@ -115,7 +115,7 @@ export function focusable() {
 export function afterSwap() {
   if (!toolbar) return;
   if (current && !current.isConnected) {
-    const again = entryElement(current.dataset.entry);
+    const again = entryElement(entryId(current));
     current = null;
     attach(again && (again.matches(":hover") || again.contains(document.activeElement)) ? again : focusedEntry());
   } else if (!current && !toolbar.hidden) detach();

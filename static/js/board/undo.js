@@ -7,7 +7,7 @@
  * on the page again (restored here or by someone else), its list is gone (the section was
  * deleted), the restore was refused, or another deletion offers its own Undo.
  */
-import { entryElement } from "./focus.js";
+import { entryElement, entryId } from "./focus.js";
 
 // The offered undo: { id, sectionId, parentId, afterId, item (the <li>) }, or null.
 let offered = null;
@@ -19,10 +19,10 @@ function place(entry) {
   let before = entry.previousElementSibling;
   while (before && !before.matches("li[data-entry]")) before = before.previousElementSibling;
   return {
-    id: entry.dataset.entry,
+    id: entryId(entry),
     sectionId: entry.closest("ol.board-entries").dataset.section,
-    parentId: parent ? parent.dataset.entry : null,
-    afterId: before ? before.dataset.entry : null,
+    parentId: parent ? entryId(parent) : null,
+    afterId: before ? entryId(before) : null,
   };
 }
 
