@@ -79,7 +79,9 @@ def meeting_import(file, consultation_id: int | None, title: str | None, day) ->
             if imports.is_csv(name, raw):
                 if consultation is None:
                     raise click.ClickException("a CSV file needs --consultation ID (its planes and priorities)")
-                doc = imports.read(raw, name, consultation, title, day.date() if day else None)
+                if not title or not day:
+                    raise click.ClickException("a CSV file names no meeting: give --title and --date")
+                doc = csvfile.parse_csv(raw, consultation, {"title": title, "date": day.date().isoformat()})
             else:
                 doc = interchange.parse(raw)
                 if title:
@@ -88,8 +90,6 @@ def meeting_import(file, consultation_id: int | None, title: str | None, day) ->
                     doc["meeting"]["date"] = day.date().isoformat()
             meeting = interchange.import_meeting(doc, consultation=consultation)
             db.session.commit()
-        except ServiceError as exc:
-            raise click.ClickException(exc.message) from None
         except interchange.InvalidDocument as exc:
             db.session.rollback()
             click.echo(f"{name}: not imported, {len(exc.problems)} problem(s):", err=True)

@@ -266,3 +266,14 @@ def test_deep_sub_points_every_kind_of_section_and_an_empty_part_survive_the_csv
         content = csvfile.export_csv(meeting)
         again = csvfile.parse_csv(content, meeting.consultation, {"title": "Kopia", "date": "2027-03-02"})
     assert interchange.normalise(again)["parts"] == interchange.normalise(doc)["parts"]
+
+
+def test_an_import_too_large_for_one_request_is_refused_at_the_file(app, demo, facilitator_client, monkeypatch):
+    from consult.meetings import imports
+
+    monkeypatch.setattr(imports, "MAX_ENTRIES", 10)
+    exported = facilitator_client.get(f"/meetings/{demo.id}/export.json")
+    response = upload(facilitator_client, demo.consultation_id, exported.data, "spotkanie.json")
+    assert response.status_code == 422
+    assert "Wpisów i podpunktów w pliku: 32; jeden import przyjmuje najwyżej 10" in response.get_data(as_text=True)
+    assert meeting_count() == 1
