@@ -13,7 +13,7 @@ from consult.extensions import db
 from consult.meetings import csvfile, interchange
 from consult.meetings.models import Entry, Meeting
 from tests.conftest import DEMO_FILE
-from tests.pages import control_value
+from tests.pages import control_value, find
 
 FACTS = {"title": "Spotkanie z notatek", "date": "2018-05-26"}
 
@@ -277,3 +277,12 @@ def test_an_import_too_large_for_one_request_is_refused_at_the_file(app, demo, f
     assert response.status_code == 422
     assert "Wpisów i podpunktów w pliku: 32; jeden import przyjmuje najwyżej 10" in response.get_data(as_text=True)
     assert meeting_count() == 1
+
+
+def test_problems_of_a_json_file_say_their_language(app, demo, facilitator_client):
+    """The format's own problems (its schema's words, at JSON paths) are in English."""
+    broken = json.dumps({"format": "consult-meeting/1", "consultation": {}, "meeting": {}, "parts": []}).encode()
+    response = upload(facilitator_client, demo.consultation_id, broken, "x.json")
+    assert response.status_code == 422
+    problems = find(response.get_data(as_text=True), ".import-problems").select("li")
+    assert problems and all(li.get("lang") == "en" and li.strong.text.startswith("$") for li in problems)
