@@ -91,6 +91,9 @@ def load_config(instance_path: Path) -> dict:
         # publication, render as background jobs — in a child process limited to
         # RENDER_TIMEOUT_SECONDS (of CPU and of the clock) and RENDER_MEMORY_MB of memory.
         "RENDER_INLINE_MAX_KB": int(os.environ.get("RENDER_INLINE_MAX_KB", "64")),
+        # Days after the end of submissions by which the consultation's report is due (the
+        # city's resolution says how many; its page counts them down).
+        "REPORT_DUE_DAYS": int(os.environ.get("REPORT_DUE_DAYS", "30")),
         "RENDER_TIMEOUT_SECONDS": int(os.environ.get("RENDER_TIMEOUT_SECONDS", "600")),
         "RENDER_MEMORY_MB": int(os.environ.get("RENDER_MEMORY_MB", "1536")),
         # Published files kept in memory per process after their first download (MB).

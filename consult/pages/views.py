@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from consult.consultations import services as consultations
+from consult.consultations.deadlines import deadlines
 from consult.consultations.forms import DocumentForm
 from consult.consultations.models import Consultation, ConsultationDocument
 from consult.core.enums import Role
@@ -75,6 +76,7 @@ def _consultation_page(consultation: Consultation, document_form: DocumentForm |
         hidden_documents=consultations.hidden_documents(consultation) if editor else [],
         panels=_panels(consultation),
         remark_count=remarks.remark_count(consultation),
+        deadlines=deadlines(consultation),
         document_languages=DOCUMENT_LANGUAGES,
     )
 
