@@ -94,6 +94,11 @@ def load_config(instance_path: Path) -> dict:
         # Days after the end of submissions by which the consultation's report is due (the
         # city's resolution says how many; its page counts them down).
         "REPORT_DUE_DAYS": int(os.environ.get("REPORT_DUE_DAYS", "30")),
+        # The city's minimums for a consultation, which its page warns about (Kraków: the
+        # announcement a week ahead, three weeks of remarks, at least three forms).
+        "NOTICE_MIN_DAYS": int(os.environ.get("NOTICE_MIN_DAYS", "7")),
+        "CONSULTATION_MIN_DAYS": int(os.environ.get("CONSULTATION_MIN_DAYS", "21")),
+        "CONSULTATION_MIN_METHODS": int(os.environ.get("CONSULTATION_MIN_METHODS", "3")),
         "RENDER_TIMEOUT_SECONDS": int(os.environ.get("RENDER_TIMEOUT_SECONDS", "600")),
         "RENDER_MEMORY_MB": int(os.environ.get("RENDER_MEMORY_MB", "1536")),
         # Published files kept in memory per process after their first download (MB).

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import ngettext
 
 from consult.consultations.models import Consultation
 from consult.core.enums import ConsultationStatus
@@ -85,3 +86,37 @@ def deadlines(consultation: Consultation, now: datetime | None = None) -> Deadli
         awaiting_decision=count(awaiting_moderation()),
         awaiting_stance=count(awaiting_published_stance()),
     )
+
+
+def announcement_warnings(consultation: Consultation) -> list[str]:
+    """What the announcement misses of the city's minimums (NOTICE_MIN_DAYS between the
+    announcement and the first day of submissions, CONSULTATION_MIN_DAYS of submissions,
+    CONSULTATION_MIN_METHODS forms of consultation): warnings for the admin while it is
+    prepared or open, never a refusal — the resolution may allow a shorter consultation with
+    a reason."""
+    if consultation.status not in (ConsultationStatus.DRAFT, ConsultationStatus.OPEN):
+        return []  # done: what it was is on the record, not to be mended
+    config = current_app.config
+    warnings = []
+    opens_on = _local_day(consultation.submissions_open_at)
+    closes_on = _local_day(consultation.submissions_close_at, last=True)
+    if consultation.announced_on and opens_on:
+        notice = (opens_on - consultation.announced_on).days
+        if notice < config["NOTICE_MIN_DAYS"]:
+            warnings.append(ngettext(
+                "Submissions start %(num)d day after the announcement; the minimum is %(min)d.",
+                "Submissions start %(num)d days after the announcement; the minimum is %(min)d.",
+                notice, min=config["NOTICE_MIN_DAYS"]))
+    if opens_on and closes_on:
+        length = (closes_on - opens_on).days + 1
+        if length < config["CONSULTATION_MIN_DAYS"]:
+            warnings.append(ngettext(
+                "Remarks are taken for %(num)d day; the minimum is %(min)d.",
+                "Remarks are taken for %(num)d days; the minimum is %(min)d.",
+                length, min=config["CONSULTATION_MIN_DAYS"]))
+    if len(consultation.methods or ()) < config["CONSULTATION_MIN_METHODS"]:
+        warnings.append(ngettext(
+            "The announcement names %(num)d form of consultation; the minimum is %(min)d.",
+            "The announcement names %(num)d forms of consultation; the minimum is %(min)d.",
+            len(consultation.methods or ()), min=config["CONSULTATION_MIN_METHODS"]))
+    return warnings

@@ -3,12 +3,12 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateTimeLocalField, IntegerField, SelectField
+from wtforms import DateField, DateTimeLocalField, IntegerField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional, Regexp
 
 from consult.consultations import codes
-from consult.core.enums import ConsultationStatus
+from consult.core.enums import ConsultationMethod, ConsultationStatus
 from consult.core.forms import MultiCheckboxField, text
 from consult.core.i18n import DOCUMENT_LANGUAGES
 
@@ -23,6 +23,17 @@ class ConsultationForm(FlaskForm):
     program = text(_l("Program name"), 300,
                    description=_l("The strategy document the priorities come from."))
     description = text(_l("Description"), 20000, area=True)
+    subject = text(_l("Subject of the consultation"), 5000, area=True,
+                   description=_l("What is consulted, as the announcement says it."))
+    legal_basis = text(_l("Legal basis"), 5000, area=True,
+                       description=_l("E.g. art. 5 ust. 5 ustawy o działalności pożytku publicznego i o "
+                                      "wolontariacie and the city council's resolution."))
+    responsible_unit = text(_l("Responsible unit"), 300)
+    announced_on = DateField(_l("Announced on"), validators=[Optional()])
+    methods = MultiCheckboxField(_l("Forms of consultation"), choices=[
+        SelectChoice(m.value, m.label) for m in ConsultationMethod])
+    paper_delivery = text(_l("Where paper forms are delivered"), 2000, area=True,
+                          description=_l("The address and opening hours, e.g. of the office's front desk."))
     submissions_open_at = DateTimeLocalField(_l("Submissions open"), validators=[Optional()],
                                              format="%Y-%m-%dT%H:%M")
     submissions_close_at = DateTimeLocalField(_l("Submissions close"), validators=[Optional()],

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship, validates
 
 from consult.consultations import codes
-from consult.core.enums import ConsultationStatus, enum_column_type
+from consult.core.enums import ConsultationMethod, ConsultationStatus, enum_column_type
 from consult.core.errors import InvalidTransition  # noqa: F401 - also imported from here
 from consult.core.models import TimestampMixin, UTCDateTime, utcnow
 from consult.extensions import db
@@ -50,6 +50,15 @@ class Consultation(TimestampMixin, db.Model):
     partner_short: Mapped[str | None] = mapped_column(sa.String(50))
     program: Mapped[str | None] = mapped_column(sa.String(300))
     description: Mapped[str | None] = mapped_column(sa.Text)
+    # The announcement (ogłoszenie): what is consulted, on what basis, by whom, since when,
+    # in which forms, and where paper forms are delivered.
+    subject: Mapped[str | None] = mapped_column(sa.Text)
+    legal_basis: Mapped[str | None] = mapped_column(sa.Text)
+    responsible_unit: Mapped[str | None] = mapped_column(sa.String(300))
+    announced_on: Mapped[date | None] = mapped_column(sa.Date)
+    # ConsultationMethod values, in the order the announcement lists them.
+    methods: Mapped[list[str]] = mapped_column(sa.JSON, default=list, server_default="[]")
+    paper_delivery: Mapped[str | None] = mapped_column(sa.Text)
     submissions_open_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     submissions_close_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     status: Mapped[ConsultationStatus] = mapped_column(
@@ -117,6 +126,12 @@ class Consultation(TimestampMixin, db.Model):
         if not self.can_move_to(status):
             raise InvalidTransition(f"{self.status.value} → {status.value}")
         self.status = status
+
+    @property
+    def method_labels(self) -> list[str]:
+        """The forms of consultation the announcement names, as words."""
+        known = {m.value for m in ConsultationMethod}
+        return [str(ConsultationMethod(m).label) for m in self.methods or () if m in known]
 
     def accepts_submissions(self, now: datetime | None = None) -> bool:
         now = now or utcnow()

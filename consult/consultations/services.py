@@ -12,7 +12,7 @@ from slugify import slugify
 from consult.auth.models import User
 from consult.consultations import codes, uploads
 from consult.consultations.models import Consultation, ConsultationDocument, InvalidTransition, Plane, Priority
-from consult.core.enums import ConsultationStatus, Role
+from consult.core.enums import ConsultationMethod, ConsultationStatus, Role
 from consult.core.errors import ServiceError
 from consult.core.i18n import DOCUMENT_LANGUAGES
 from consult.core.models import parse_id, record_revision, snapshot
@@ -20,8 +20,11 @@ from consult.extensions import db
 
 CONSULTATION_FIELDS = (
     "title", "slug", "organizer", "partner_short", "program", "description",
+    "subject", "legal_basis", "responsible_unit", "announced_on", "methods", "paper_delivery",
     "submissions_open_at", "submissions_close_at", "status", "receipt_prefix", "language",
 )
+# What the announcement says, set as typed (consultation form).
+ANNOUNCEMENT_FIELDS = ("subject", "legal_basis", "responsible_unit", "announced_on", "paper_delivery")
 
 
 def unique_slug(title: str, exclude_id: int | None = None) -> str:
@@ -49,6 +52,12 @@ def _check_language(language: str | None) -> str:
     raise ServiceError(_("Choose the language from the list."), "language")
 
 
+def _methods(values) -> list[str]:
+    """The forms of consultation chosen, known ones only, in their order (ConsultationMethod)."""
+    chosen = set(values or ())
+    return [m.value for m in ConsultationMethod if m.value in chosen]
+
+
 def create_consultation(data: dict[str, Any], user: User | None) -> Consultation:
     _check_window(data.get("submissions_open_at"), data.get("submissions_close_at"))
     language = _check_language(data.get("language") or "pl")
@@ -62,6 +71,8 @@ def create_consultation(data: dict[str, Any], user: User | None) -> Consultation
         submissions_close_at=data.get("submissions_close_at"),
         status=ConsultationStatus.DRAFT,
         language=language,
+        methods=_methods(data.get("methods")),
+        **{name: data.get(name) for name in ANNOUNCEMENT_FIELDS},
     )
     if data.get("receipt_prefix"):  # else made from the title (the column's default)
         consultation.receipt_prefix = data["receipt_prefix"].upper()
@@ -89,9 +100,11 @@ def update_consultation(consultation: Consultation, data: dict[str, Any], user: 
                 "status",
             ) from None
     for name in ("title", "organizer", "partner_short", "program", "description",
-                 "submissions_open_at", "submissions_close_at"):
+                 "submissions_open_at", "submissions_close_at", *ANNOUNCEMENT_FIELDS):
         if name in data:
             setattr(consultation, name, data[name])
+    if "methods" in data:
+        consultation.methods = _methods(data["methods"])
     if data.get("receipt_prefix"):
         consultation.receipt_prefix = data["receipt_prefix"].upper()
     if data.get("language"):

@@ -40,6 +40,29 @@ class ConsultationStatus(StrEnum):
         }[self]
 
 
+class ConsultationMethod(StrEnum):
+    """A form of consultation the announcement names (Kraków's resolution asks for at least
+    three): the ways remarks are taken and the meetings held."""
+
+    ONLINE_FORM = "online_form"
+    PAPER_FORM = "paper_form"
+    EMAIL = "email"
+    EPUAP = "epuap"
+    OPEN_MEETINGS = "open_meetings"
+    OTHER = "other"
+
+    @property
+    def label(self):
+        return {
+            ConsultationMethod.ONLINE_FORM: _l("online form"),
+            ConsultationMethod.PAPER_FORM: _l("paper form"),
+            ConsultationMethod.EMAIL: _l("e-mail"),
+            ConsultationMethod.EPUAP: _l("ePUAP"),
+            ConsultationMethod.OPEN_MEETINGS: _l("open consultation meetings"),
+            ConsultationMethod.OTHER: _l("another form (in the description)"),
+        }[self]
+
+
 class EntryKind(StrEnum):
     STRENGTH = "strength"
     WEAKNESS = "weakness"

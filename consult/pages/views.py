@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from consult.consultations import services as consultations
-from consult.consultations.deadlines import deadlines
+from consult.consultations.deadlines import announcement_warnings, deadlines
 from consult.consultations.forms import DocumentForm
 from consult.consultations.models import Consultation, ConsultationDocument
 from consult.core.enums import Role
@@ -77,6 +77,7 @@ def _consultation_page(consultation: Consultation, document_form: DocumentForm |
         panels=_panels(consultation),
         remark_count=remarks.remark_count(consultation),
         deadlines=deadlines(consultation),
+        announcement_warnings=announcement_warnings(consultation),
         document_languages=DOCUMENT_LANGUAGES,
     )
 
