@@ -703,3 +703,20 @@ def test_a_new_consultation_copies_the_planes_and_priorities_of_an_earlier_one(a
     assert "Wybierz konsultację, z której skopiować." in field_error(response.get_data(as_text=True),
                                                                     "copy_framework_from")
     assert db.session.scalar(sa.select(Consultation).where(Consultation.title == "Konsultacje 2028")) is None
+
+
+def test_a_long_title_made_address_survives_an_edit_that_does_not_touch_it(admin_client, make):
+    """The address made from a long title (up to the column's 120 characters) is no error
+    in the form that shows it back: the 2018 demo's is 109 characters long."""
+    from consult.consultations.services import unique_slug
+
+    title = ("Konsultacje założeń Wieloletniego Programu Współpracy Gminy Miejskiej Kraków z "
+             "organizacjami pozarządowymi na lata 2019–2022")
+    consultation = make.consultation(title)
+    consultation.slug = unique_slug(title)
+    db.session.commit()
+    assert len(consultation.slug) > 100
+    response = admin_client.submit(f"/consultations/{consultation.id}/edit",
+                                   edit_form(consultation, organizer="Urząd Miasta Krakowa, WKiDN"))
+    assert response.status_code == 303, error_summary(response.get_data(as_text=True))
+    assert reload(consultation).organizer == "Urząd Miasta Krakowa, WKiDN"

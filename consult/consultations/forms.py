@@ -8,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional, Regexp
 
 from consult.consultations import codes
+from consult.consultations.models import SLUG_MAX
 from consult.core.enums import ConsultationMethod, ConsultationStatus
 from consult.core.forms import MultiCheckboxField, text
 from consult.core.i18n import DOCUMENT_LANGUAGES
@@ -15,7 +16,7 @@ from consult.core.i18n import DOCUMENT_LANGUAGES
 
 class ConsultationForm(FlaskForm):
     title = text(_l("Title"), 500, required=True)
-    slug = text(_l("Address (slug)"), 100,
+    slug = text(_l("Address (slug)"), SLUG_MAX,
                 description=_l("Used in public links; made from the title when left empty."))
     organizer = text(_l("Organizer"), 300)
     partner_short = text(_l("Partner short name"), 50,

@@ -23,6 +23,9 @@ consultation_facilitator = sa.Table(
 )
 
 
+SLUG_MAX = 120  # the public address's part: typed, or made from the title
+
+
 def default_receipt_prefix(title: str) -> str:
     """Initials of the title's capitalised words, three at most: "Konsultacje założeń
     Wieloletniego Programu …" → "KWP"."""
@@ -45,7 +48,7 @@ class Consultation(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(sa.String(500))
-    slug: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    slug: Mapped[str] = mapped_column(sa.String(SLUG_MAX), unique=True)
     organizer: Mapped[str | None] = mapped_column(sa.String(300))
     partner_short: Mapped[str | None] = mapped_column(sa.String(50))
     program: Mapped[str | None] = mapped_column(sa.String(300))

@@ -11,7 +11,14 @@ from slugify import slugify
 
 from consult.auth.models import User
 from consult.consultations import codes, uploads
-from consult.consultations.models import Consultation, ConsultationDocument, InvalidTransition, Plane, Priority
+from consult.consultations.models import (
+    SLUG_MAX,
+    Consultation,
+    ConsultationDocument,
+    InvalidTransition,
+    Plane,
+    Priority,
+)
 from consult.core.enums import ConsultationMethod, ConsultationStatus, Role
 from consult.core.errors import ServiceError
 from consult.core.i18n import DOCUMENT_LANGUAGES
@@ -27,18 +34,21 @@ CONSULTATION_FIELDS = (
 ANNOUNCEMENT_FIELDS = ("subject", "legal_basis", "responsible_unit", "announced_on", "paper_delivery")
 
 
+def slug_taken(slug: str, exclude_id: int | None = None) -> bool:
+    query = sa.select(Consultation.id).where(Consultation.slug == slug)
+    if exclude_id is not None:
+        query = query.where(Consultation.id != exclude_id)
+    return db.session.scalar(query) is not None
+
+
 def unique_slug(title: str, exclude_id: int | None = None) -> str:
-    # Up to the column's 120 characters (cut at a word, the year of "…na 2027 rok" kept when
-    # it fits).
-    base = slugify(title, max_length=110, word_boundary=True) or "konsultacja"
+    # Up to the column's SLUG_MAX characters with room for "-2" (cut at a word, the year of
+    # "…na 2027 rok" kept when it fits).
+    base = slugify(title, max_length=SLUG_MAX - 10, word_boundary=True) or "konsultacja"
     slug, n = base, 2
-    while True:
-        query = sa.select(Consultation.id).where(Consultation.slug == slug)
-        if exclude_id is not None:
-            query = query.where(Consultation.id != exclude_id)
-        if db.session.scalar(query) is None:
-            return slug
+    while slug_taken(slug, exclude_id):
         slug, n = f"{base}-{n}", n + 1
+    return slug
 
 
 def _check_window(opens: datetime | None, closes: datetime | None) -> None:
@@ -76,8 +86,8 @@ def create_consultation(data: dict[str, Any], user: User | None) -> Consultation
     )
     if data.get("receipt_prefix"):  # else made from the title (the column's default)
         consultation.receipt_prefix = data["receipt_prefix"].upper()
-    typed = slugify(data["slug"], max_length=100) if data.get("slug") else ""
-    if typed and unique_slug(typed) != typed:  # a typed address is kept as typed, or refused
+    typed = slugify(data["slug"], max_length=SLUG_MAX) if data.get("slug") else ""
+    if typed and slug_taken(typed):  # a typed address is kept as typed, or refused
         raise ServiceError(_("Another consultation already uses this address."), "slug")
     consultation.slug = typed or unique_slug(data["title"])
     db.session.add(consultation)
@@ -110,8 +120,8 @@ def update_consultation(consultation: Consultation, data: dict[str, Any], user: 
     if data.get("language"):
         consultation.language = _check_language(data["language"])
     if data.get("slug") and data["slug"] != consultation.slug:
-        slug = slugify(data["slug"], max_length=100)
-        if unique_slug(slug, exclude_id=consultation.id) != slug:
+        slug = slugify(data["slug"], max_length=SLUG_MAX)
+        if slug_taken(slug, exclude_id=consultation.id):
             raise ServiceError(_("Another consultation already uses this address."), "slug")
         consultation.slug = slug
     after = snapshot(consultation, CONSULTATION_FIELDS)
