@@ -167,4 +167,5 @@ ACCESS: dict[tuple[str, str], frozenset[str] | str] = {
     ("remarks.reject", "POST"): EDITORS,
     ("remarks.stance", "POST"): STANCES,
     ("remarks.publish_stances", "POST"): STANCES,
+    ("remarks.bulk_stance", "POST"): STANCES,
 }

@@ -6,7 +6,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, FieldList, FormField, HiddenField, SelectField, StringField
+from wtforms import BooleanField, FieldList, FormField, HiddenField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
@@ -164,6 +164,13 @@ class StanceForm(FlaskForm):
                      description=_l("Required unless the remark is accepted."))
     resulting_change = text(_l("Resulting change in the document"), m.TEXT_MAX, area=True,
                             render_kw={"rows": 3})
+
+
+class BulkStanceForm(StanceForm):
+    """One stance for the remarks chosen in the queue (their boxes: remark_ids)."""
+
+    remark_ids = SelectMultipleField(_l("Remarks chosen"), coerce=int, validate_choice=False)
+    back = HiddenField()  # the queue's filters, to come back to
 
 
 class TrackingLinkForm(FlaskForm):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
@@ -35,6 +35,50 @@ def set_stance(remark: Remark, user, stance: Any, reasoning: str | None,
     remark.stance, remark.reasoning, remark.resulting_change = stance, reasoning, resulting_change
     remark.stance_at, remark.stance_by_id = utcnow(), getattr(user, "id", None)
     record_revision(remark, "stance", user, before, snapshot(remark, REMARK_FIELDS))
+
+
+@dataclass
+class BulkAnswer:
+    """What one stance given to several remarks did, remark by remark (their numbers)."""
+
+    answered: list[str] = field(default_factory=list)  # the draft stance set (or changed)
+    republish: list[str] = field(default_factory=list)  # of those, with a published stance still shown
+    unchanged: list[str] = field(default_factory=list)  # had this very stance, reasoning and change
+    skipped: list[str] = field(default_factory=list)  # not accepted for consideration: no stance
+
+
+def set_stances(chosen: list[Remark], user, stance: Any, reasoning: str | None,
+                resulting_change: str | None) -> BulkAnswer:
+    """One stance, reasoning and resulting change for several remarks at once (merged copies
+    answered with the remark they copy are chosen like any other). Checked once before
+    anything changes; each remark then goes through :func:`set_stance` (its revision and
+    its rules). A remark whose stance is already published gets a new draft, which the
+    submitter sees once stances are published again; one not accepted for consideration is
+    left as it is. ServiceError when no remark is chosen or none can take a stance."""
+    if not chosen:
+        raise ServiceError(_("Choose the remarks to answer."), "remark_ids")
+    try:
+        stance = Stance(stance)
+    except ValueError:
+        raise ServiceError(_("Choose the stance."), "stance") from None
+    if stance.needs_reasoning and not reasoning:
+        raise ServiceError(_("Give the reasoning: it is required unless the remark is accepted."),
+                           "reasoning")
+    result = BulkAnswer()
+    for remark in sorted(chosen, key=lambda r: (r.submission_id, r.position)):
+        if remark.status != RemarkStatus.ACCEPTED:
+            result.skipped.append(remark.number)
+        elif (remark.stance, remark.reasoning, remark.resulting_change) == (stance, reasoning, resulting_change):
+            result.unchanged.append(remark.number)
+        else:
+            set_stance(remark, user, stance, reasoning, resulting_change)
+            result.answered.append(remark.number)
+            if remark.published_stance is not None:
+                result.republish.append(remark.number)
+    if not result.answered and not result.unchanged:
+        raise ServiceError(_("None of the chosen remarks is accepted for consideration: only those get a "
+                             "stance."), "remark_ids")
+    return result
 
 
 @dataclass

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
@@ -21,6 +24,7 @@ from consult.remarks import intake, limits, mail, moderation, queries, stances
 from consult.remarks.forms import (
     MAX_REMARKS,
     AcceptForm,
+    BulkStanceForm,
     DuplicateForm,
     RejectForm,
     StanceForm,
@@ -165,14 +169,87 @@ def _staff_consultation(consultation_id: int) -> Consultation:
 def queue(consultation_id: int):
     """Every remark sent to the consultation, filtered; for officials, publishing stances."""
     consultation = _staff_consultation(consultation_id)
-    filters = {name: request.args.get(name) or None for name in ("status", "spam", "target", "q")}
-    if filters["spam"] is None and "spam" not in request.args:
+    return _queue_page(consultation, request.args)
+
+
+def _queue_page(consultation: Consultation, args, bulk: BulkStanceForm | None = None):
+    """The queue filtered by ``args``; ``bulk``: the one-stance-for-several form as sent
+    (its errors and the boxes ticked), else an empty one for officials."""
+    filters = {name: args.get(name) or None for name in ("status", "spam", "target", "q")}
+    if filters["spam"] is None and "spam" not in args:
         filters["spam"] = "hide"
+    can_decide = can_decide_stances(current_user, consultation)
+    if bulk is None and can_decide:
+        bulk = BulkStanceForm(formdata=None, back=request.query_string.decode())
+    if bulk is not None:
+        bulk.stance.choices = [("", _("— choose —"))] + [(s.value, s.label) for s in Stance]
     return render_template(
         "remarks/queue.html", consultation=consultation, filters=filters,
         remarks=queries.remarks(consultation, **filters), statuses=list(RemarkStatus),
         targets=list(RemarkTarget), count=stances.stance_count(consultation),
-        can_decide=can_decide_stances(current_user, consultation))
+        can_decide=can_decide, bulk=bulk, chosen=set(bulk.remark_ids.data or ()) if bulk else set())
+
+
+@bp.post("/consultations/<int:consultation_id>/stances/bulk")
+@login_required
+def bulk_stance(consultation_id: int):
+    """One draft stance for the remarks chosen in the queue; says which got it, which already
+    had it, which were not accepted (and left), and which still show a published stance."""
+    consultation = _staff_consultation(consultation_id)
+    if not can_decide_stances(current_user, consultation):
+        abort(403)
+    form = BulkStanceForm()
+    filters = parse_qs_args(form.back.data)
+    back = url_for(".queue", consultation_id=consultation.id, **filters)
+
+    def save():
+        chosen = list(db.session.scalars(sa.select(Remark).where(
+            Remark.consultation_id == consultation.id, Remark.id.in_(form.remark_ids.data or []))))
+        return stances.set_stances(chosen, current_user, form.stance.data, form.reasoning.data,
+                                   form.resulting_change.data)
+
+    def done(result: stances.BulkAnswer):
+        flash(" ".join(bulk_account(result)), "success")
+        return redirect(back, 303)
+
+    def refused(exc: ServiceError):
+        attach_to_form(form, exc)
+        return _queue_page(consultation, filters, form), 422
+
+    if not form.validate_on_submit():
+        return _queue_page(consultation, filters, form), 422
+    return commit_or_refuse(save, done=done, refused=refused)
+
+
+def parse_qs_args(query: str | None) -> dict[str, str]:
+    """The queue's filters from the query string the form carried back (known names only)."""
+    found = parse_qs(query or "")
+    return {name: found[name][0] for name in ("status", "spam", "target", "q") if found.get(name)}
+
+
+def bulk_account(result: stances.BulkAnswer) -> list[str]:
+    """What a stance for several remarks did, in sentences (the numbers named)."""
+    lines = []
+    if result.answered:
+        lines.append(ngettext("Draft stance saved for %(num)d remark: %(numbers)s.",
+                              "Draft stance saved for %(num)d remarks: %(numbers)s.",
+                              len(result.answered), numbers=", ".join(result.answered)))
+    if result.republish:
+        lines.append(ngettext(
+            "%(num)d of them has a published stance, which stays shown until stances are published again: "
+            "%(numbers)s.",
+            "%(num)d of them have a published stance, which stays shown until stances are published again: "
+            "%(numbers)s.", len(result.republish), numbers=", ".join(result.republish)))
+    if result.unchanged:
+        lines.append(ngettext("Already with this stance, unchanged: %(numbers)s.",
+                              "Already with this stance, unchanged: %(numbers)s.",
+                              len(result.unchanged), numbers=", ".join(result.unchanged)))
+    if result.skipped:
+        lines.append(ngettext(
+            "Not accepted for consideration, so left without a stance: %(numbers)s.",
+            "Not accepted for consideration, so left without a stance: %(numbers)s.",
+            len(result.skipped), numbers=", ".join(result.skipped)))
+    return lines
 
 
 def _remark(remark_id: int) -> Remark:
