@@ -381,7 +381,7 @@ def test_an_official_sets_stances_and_publishes_the_consultation_report(make, co
             f"Zapisano roboczą wersję stanowiska wobec uwagi {number}.")
         page.get_by_role("link", name="Uwagi organizacji").click()
         row = page.locator("table.remarks-table tbody tr").filter(has_text=number)
-        expect(row.locator("td").nth(4)).to_have_text(f"{stance} wersja robocza")
+        expect(row.locator("td").last).to_have_text(f"{stance} wersja robocza")  # the stance: the last column
 
     rows = page.locator("table.remarks-table tbody tr")
     expect(rows).to_have_count(3)
