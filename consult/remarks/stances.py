@@ -19,11 +19,8 @@ from consult.remarks.queries import remarks
 PUBLISHED_FIELDS = ("published_stance", "published_reasoning", "published_change")
 
 
-def set_stance(remark: Remark, user, stance: Any, reasoning: str | None,
-               resulting_change: str | None) -> None:
-    """Decide (or change) the draft stance on an accepted remark."""
-    if remark.status != RemarkStatus.ACCEPTED:
-        raise ServiceError(_("Only remarks accepted for consideration get a stance."), "stance")
+def _checked(stance: Any, reasoning: str | None) -> Stance:
+    """The stance chosen, refused at its field when unknown or without a reasoning it needs."""
     try:
         stance = Stance(stance)
     except ValueError:
@@ -31,6 +28,15 @@ def set_stance(remark: Remark, user, stance: Any, reasoning: str | None,
     if stance.needs_reasoning and not reasoning:
         raise ServiceError(_("Give the reasoning: it is required unless the remark is accepted."),
                            "reasoning")
+    return stance
+
+
+def set_stance(remark: Remark, user, stance: Any, reasoning: str | None,
+               resulting_change: str | None) -> None:
+    """Decide (or change) the draft stance on an accepted remark."""
+    if remark.status != RemarkStatus.ACCEPTED:
+        raise ServiceError(_("Only remarks accepted for consideration get a stance."), "stance")
+    stance = _checked(stance, reasoning)
     before = snapshot(remark, REMARK_FIELDS)
     remark.stance, remark.reasoning, remark.resulting_change = stance, reasoning, resulting_change
     remark.stance_at, remark.stance_by_id = utcnow(), getattr(user, "id", None)
@@ -57,13 +63,7 @@ def set_stances(chosen: list[Remark], user, stance: Any, reasoning: str | None,
     left as it is. ServiceError when no remark is chosen or none can take a stance."""
     if not chosen:
         raise ServiceError(_("Choose the remarks to answer."), "remark_ids")
-    try:
-        stance = Stance(stance)
-    except ValueError:
-        raise ServiceError(_("Choose the stance."), "stance") from None
-    if stance.needs_reasoning and not reasoning:
-        raise ServiceError(_("Give the reasoning: it is required unless the remark is accepted."),
-                           "reasoning")
+    stance = _checked(stance, reasoning)
     result = BulkAnswer()
     for remark in sorted(chosen, key=lambda r: (r.submission_id, r.position)):
         if remark.status != RemarkStatus.ACCEPTED:

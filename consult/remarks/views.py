@@ -35,6 +35,9 @@ from consult.remarks.models import Remark
 
 bp = Blueprint("remarks", __name__)
 
+# The queue's filters, in its address (and carried back by the one-stance-for-several form).
+QUEUE_FILTERS = ("status", "spam", "target", "q")
+
 
 def _form(consultation) -> SubmissionForm:
     form = SubmissionForm()
@@ -175,7 +178,7 @@ def queue(consultation_id: int):
 def _queue_page(consultation: Consultation, args, bulk: BulkStanceForm | None = None):
     """The queue filtered by ``args``; ``bulk``: the one-stance-for-several form as sent
     (its errors and the boxes ticked), else an empty one for officials."""
-    filters = {name: args.get(name) or None for name in ("status", "spam", "target", "q")}
+    filters = {name: args.get(name) or None for name in QUEUE_FILTERS}
     if filters["spam"] is None and "spam" not in args:
         filters["spam"] = "hide"
     can_decide = can_decide_stances(current_user, consultation)
@@ -199,7 +202,7 @@ def bulk_stance(consultation_id: int):
     if not can_decide_stances(current_user, consultation):
         abort(403)
     form = BulkStanceForm()
-    filters = parse_qs_args(form.back.data)
+    filters = _filters_from(form.back.data)
     back = url_for(".queue", consultation_id=consultation.id, **filters)
 
     def save():
@@ -221,10 +224,10 @@ def bulk_stance(consultation_id: int):
     return commit_or_refuse(save, done=done, refused=refused)
 
 
-def parse_qs_args(query: str | None) -> dict[str, str]:
+def _filters_from(query: str | None) -> dict[str, str]:
     """The queue's filters from the query string the form carried back (known names only)."""
     found = parse_qs(query or "")
-    return {name: found[name][0] for name in ("status", "spam", "target", "q") if found.get(name)}
+    return {name: found[name][0] for name in QUEUE_FILTERS if found.get(name)}
 
 
 def bulk_account(result: stances.BulkAnswer) -> list[str]:
