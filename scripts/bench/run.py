@@ -41,6 +41,9 @@ Environment (all optional; defaults in brackets):
   BENCH_KEEPALIVE [0] 1: keep-alive connections (by default one per request, as a proxy)
   BENCH_MAX_REQUESTS: gunicorn's max_requests for both servers (by default the settings'
     5000 ± 500, which replaces workers during the runs; 0 never does)
+  BENCH_SMTP_DELAY [0.3] seconds a loopback SMTP server (consult.devtools.smtp) takes per
+    message, as a mail relay across the network does (connection, STARTTLS, login, DATA);
+    submissions with an e-mail address (every other one) get their receipt through it
   DATABASE_URL: PostgreSQL instead of SQLite; REDIS_URL is passed on when set.
 See scripts/bench/README.md for how each figure is measured.
 """
@@ -65,6 +68,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from consult.devtools.servers import GUNICORN, ROOT
+from consult.devtools.smtp import SmtpSink
 from scripts.bench.servers import Gunicorn, HarnessError
 
 TARGETS = {
@@ -108,6 +112,7 @@ class Settings:
         self.change_trials = env_int("BENCH_CHANGE_TRIALS", 15)
         self.burst_rounds = env_int("BENCH_BURST_ROUNDS", 3)
         self.timeout = env_float("BENCH_TIMEOUT", 60)
+        self.smtp_delay = env_float("BENCH_SMTP_DELAY", 0.3)
         self.max_requests = int(os.environ["BENCH_MAX_REQUESTS"]) if os.environ.get("BENCH_MAX_REQUESTS") else None
         self.keep = os.environ.get("BENCH_KEEP", "") not in ("", "0")
         self.results = Path(os.environ.get("BENCH_RESULTS") or ROOT / "bench-results")
@@ -170,9 +175,14 @@ def main() -> int:
                "SECRET_KEY": secrets.token_hex(32),
                "SUBMISSION_RATE_LIMIT": "1000000 per minute", "LOGIN_ACCOUNT_LIMIT": "1000000 per minute",
                "LOGIN_ADDRESS_LIMIT": "1000000 per minute", "LOGIN_GLOBAL_LIMIT": "1000000 per minute",
-               "ROOM_DEVICE_LIMIT": "1000000 per minute", "ROOM_MEETING_LIMIT": "1000000 per minute"}
-    for name in ("MAIL_SERVER", "HTTPS", "SESSION_COOKIE_SECURE", "PROXY_COUNT"):
-        os.environ.pop(name, None)  # no mail leaves, plain http on loopback, no proxy
+               "ROOM_DEVICE_LIMIT": "1000000 per minute", "ROOM_MEETING_LIMIT": "1000000 per minute",
+               "MAIL_RECIPIENT_LIMIT": "1000000 per minute"}
+    for name in ("HTTPS", "SESSION_COOKIE_SECURE", "PROXY_COUNT", "MAIL_USERNAME", "MAIL_USE_SSL"):
+        os.environ.pop(name, None)  # plain http on loopback, no proxy
+    # No mail leaves the machine: receipts go to an SMTP server on loopback that takes as
+    # long as a real relay would.
+    smtp = SmtpSink(delay=cfg.smtp_delay).start()
+    app_env.update(smtp.environment)
     os.environ.update(app_env)
     os.environ["BENCH_BASELINE_DATABASE_URL"] = baseline_url
     os.environ["BENCH_BASELINE_PDF"] = str(instance / "published-summary.pdf")
@@ -193,6 +203,8 @@ def main() -> int:
     finally:
         for server in servers:
             server.stop()
+        smtp.stop()
+        log(f"e-mails received by the loopback SMTP server: {len(smtp.raw)}")
         if failed or cfg.keep:
             for server in servers:
                 if failed and not interrupted:
