@@ -157,6 +157,7 @@ def _register_blueprints(app: Flask) -> None:
     from consult.capture.views import bp as capture_bp
     from consult.consultations.views import bp as consultations_bp
     from consult.meetings.views import bp as meetings_bp
+    from consult.outbox.views import bp as outbox_bp
     from consult.pages.views import bp as pages_bp
     from consult.participants.views import bp as participants_bp
     from consult.public.views import bp as public_bp
@@ -178,6 +179,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(room_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(outbox_bp)
     app.register_blueprint(site_bp)
 
     @app.get("/csrf-token")

@@ -34,6 +34,7 @@ DEMO_ACCOUNTS = (
 user_cli = AppGroup("user", help="Manage staff accounts.")
 report_cli = AppGroup("report", help="Render summary documents.")
 meeting_cli = AppGroup("meeting", help="Import, export and list meetings.")
+mail_cli = AppGroup("mail", help="The mail outbox: send what is due, see what is waiting.")
 
 
 @user_cli.command("create")
@@ -289,13 +290,43 @@ def report_publish(meeting_id: int, email: str) -> None:
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 def worker(burst: bool) -> None:
-    """Render documents queued on Redis (REDIS_URL); one process renders one at a time."""
-    from consult.reports import runners
+    """Send e-mails and render documents queued on Redis (REDIS_URL); one at a time."""
+    from consult.core import runners
 
     if not current_app.config.get("REDIS_URL"):
         raise click.ClickException("REDIS_URL is not set: without it, the web process renders "
                                    "documents itself and no worker is needed")
     runners.work(current_app._get_current_object(), burst=burst)
+
+
+@mail_cli.command("deliver")
+def mail_deliver() -> None:
+    """Send every e-mail that is due now (for cron, when no worker runs, or after an outage)."""
+    from consult.outbox import services
+
+    result = services.deliver_due()
+    click.echo(f"sent {result.sent}, to be tried again {result.retrying}, not sent {result.failed}")
+
+
+@mail_cli.command("status")
+def mail_status() -> None:
+    """How many e-mails are waiting, sent and not sent."""
+    from consult.outbox import services
+
+    for status, count in services.counts().items():
+        click.echo(f"{status.value:8} {count}")
+
+
+@click.command("remind")
+def remind_command() -> None:
+    """Queue today's reminders of missing stances to officials (run daily by cron; a second
+    run the same day sends nothing twice)."""
+    from consult.consultations import reminders
+
+    result = reminders.remind()
+    for consultation in result.consultations:
+        click.echo(f"stances missing: {consultation.id} {consultation.title}")
+    click.echo(f"reminders queued: {result.mails}")
 
 
 @click.command("backup")
@@ -335,6 +366,8 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(user_cli)
     app.cli.add_command(report_cli)
     app.cli.add_command(meeting_cli)
+    app.cli.add_command(mail_cli)
+    app.cli.add_command(remind_command)
     app.cli.add_command(demo)
     app.cli.add_command(worker)
     app.cli.add_command(backup_command)

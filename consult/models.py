@@ -4,6 +4,7 @@ from consult.auth.models import LoginSession, PasswordReset, User
 from consult.consultations.models import Consultation, ConsultationDocument, Plane, Priority, consultation_facilitator
 from consult.core.models import Revision
 from consult.meetings.models import AgendaItem, Entry, Meeting, Part, Section
+from consult.outbox.models import OutgoingMail
 from consult.participants.models import Attendee, Registration
 from consult.remarks.models import Remark, Submission, TrackingLink
 from consult.reports.models import Publication, RenderJob
@@ -19,6 +20,7 @@ __all__ = [
     "Entry",
     "LoginSession",
     "Meeting",
+    "OutgoingMail",
     "Part",
     "PasswordReset",
     "Plane",

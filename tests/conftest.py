@@ -108,9 +108,10 @@ def app(migrated, tmp_path):
     try:
         yield app
     finally:
-        from consult.reports import runners
+        from consult.core import runners
 
-        runners.drain(app)  # no rendering thread may write after the tables are emptied
+        runners.cancel_timers(app)  # a mail's retry belongs to this test only
+        runners.drain(app)  # no rendering or mail thread may write after the tables are emptied
         db.session.remove()
         empty_all_tables()
         db.engine.dispose()
@@ -424,9 +425,9 @@ def demo_site(app, runner):
     from datetime import timedelta
 
     from consult.consultations.models import Consultation
+    from consult.core import runners
     from consult.core.enums import ConsultationStatus
     from consult.core.models import utcnow
-    from consult.reports import runners
     from tests.test_remarks import received
 
     result = runner.invoke(args=["demo"])

@@ -100,10 +100,17 @@ def build_world(make):
     from consult.auth import passwords
 
     reset_token = passwords.new_link(users["facilitator"], None)
+    # An e-mail that could not be sent (the admins' outbox page sends it again).
+    from consult.core.enums import MailKind, MailStatus
+    from consult.outbox.models import OutgoingMail
+
+    failed_mail = OutgoingMail(kind=MailKind.RECEIPT, recipient="anna@example.org", subject="Potwierdzenie",
+                               message=b"", status=MailStatus.FAILED, attempts=6)
+    db.session.add(failed_mail)
     db.session.commit()
     return SimpleNamespace(users=users, a=a, b=b, job=job, publication=job.publication,
                            token=received.token, remark=received.submission.remarks[0],
-                           reset_token=reset_token)
+                           reset_token=reset_token, mail_id=failed_mail.id)
 
 
 def url_values(world, rule) -> dict:
@@ -122,7 +129,7 @@ def url_values(world, rule) -> dict:
         "token": world.reset_token if rule.endpoint == "auth.reset_password"
         else a.registration_token if rule.endpoint == "participants.registration"
         else a.review_token if rule.endpoint.startswith("review.") else world.token,
-        "review_id": a.review_id, "comment_id": a.comment_id,
+        "review_id": a.review_id, "comment_id": a.comment_id, "mail_id": world.mail_id,
         "registration_id": a.registration.id, "attendee_id": a.attendee_id,
         "contribution_id": a.contribution_id, "code": a.meeting.room_code,
         "filename": "css/app.css", "fmt": "csv",

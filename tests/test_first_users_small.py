@@ -34,8 +34,8 @@ def test_a_long_title_keeps_its_year_in_the_address(app):
 
 
 def test_the_demo_publishes_the_2018_look_and_says_what_its_last_line_is(app, runner, client):
+    from consult.core import runners
     from consult.meetings.models import Meeting
-    from consult.reports import runners
     from consult.reports.models import Publication
 
     result = runner.invoke(args=["demo"])

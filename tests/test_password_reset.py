@@ -242,7 +242,7 @@ def test_an_admin_sends_a_reset_link_from_the_edit_page(app, admin_client, offic
     assert "Wyślij" in text(form.button)
     response = admin_client.submit(form["action"])
     assert response.status_code == 303
-    assert "Link do ustawienia nowego hasła wysłano na adres official@example.org." in flashes(
+    assert "Link do ustawienia nowego hasła jest w drodze na adres official@example.org." in flashes(
         admin_client.get(response.location).get_data(as_text=True))
     [message] = outbox(app)
     assert message["To"] == official.email and link_in(message).startswith(f"{PUBLIC}/password/reset/")

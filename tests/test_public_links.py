@@ -118,6 +118,7 @@ def test_the_answer_mail_does_not_repeat_the_remark(app, consultation, official)
     db.session.commit()
     with app.test_request_context():
         assert remark_mail.stances_published(changed) == 1
+    db.session.commit()  # the outbox sends what is committed
     [mail] = [m for m in outbox(app) if "odpowiedź" in m["Subject"]]
     body = mail.get_content()
     assert "Spotkania będą częstsze." in body

@@ -17,10 +17,11 @@ import sqlalchemy as sa
 from flask import current_app
 from pypdf import PdfReader
 
+from consult.core import runners
 from consult.core.enums import ConsultationStatus, JobStatus, Role
 from consult.core.models import Revision, utcnow
 from consult.extensions import db
-from consult.reports import jobs, pdf, publications, rendering, runners
+from consult.reports import jobs, pdf, publications, rendering
 from consult.reports.catalogue import SUMMARY
 from consult.reports.models import ImmutablePublication, Publication, RenderJob
 from tests.pages import find, table_row, text

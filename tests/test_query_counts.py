@@ -76,7 +76,7 @@ def test_the_board_page_asks_the_same_questions_at_any_size(board, editor, make,
 
 
 def test_a_published_file_is_one_statement_after_its_first_download(app, make, client, runner):
-    from consult.reports import runners
+    from consult.core import runners
     from consult.reports.models import Publication
 
     meeting = make.demo_meeting()

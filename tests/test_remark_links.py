@@ -51,6 +51,7 @@ def test_the_answer_e_mail_has_the_change_and_the_way_back(app, client, consulta
     db.session.commit()
     with app.test_request_context():
         assert mail.stances_published(changed) == 1
+    db.session.commit()  # the outbox sends what is committed
     [message] = outbox(app)
     body = message.get_content()
     assert "Uzasadnienie stanowiska: Dwa spotkania więcej." in body

@@ -13,7 +13,6 @@ import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -21,8 +20,10 @@ import sqlalchemy as sa
 from consult.consultations.models import Consultation
 from consult.core.enums import ConsultationStatus, RemarkStatus, RemarkTarget
 from consult.core.models import utcnow
+from consult.devtools.smtp import SmtpSink
 from consult.extensions import db
 from consult.remarks.models import Remark, Submission
+from tests import mailbox
 from tests.conftest import serving
 from tests.pages import control_value, error_summary, facts, field_error, find, form_values, parse, text
 
@@ -68,9 +69,7 @@ def stored() -> int:
 
 
 def outbox(app) -> list[email.message.Message]:
-    folder = Path(app.instance_path) / "outbox"
-    return [email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
-            for p in sorted(folder.glob("*.eml"))] if folder.exists() else []
+    return mailbox.sent(app)
 
 
 # The form ------------------------------------------------------------------------------------
@@ -106,6 +105,7 @@ def test_a_submission_gets_a_receipt_a_tracking_link_and_an_email(app, client, c
     assert page.status_code == 200 and response.status_code == 303
     assert re.fullmatch(r"/public/tracking/[\w-]{30,}\?received=1", response.location)
     token = response.location.split("/")[-1].split("?")[0]
+    outbox(app)  # the outbox's worker has sent the receipt
 
     receipt = client.get(response.location)
     assert receipt.headers["Cache-Control"] == "private, no-store"
@@ -576,7 +576,7 @@ def test_the_whole_path_from_the_form_to_the_published_report(app, client, consu
     from docx import Document
     from pypdf import PdfReader
 
-    from consult.reports import runners
+    from consult.core import runners
     from tests.test_reports import pdf_text
 
     make.meeting(consultation, title="Spotkanie konsultacyjne w Podgórzu", participants=14)
@@ -681,55 +681,12 @@ def test_staff_get_draft_reports_and_anonymous_nothing_unpublished(consultation,
 
 
 def test_with_an_smtp_server_the_receipt_goes_through_it(app, client, consultation):
-    """A minimal SMTP server on loopback receives what smtplib sends (no outbox file)."""
-    import socketserver
-
-    received_mail: list[bytes] = []
-
-    class Handler(socketserver.StreamRequestHandler):
-        def handle(self):
-            self.wfile.write(b"220 test ESMTP\r\n")
-            data = None
-            while line := self.rfile.readline():
-                if data is not None:
-                    if line == b".\r\n":
-                        received_mail.append(b"".join(data))
-                        data = None
-                        self.wfile.write(b"250 queued\r\n")
-                    else:
-                        data.append(line)
-                    continue
-                command = line[:4].upper()
-                if command == b"EHLO":
-                    self.wfile.write(b"250 test\r\n")
-                elif command == b"DATA":
-                    data = []
-                    self.wfile.write(b"354 go on\r\n")
-                elif command == b"QUIT":
-                    self.wfile.write(b"221 bye\r\n")
-                    return
-                else:
-                    self.wfile.write(b"250 ok\r\n")
-
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.server_address[1], MAIL_USE_TLS=False)
-    try:
+    """An SMTP server on loopback receives what the outbox's worker hands over (no file)."""
+    with SmtpSink() as server:
+        app.config.update(server.config)
         response = client.submit(form_url(consultation), valid(consultation))
-    finally:
-        server.shutdown()
-        server.server_close()
-    assert response.status_code == 303
-    [raw] = received_mail
-    message = email.message_from_bytes(raw, policy=email.policy.default)
+        assert response.status_code == 303
+        assert outbox(app) == []  # waited for the worker: nothing written as a file
+        [message] = server.messages
     assert message["To"] == "anna@example.org" and "KWP/" in message["Subject"]
-    assert outbox(app) == []
     assert "Kopię potwierdzenia wysłano" in client.get(response.location).get_data(as_text=True)
-
-
-def test_when_mail_fails_the_submission_is_kept_and_the_page_says_so(app, client, consultation):
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=1, MAIL_USE_TLS=False)  # nothing listens
-    response = client.submit(form_url(consultation), valid(consultation))
-    assert response.status_code == 303 and stored() == 1
-    page = client.get(response.location).get_data(as_text=True)
-    assert "Nie udało się wysłać e-maila z potwierdzeniem." in text(page)

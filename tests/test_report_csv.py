@@ -98,7 +98,7 @@ def test_the_draft_downloads_keep_every_cell_whole_with_commas_and_with_semicolo
 
 def test_a_published_version_holds_both_files_and_the_stable_links_serve_them(
         app, consultation, official_client, client):
-    from consult.reports import runners
+    from consult.core import runners
 
     assert official_client.submit(f"/consultations/{consultation.id}/report/publish",
                                   {"confirm": "yes"}).status_code == 303  # remarks may still come

@@ -89,7 +89,7 @@ def test_with_neither_it_says_none_was_recorded(make, official_client, where):
 def publish_report(client, consultation, **form):
     from flask import current_app
 
-    from consult.reports import runners
+    from consult.core import runners
 
     response = client.submit(f"/consultations/{consultation.id}/report/publish", form)
     runners.drain(current_app)

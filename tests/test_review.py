@@ -65,7 +65,7 @@ def test_a_review_from_invitation_to_the_published_line(app, client, meeting, fa
     opened = open_it(staff, meeting)
     assert opened.status_code == 303
     shown = flashes(staff.get(opened.location).get_data(as_text=True))
-    assert "Wysłano 3 wiadomości z osobistymi linkami." in " ".join(shown)
+    assert "3 wiadomości z osobistymi linkami są w drodze." in " ".join(shown)
     sent = links(app)
     assert len(sent) == 3 and all(redact(u) == "/public/review/[redacted]" for u in sent)
     [mail] = [m for m in outbox(app) if m["To"] == "anna@example.org" and "Prosimy" in m["Subject"]]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -15,6 +14,7 @@ from pypdf import PdfReader
 from consult.core.enums import ConsultationStatus
 from consult.core.models import utcnow
 from consult.extensions import db
+from tests import mailbox
 from tests.pages import find, parse, text
 
 
@@ -143,7 +143,8 @@ def test_the_report_and_the_mails_of_an_english_consultation_are_in_english(
     submission, token = received(consultation, remarks=("More meetings in the districts.",))
     with app.test_request_context():
         assert remark_mail.receipt(intake.Received(submission, token, repeated=False))
-    [mail] = [p.read_text() for p in (Path(app.instance_path) / "outbox").glob("*.eml")]
+    db.session.commit()  # the outbox sends what is committed
+    [mail] = [m.get_content() for m in mailbox.sent(app)]
     assert "Thank you for your remarks to the consultation:" in mail
     remark = db.session.scalars(sa.select(Remark)).one()
     remark_moderation.accept(remark, official)
@@ -152,7 +153,8 @@ def test_the_report_and_the_mails_of_an_english_consultation_are_in_english(
     db.session.commit()
     with app.test_request_context():
         assert remark_mail.stances_published(submissions) == 1
-    mails = [p.read_text() for p in (Path(app.instance_path) / "outbox").glob("*.eml")]
+    db.session.commit()
+    mails = [m["Subject"] + "\n" + m.get_content() for m in mailbox.sent(app)]
     assert len(mails) == 2  # the receipt, then the answer (the names do not say which came first)
     assert any("the answer to your remarks" in mail for mail in mails)
     admin_client.set_cookie("lang", "pl")

@@ -11,7 +11,16 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from consult.core.enums import ConsultationStatus, EntryKind, LegalForm, RemarkStatus, RemarkTarget, Role, Stance
+from consult.core.enums import (
+    ConsultationStatus,
+    EntryKind,
+    LegalForm,
+    MailStatus,
+    RemarkStatus,
+    RemarkTarget,
+    Role,
+    Stance,
+)
 from consult.core.formatting import local_datetime
 
 OBJECTS = {
@@ -21,6 +30,7 @@ OBJECTS = {
     "part": _l("part of the meeting"), "section": _l("section"), "entry": _l("entry"),
     "postulate": _l("remark"), "publication": _l("published version"),
     "registration": _l("registration for a meeting"), "review": _l("review of a summary with the participants"),
+    "outgoing_mail": _l("e-mail message"),
 }
 
 ACTIONS = {
@@ -35,6 +45,7 @@ ACTIONS = {
     "cancel": _l("cancelled"), "open": _l("opened"), "close": _l("closed"),
     "review": _l("changed after a participant's comment"), "room": _l("input from the room opened or closed"),
     "reset_link": _l("password reset link sent"), "password_reset": _l("password changed through a reset link"),
+    "retry": _l("queued to be sent again"),
 }
 
 FIELDS = {
@@ -67,7 +78,7 @@ FIELDS = {
 # Fields whose stored value is an enum's: shown by its label.
 _ENUMS = {"kind": EntryKind, "stance": Stance, "published_stance": Stance, "role": Role,
           "legal_form": LegalForm, "target": RemarkTarget}
-_STATUS = {"postulate": RemarkStatus, "consultation": ConsultationStatus}
+_STATUS = {"postulate": RemarkStatus, "consultation": ConsultationStatus, "outgoing_mail": MailStatus}
 
 
 def object_label(object_type: str) -> str:

@@ -1,6 +1,6 @@
 """E-mails to staff about their password: a reset link, the password changed, the password
-set by an administrator. Sent after the commit (a mail server that is down loses nothing),
-through consult.core.mail (SMTP, or ``instance/outbox/``); links are built on PUBLIC_URL.
+set by an administrator. Written to the outbox in the transaction of the change (consult.outbox:
+sent by the worker, retried while the mail server is down); links are built on PUBLIC_URL.
 
 A mail its owner asked for is written in the language of the page they asked on; one an
 administrator's action sends, in the site's default language (the account has none stored).
@@ -15,8 +15,9 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from consult.auth.models import User
-from consult.core import mail
+from consult.core.enums import MailKind
 from consult.core.urls import external_url
+from consult.outbox import services as outbox
 
 
 def _language(by_admin: bool):
@@ -30,7 +31,8 @@ def reset_link(user: User, token: str, by_admin: bool = False) -> bool:
                                request_url=external_url("auth.forgot_password"),
                                minutes=int(current_app.config["PASSWORD_RESET_MINUTES"]))
         subject = _("Setting a new password for consult")
-    return mail.send(user.email, subject, body)
+    outbox.queue(MailKind.RESET_LINK, user.email, subject, body, about_id=user.id)
+    return True
 
 
 def password_changed(user: User, by_admin: bool = False) -> bool:
@@ -40,4 +42,5 @@ def password_changed(user: User, by_admin: bool = False) -> bool:
                                request_url=external_url("auth.forgot_password"))
         subject = (_("Your consult password was set by an administrator") if by_admin
                    else _("Your consult password was changed"))
-    return mail.send(user.email, subject, body)
+    outbox.queue(MailKind.PASSWORD_CHANGED, user.email, subject, body, about_id=user.id)
+    return True

@@ -105,15 +105,14 @@ def user_edit(user_id: int):
 
     def save():
         services.update_user(user, form.data, current_user)
+        if form.password.data:  # the account's owner learns that its password was set
+            account_mail.password_changed(user, by_admin=user.id != current_user.id)
         if user.id == current_user.id and form.password.data:
             # A new password ends every login of the account; this one starts anew.
             sessions.start(user, remember=False)
             login_user(user)
 
     def saved(_result) -> str:
-        # After the commit: the account's owner learns that its password was set.
-        if form.password.data:
-            account_mail.password_changed(user, by_admin=user.id != current_user.id)
         return _("Account %(email)s saved.", email=user.email)
 
     return handle_form(
@@ -130,18 +129,18 @@ def user_reset_link(user_id: int):
     then; earlier links stop working)."""
     user = get_or_404(User, user_id)
 
-    def sent(token: str):
-        if account_mail.reset_link(user, token, by_admin=True):
-            flash(_("A link to set a new password was sent to %(email)s.", email=user.email), "success")
-        else:
-            flash(_("The e-mail to %(email)s could not be sent. Try again later.", email=user.email), "error")
+    def new_link():
+        account_mail.reset_link(user, passwords.new_link(user, current_user), by_admin=True)
+
+    def sent(_result):
+        flash(_("A link to set a new password is on its way to %(email)s.", email=user.email), "success")
         return redirect(url_for("auth.user_edit", user_id=user.id), 303)
 
     def refused(exc):
         flash(exc.message, "error")
         return redirect(url_for("auth.user_edit", user_id=user.id), 303)
 
-    return commit_or_refuse(lambda: passwords.new_link(user, current_user), done=sent, refused=refused)
+    return commit_or_refuse(new_link, done=sent, refused=refused)
 
 
 # Password reset (staff) -----------------------------------------------------------------
@@ -163,12 +162,16 @@ def forgot_password():
         return (render_template("auth/forgot_password.html", form=form, retry_after=wait), 429,
                 {**headers, "Retry-After": str(wait)})
 
-    def asked(found):
+    def ask():
+        found = passwords.request_link(identity)
         if found is not None:
-            account_mail.reset_link(*found)  # after the commit
+            account_mail.reset_link(*found)  # into the outbox, with the link
+        return found
+
+    def asked(_found):
         return render_template("auth/forgot_password.html", form=None, sent_to=form.email.data), 200, headers
 
-    return commit_or_refuse(lambda: passwords.request_link(identity), done=asked, refused=lambda exc: abort(400))
+    return commit_or_refuse(ask, done=asked, refused=lambda exc: abort(400))
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
@@ -182,8 +185,12 @@ def reset_password(token: str):
         return render_template("auth/reset_password.html", form=None, user=None), 404, headers
     form = NewPasswordForm()
 
+    def reset() -> User:
+        account = passwords.reset(token, form.password.data)
+        account_mail.password_changed(account)  # into the outbox, with the new password
+        return account
+
     def changed(account: User):
-        account_mail.password_changed(account)  # after the commit
         if current_user.is_authenticated and current_user.id == account.id:
             session.clear()  # this login ended with the others
             logout_user()
@@ -198,7 +205,6 @@ def reset_password(token: str):
         return render_template("auth/reset_password.html", form=form, user=user), 422, headers
 
     if form.validate_on_submit():
-        return commit_or_refuse(lambda: passwords.reset(token, form.password.data),
-                                done=changed, refused=refused)
+        return commit_or_refuse(reset, done=changed, refused=refused)
     status = 422 if request.method == "POST" else 200
     return render_template("auth/reset_password.html", form=form, user=user), status, headers

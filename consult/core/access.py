@@ -46,6 +46,9 @@ ACCESS: dict[tuple[str, str], frozenset[str] | str] = {
     ("auth.user_edit", "GET"): ADMIN,
     ("auth.user_edit", "POST"): ADMIN,
     ("audit.revisions", "GET"): ADMIN,
+    ("outbox.index", "GET"): ADMIN,
+    ("outbox.retry", "POST"): ADMIN,
+    ("outbox.retry_failed", "POST"): ADMIN,
     # Consultations and their framework
     ("consultations.index", "GET"): STAFF,
     ("consultations.new", "GET"): ADMIN,

@@ -153,6 +153,48 @@ class JobStatus(StrEnum):
         }[self]
 
 
+class MailKind(StrEnum):
+    """What an e-mail of the outbox is (consult.outbox): named on the admins' status page."""
+
+    RECEIPT = "receipt"
+    TRACKING_LINK = "tracking_link"
+    STANCES = "stances"
+    REGISTRATION = "registration"
+    REVIEW = "review"
+    RESET_LINK = "reset_link"
+    PASSWORD_CHANGED = "password_changed"
+    REMINDER = "reminder"
+
+    @property
+    def label(self):
+        return {
+            MailKind.RECEIPT: _l("receipt of remarks"),
+            MailKind.TRACKING_LINK: _l("new private link to remarks"),
+            MailKind.STANCES: _l("stances on remarks published"),
+            MailKind.REGISTRATION: _l("registration for a meeting"),
+            MailKind.REVIEW: _l("invitation to review minutes"),
+            MailKind.RESET_LINK: _l("link to set a password"),
+            MailKind.PASSWORD_CHANGED: _l("password changed"),
+            MailKind.REMINDER: _l("reminder of missing stances"),
+        }[self]
+
+
+class MailStatus(StrEnum):
+    QUEUED = "queued"  # waiting for its (next) attempt
+    SENDING = "sending"  # claimed by a worker
+    SENT = "sent"
+    FAILED = "failed"  # every attempt failed; an admin may try again
+
+    @property
+    def label(self):
+        return {
+            MailStatus.QUEUED: _l("waiting to be sent"),
+            MailStatus.SENDING: _l("being sent"),
+            MailStatus.SENT: _l("sent out"),
+            MailStatus.FAILED: _l("not sent"),
+        }[self]
+
+
 class LegalForm(StrEnum):
     """Legal forms of the organisations that may submit remarks (art. 3 of the act)."""
 

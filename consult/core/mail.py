@@ -1,7 +1,10 @@
-"""Sending e-mail: SMTP when ``MAIL_SERVER`` is set, else files in ``instance/outbox/``.
+"""Composing and handing over e-mail: SMTP when ``MAIL_SERVER`` is set, else files in
+``instance/outbox/``.
 
 In development (and tests) every message is written as an ``.eml`` file that any mail
-program opens, so nothing leaves the machine by accident.
+program opens, so nothing leaves the machine by accident. Nothing here is called inside a
+web request: the areas write their mails to the outbox (consult.outbox.services.queue), and
+its worker hands them over.
 """
 
 from __future__ import annotations
@@ -39,9 +42,9 @@ def outbox() -> Path:
     return Path(current_app.instance_path) / "outbox"
 
 
-def send(to: str, subject: str, body: str, attachments: tuple[tuple[str, bytes, str], ...] = ()) -> bool:
-    """Send a plain-text message, with ``attachments`` as (file name, bytes, media type);
-    returns False (and logs) when it could not be sent."""
+def compose(to: str, subject: str, body: str,
+            attachments: tuple[tuple[str, bytes, str], ...] = ()) -> EmailMessage:
+    """A plain-text message, with ``attachments`` as (file name, bytes, media type)."""
     config = current_app.config
     message = EmailMessage()
     message["From"] = config["MAIL_SENDER"]
@@ -55,22 +58,23 @@ def send(to: str, subject: str, body: str, attachments: tuple[tuple[str, bytes, 
         params = {"method": "PUBLISH"} if media_type == "text/calendar" else {}
         message.add_attachment(content, maintype=maintype, subtype=subtype, filename=file_name,
                                params=params)
-    try:
-        if config.get("MAIL_SERVER"):
-            _smtp(message, config)
-        else:
-            folder = private_folder(outbox())
-            name = f"{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(4)}.eml"
-            path = folder / name
-            with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as fh:
-                fh.write(bytes(message))
-    except (OSError, smtplib.SMTPException):
-        log.exception("could not send an e-mail to %s", to)
-        return False
-    return True
+    return message
 
 
-def _smtp(message: EmailMessage, config) -> None:
+def transmit(recipient: str, message: bytes) -> None:
+    """Hand one composed message over: to the SMTP server, or as a file of the outbox
+    folder. Raises OSError or smtplib.SMTPException when it could not (the outbox retries)."""
+    config = current_app.config
+    if config.get("MAIL_SERVER"):
+        _smtp(recipient, message, config)
+        return
+    folder = private_folder(outbox())
+    name = f"{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(4)}.eml"
+    with os.fdopen(os.open(folder / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as fh:
+        fh.write(message)
+
+
+def _smtp(recipient: str, message: bytes, config) -> None:
     port = int(config.get("MAIL_PORT") or 587)
     cls = smtplib.SMTP_SSL if config.get("MAIL_USE_SSL") else smtplib.SMTP
     with cls(config["MAIL_SERVER"], port, timeout=15) as smtp:
@@ -78,4 +82,4 @@ def _smtp(message: EmailMessage, config) -> None:
             smtp.starttls()
         if config.get("MAIL_USERNAME"):
             smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
-        smtp.send_message(message)
+        smtp.sendmail(parseaddr(config["MAIL_SENDER"])[1], [recipient], message)

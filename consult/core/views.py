@@ -55,7 +55,8 @@ def commit_or_refuse(save: Callable[[], Any], *, done: Callable[[Any], Any],
     """The one way a view changes state: the service does it (flushed, not committed); when
     it refuses (``refusals``: a ServiceError, a conflict …) nothing is kept and ``refused(exc)``
     answers; else the change is committed and ``done(result)`` answers (a 303, a fragment).
-    What must happen only after the commit (an e-mail) belongs in ``done``."""
+    An e-mail the change makes is written to the outbox in ``save`` (consult.outbox), so that
+    it goes out exactly when the change is kept."""
     try:
         result = save()
     except refusals as exc:

@@ -1,8 +1,8 @@
 """The e-mail confirming a registration: the meeting, its calendar file attached, and the
 private link to see or cancel the registration.
 
-Sent after the commit (a mail server that is down loses nothing: the page says whether it
-went out, and registering again sends a new one). It carries no text the person typed: an
+Written to the outbox with the registration (consult.outbox: sent by the worker, retried
+while the mail server is down; registering again sends a new one). It carries no text the person typed: an
 address given by someone else must not get their words.
 """
 
@@ -14,11 +14,13 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from consult.core import mail
+from consult.core.enums import MailKind
 from consult.core.i18n import document_language
 from consult.core.models import utcnow
 from consult.core.urls import external_url
 from consult.extensions import db
 from consult.meetings import calendar
+from consult.outbox import services as outbox
 from consult.participants.models import Registration
 from consult.participants.services import Registered
 
@@ -40,10 +42,13 @@ def confirmation(registered: Registered) -> bool:
                                public_url=public_url)
         subject = _("Registration for the meeting of %(date)s", date=meeting.date.strftime("%d.%m.%Y"))
     ics = calendar.meeting_ics(meeting, public_url)
-    sent = mail.send(registration.email, subject, body,
-                     attachments=((calendar.file_name(meeting), ics, "text/calendar"),))
-    if sent:
-        db.session.execute(sa.update(Registration).where(Registration.id == registration.id)
-                           .values(confirmation_mailed_at=utcnow()))
-        db.session.commit()
-    return sent
+    outbox.queue(MailKind.REGISTRATION, registration.email, subject, body, about_id=registration.id,
+                 consultation_id=consultation.id,
+                 attachments=((calendar.file_name(meeting), ics, "text/calendar"),))
+    return True
+
+
+@outbox.after_sent(MailKind.REGISTRATION)
+def _confirmation_sent(registration_id: int) -> None:
+    db.session.execute(sa.update(Registration).where(Registration.id == registration_id)
+                       .values(confirmation_mailed_at=utcnow()))

@@ -61,8 +61,12 @@ def register(slug: str, meeting_id: int):
     if wait is not None:
         return page(429, retry_after=wait)
 
-    def done(registered: services.Registered):
-        mailed = mail.confirmation(registered)  # after the commit
+    def register():
+        registered = services.register(meeting, form.data)
+        return registered, mail.confirmation(registered)  # into the outbox, with the registration
+
+    def done(result: tuple[services.Registered, bool]):
+        registered, mailed = result
         return render_template("participants/registered.html", meeting=meeting, consultation=meeting.consultation,
                                mailed=mailed, again=registered.again), 200, PRIVATE
 
@@ -70,7 +74,7 @@ def register(slug: str, meeting_id: int):
         attach_to_form(form, exc)
         return page(409)
 
-    return commit_or_refuse(lambda: services.register(meeting, form.data), done=done, refused=refused,
+    return commit_or_refuse(register, done=done, refused=refused,
                             refusals=(ServiceError, IntegrityError))
 
 

@@ -1,7 +1,9 @@
-"""E-mails to submitters: the receipt, and that stances on their remarks are published.
+"""E-mails to submitters: the receipt, a new private link, and that stances on their remarks
+are published.
 
-Both are sent after the commit (a mail server that is down loses nothing) and carry no text
-the sender typed (an address given by someone else must not get their words).
+Each is written to the outbox in the transaction of what it reports (consult.outbox: sent by
+the worker, retried while the mail server is down) and carries no text the sender typed (an
+address given by someone else must not get their words).
 """
 
 from __future__ import annotations
@@ -12,25 +14,24 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from consult.core import mail
+from consult.core.enums import MailKind
 from consult.core.i18n import document_language
 from consult.core.models import utcnow
 from consult.core.urls import external_url
 from consult.extensions import db
+from consult.outbox import services as outbox
 from consult.remarks.intake import Received, tracking_url
 from consult.remarks.models import Submission
 
 
 def receipt(received: Received) -> bool:
-    """E-mail the receipt (in the consultation's language) when an address was given.
-
-    Called after the commit: a mail server that is down loses nothing; the receipt page
-    says whether the e-mail went out.
-    """
+    """Queue the receipt (in the consultation's language) when an address was given; the
+    receipt page says whether it is on its way, sent, or could not be sent."""
     submission = received.submission
     if not submission.email or submission.spam:
         return False
-    if received.repeated and submission.receipt_mailed_at is not None:
-        return False  # sent when the form first came
+    if received.repeated and outbox.state(MailKind.RECEIPT, submission.id) is not None:
+        return False  # queued when the form first came
     if not mail.may_send_to(submission.email):
         return False  # the page says so; the receipt is on it
     with force_locale(document_language(submission.consultation)):
@@ -39,16 +40,19 @@ def receipt(received: Received) -> bool:
                                tracking_url=tracking_url(received.token))
         subject = _("Receipt %(number)s: your remarks to the consultation",
                     number=submission.receipt_number)
-    sent = mail.send(submission.email, subject, body)
-    if sent:
-        db.session.execute(sa.update(Submission).where(Submission.id == submission.id)
-                           .values(receipt_mailed_at=utcnow()))
-        db.session.commit()
-    return sent
+    outbox.queue(MailKind.RECEIPT, submission.email, subject, body, about_id=submission.id,
+                 consultation_id=submission.consultation_id)
+    return True
+
+
+@outbox.after_sent(MailKind.RECEIPT)
+def _receipt_sent(submission_id: int) -> None:
+    db.session.execute(sa.update(Submission).where(Submission.id == submission_id)
+                       .values(receipt_mailed_at=utcnow()))
 
 
 def tracking_link(received: Received) -> bool:
-    """E-mail a new private link to the address the submission gave (after the commit)."""
+    """Queue a new private link to the address the submission gave."""
     submission = received.submission
     if not mail.may_send_to(submission.email):
         return False
@@ -57,12 +61,14 @@ def tracking_link(received: Received) -> bool:
                                consultation=submission.consultation,
                                tracking_url=tracking_url(received.token))
         subject = _("Receipt %(number)s: your private link", number=submission.receipt_number)
-    return mail.send(submission.email, subject, body)
+    outbox.queue(MailKind.TRACKING_LINK, submission.email, subject, body, about_id=submission.id,
+                 consultation_id=submission.consultation_id)
+    return True
 
 
 def stances_published(submissions: list[Submission]) -> int:
     """Tell each submitter with an e-mail address that stances on their remarks are out
-    (after the commit). The tracking link is not in our hands (only its hash is), so the
+    (queued with the publication; how many). The tracking link is not in our hands (only its hash is), so the
     mail names the receipt number, the answers, and where the link can be asked for again."""
     sent = 0
     for submission in submissions:
@@ -77,5 +83,7 @@ def stances_published(submissions: list[Submission]) -> int:
                                                                slug=submission.consultation.slug))
             subject = _("Receipt %(number)s: the answer to your remarks",
                         number=submission.receipt_number)
-        sent += mail.send(submission.email, subject, body)
+        outbox.queue(MailKind.STANCES, submission.email, subject, body, about_id=submission.id,
+                     consultation_id=submission.consultation_id)
+        sent += 1
     return sent

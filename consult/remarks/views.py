@@ -13,13 +13,14 @@ from wtforms.fields.choices import SelectChoice
 
 from consult.consultations.loaders import public_consultation
 from consult.consultations.models import Consultation
-from consult.core.enums import EntryKind, RemarkStatus, RemarkTarget, Stance
+from consult.core.enums import EntryKind, MailKind, RemarkStatus, RemarkTarget, Stance
 from consult.core.errors import ServiceError, attach_to_form
 from consult.core.i18n import lang_kw
 from consult.core.labels import section_name
 from consult.core.permissions import can_decide_stances, can_moderate, can_see_contacts, can_view_consultation
 from consult.core.views import commit_or_refuse, get_or_404, handle_form
 from consult.extensions import csrf, db
+from consult.outbox import services as outbox
 from consult.remarks import intake, limits, mail, moderation, queries, stances
 from consult.remarks.forms import (
     MAX_REMARKS,
@@ -73,8 +74,11 @@ def submit(slug: str):
         _change_remarks(form, consultation)
         focus = "remarks-heading" if "remove_remark" in request.form else form.remarks[-1].form.target.id
         return page(form, focus=focus)
+    def with_receipt(received: intake.Received) -> intake.Received:
+        mail.receipt(received)  # into the outbox, in the submission's transaction
+        return received
+
     def receipt(received: intake.Received):
-        mail.receipt(received)  # after the commit: a mail server that is down loses nothing
         if received.repeated:
             flash(_("This form had already been received: here is its receipt. "
                     "Nothing was submitted twice."), "info")
@@ -87,8 +91,8 @@ def submit(slug: str):
             if wait is not None:
                 return page(form, 429, retry_after=wait)
         answer = commit_or_refuse(
-            lambda: sent_before or intake.submit(consultation, form.data, spam=bool(form.website.data),
-                                                 checked=True),
+            lambda: with_receipt(sent_before or intake.submit(consultation, form.data, spam=bool(form.website.data),
+                                                              checked=True)),
             done=receipt, refused=lambda exc: attach_to_form(form, exc))
         if answer is not None:
             return answer
@@ -122,6 +126,7 @@ def track(token: str):
     response = current_app.make_response(render_template(
         "remarks/track.html", submission=submission, consultation=submission.consultation,
         received=request.args.get("received") == "1",
+        receipt_mail=outbox.state(MailKind.RECEIPT, submission.id) if submission.email else None,
         tracking_url=intake.tracking_url(token)))
     # A private page: never cached, never indexed.
     response.headers["Cache-Control"] = "private, no-store"
@@ -146,15 +151,17 @@ def tracking_link(slug: str):
         return render_template("remarks/tracking_link.html", consultation=consultation, form=form,
                                retry_after=wait), 429, {**headers, "Retry-After": str(wait)}
 
-    def sent(received):
+    def new_link():
+        received = intake.new_tracking_link(consultation, form.receipt_number.data, form.email.data)
         if received is not None:
-            mail.tracking_link(received)  # after the commit
+            mail.tracking_link(received)  # into the outbox, with the new link
+        return received
+
+    def sent(_received):
         return render_template("remarks/tracking_link.html", consultation=consultation, form=None,
                                sent_to=form.email.data), 200, headers
 
-    return commit_or_refuse(
-        lambda: intake.new_tracking_link(consultation, form.receipt_number.data, form.email.data),
-        done=sent, refused=lambda exc: abort(400))
+    return commit_or_refuse(new_link, done=sent, refused=lambda exc: abort(400))
 
 
 # Staff: the moderation queue, one remark, stances ------------------------------------------
@@ -368,9 +375,13 @@ def publish_stances(consultation_id: int):
         abort(403)
     back = redirect(url_for(".queue", consultation_id=consultation.id), 303)
 
-    def published(changed):
-        mailed = mail.stances_published(changed)  # after the commit
-        flash(_("Stances published. Submissions with new answers: %(n)d; e-mails sent: %(m)d.",
+    def publish():
+        changed = stances.publish_stances(consultation, current_user)
+        return changed, mail.stances_published(changed)  # into the outbox, with the publication
+
+    def published(result):
+        changed, mailed = result
+        flash(_("Stances published. Submissions with new answers: %(n)d; e-mails on their way: %(m)d.",
                 n=len(changed), m=mailed), "success")
         return back
 
@@ -378,5 +389,4 @@ def publish_stances(consultation_id: int):
         flash(exc.message, "error")
         return back
 
-    return commit_or_refuse(lambda: stances.publish_stances(consultation, current_user),
-                            done=published, refused=refused)
+    return commit_or_refuse(publish, done=published, refused=refused)

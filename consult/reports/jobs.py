@@ -4,7 +4,7 @@ then kept as a draft or published as the next version; its progress for the page
 A job is never run inside a web request: rendering a consultation with thousands of entries
 takes many seconds. Small drafts are rendered in the request instead (HTML up to
 ``RENDER_INLINE_MAX_KB``, :func:`consult.reports.rendering.renders_inline`). The job hands
-itself to a runner (:mod:`consult.reports.runners`) and, when it publishes, to
+itself to a runner (:mod:`consult.core.runners`) and, when it publishes, to
 :mod:`consult.reports.publishing`; neither of those depends on this module.
 """
 
@@ -17,11 +17,12 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from consult.auth.models import User
+from consult.core import runners
 from consult.core.enums import JobStatus
 from consult.core.models import utcnow
 from consult.core.urls import background_context
 from consult.extensions import db
-from consult.reports import catalogue, rendering, runners
+from consult.reports import catalogue, rendering
 from consult.reports.kinds import DocumentKind
 from consult.reports.models import RenderJob
 from consult.reports.publishing import publish

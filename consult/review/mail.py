@@ -1,7 +1,8 @@
 """The invitation to review a meeting's minutes: the personal link and the last day.
 
-Sent after the commit, one per person (a mail server that is down loses nothing: the review
-page says how many went out, and who has not had theirs). It carries no text anyone typed.
+Written to the outbox with the invitation, one per person (consult.outbox: sent by the worker,
+retried while the mail server is down; the review page says whose went out and whose are on
+their way). It carries no text anyone typed.
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from consult.core import mail
+from consult.core.enums import MailKind
 from consult.core.i18n import document_language
 from consult.core.models import utcnow
 from consult.core.urls import external_url
 from consult.extensions import db
+from consult.outbox import services as outbox
 from consult.review.models import Reviewer
 from consult.review.services import Invited
 
@@ -31,8 +33,12 @@ def invitations(invited: Invited) -> int:
                                    review=review, review_url=external_url("review.reviewer_page", token=token))
             subject = _("Please review the summary of the meeting of %(date)s",
                         date=meeting.date.strftime("%d.%m.%Y"))
-        if mail.send(reviewer.email, subject, body):
-            sent += 1
-            db.session.execute(sa.update(Reviewer).where(Reviewer.id == reviewer.id).values(invited_at=utcnow()))
-    db.session.commit()
+        outbox.queue(MailKind.REVIEW, reviewer.email, subject, body, about_id=reviewer.id,
+                     consultation_id=consultation.id)
+        sent += 1
     return sent
+
+
+@outbox.after_sent(MailKind.REVIEW)
+def _invitation_sent(reviewer_id: int) -> None:
+    db.session.execute(sa.update(Reviewer).where(Reviewer.id == reviewer_id).values(invited_at=utcnow()))

@@ -9,11 +9,13 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from consult.capture.services import Conflict
+from consult.core.enums import MailKind
 from consult.core.errors import ServiceError, attach_to_form
 from consult.core.permissions import can_edit_meetings
 from consult.core.views import commit_or_refuse, get_or_404, invalid_link
 from consult.meetings.models import Meeting
 from consult.meetings.services import summary_tree
+from consult.outbox import services as outbox
 from consult.review import mail, services
 from consult.review.forms import AddReviewersForm, OpenReviewForm
 from consult.review.models import Review
@@ -108,6 +110,7 @@ def _page(meeting: Meeting, status: int = 200, open_form=None, add_form=None, er
         "review/meeting.html", meeting=meeting, consultation=meeting.consultation, review=review,
         tree=summary_tree(meeting), comments=comments, errors=errors or {},
         open_form=open_form or OpenReviewForm(formdata=None), add_form=add_form or AddReviewersForm(formdata=None),
+        mail_states=outbox.states(MailKind.REVIEW, [r.id for r in review.reviewers]) if review else {},
         taking=review is not None and services.accepts_comments(review)), status, PRIVATE
 
 
@@ -117,11 +120,14 @@ def meeting_page(meeting_id: int):
     return _page(_meeting(meeting_id))
 
 
-def _sent(invited: services.Invited, meeting: Meeting, message: str):
-    sent = mail.invitations(invited)  # after the commit
-    flash(message + " " + ngettext("%(num)d e-mail with a personal link sent.",
-                                   "%(num)d e-mails with personal links sent.", sent)
-          + ("" if sent == len(invited.tokens) else " " + _("Some could not be sent: see the list.")), "success")
+def _with_mail(invited: services.Invited) -> tuple[services.Invited, int]:
+    return invited, mail.invitations(invited)  # into the outbox, with the invitations
+
+
+def _sent(result: tuple[services.Invited, int], meeting: Meeting, message: str):
+    _invited, queued = result
+    flash(message + " " + ngettext("%(num)d e-mail with a personal link is on its way.",
+                                   "%(num)d e-mails with personal links are on their way.", queued), "success")
     return redirect(url_for(".meeting_page", meeting_id=meeting.id), 303)
 
 
@@ -137,8 +143,9 @@ def open_review(meeting_id: int):
         attach_to_form(form, exc)
         return _page(meeting, exc.status, open_form=form)
 
-    return commit_or_refuse(lambda: services.open_review(meeting, current_user, form.days.data, form.addresses.data),
-                            done=lambda invited: _sent(invited, meeting, _("The review is open.")), refused=refused)
+    return commit_or_refuse(
+        lambda: _with_mail(services.open_review(meeting, current_user, form.days.data, form.addresses.data)),
+        done=lambda result: _sent(result, meeting, _("The review is open.")), refused=refused)
 
 
 def _review(meeting: Meeting, review_id: int) -> Review:
@@ -161,8 +168,8 @@ def add_reviewers(meeting_id: int, review_id: int):
         attach_to_form(form, exc)
         return _page(meeting, exc.status, add_form=form)
 
-    return commit_or_refuse(lambda: services.add_reviewers(review, current_user, form.addresses.data),
-                            done=lambda invited: _sent(invited, meeting, _("Addresses added.")), refused=refused)
+    return commit_or_refuse(lambda: _with_mail(services.add_reviewers(review, current_user, form.addresses.data)),
+                            done=lambda result: _sent(result, meeting, _("Addresses added.")), refused=refused)
 
 
 @bp.post("/meetings/<int:meeting_id>/review/<int:review_id>/close")

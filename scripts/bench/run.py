@@ -272,9 +272,31 @@ def _bench(cfg: Settings, workdir: Path, url: str, backend: str, servers: list, 
         server.sample_memory()
     tracebacks = {server.name: server.log_text().count("Traceback") for server in servers}
 
-    # Every acknowledged submission in the database exactly once, with its receipt number.
+    # The receipts the submissions wrote to the outbox, sent by the servers' mail threads after
+    # their answers: waited for (at most 180 s), then counted.
+    from consult.core.enums import MailStatus
     from consult.extensions import db
+    from consult.outbox.models import OutgoingMail
     from consult.remarks.models import Submission
+
+    waited = time.monotonic()
+    with app.app_context():
+        while True:
+            by_status = dict(db.session.execute(sa.select(OutgoingMail.status, sa.func.count())
+                                                .group_by(OutgoingMail.status)).all())
+            db.session.rollback()
+            pending = by_status.get(MailStatus.QUEUED, 0) + by_status.get(MailStatus.SENDING, 0)
+            if not pending or time.monotonic() - waited > 180:
+                break
+            time.sleep(0.5)
+        db.session.remove()
+        db.engine.dispose()
+    mail = {"sent": by_status.get(MailStatus.SENT, 0), "pending": pending,
+            "failed": by_status.get(MailStatus.FAILED, 0), "drained_seconds": round(time.monotonic() - waited, 1)}
+    log(f"outbox after the load: {mail['sent']} e-mails sent, {mail['pending']} still waiting, "
+        f"{mail['failed']} not sent; waited {mail['drained_seconds']} s for the servers' mail threads")
+
+    # Every acknowledged submission in the database exactly once, with its receipt number.
 
     with app.app_context():
         rows = db.session.execute(sa.select(Submission.organisation, Submission.receipt_number)
@@ -350,7 +372,7 @@ def _bench(cfg: Settings, workdir: Path, url: str, backend: str, servers: list, 
                      "poll_interval_s": cfg.poll_interval,
                      "gunicorn_settings": "consult/gunicorn_conf.py", "max_requests_override": cfg.max_requests},
         "rows": rows_out, "baselines": base_rows, "memory": memory,
-        "submissions": integrity, "in_process": {"consult": queries, "baseline": base_queries},
+        "submissions": integrity, "mail": mail, "in_process": {"consult": queries, "baseline": base_queries},
         "renders": renders, "change_seen": change,
         "runs": {name: _run_json(run) for name, run in runs.items()},
         "server_tracebacks": tracebacks, "wall_seconds": wall,

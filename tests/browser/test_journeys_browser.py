@@ -35,6 +35,7 @@ from consult.remarks import mail as remark_mail
 from consult.remarks import moderation as remark_moderation
 from consult.remarks import stances
 from consult.remarks.models import Remark
+from tests import mailbox
 from tests.test_remarks import received
 
 pytest.importorskip("playwright.sync_api", reason="Playwright is not installed",
@@ -240,9 +241,7 @@ def test_a_facilitator_captures_a_meeting_and_publishes_its_summary(make, consul
 
 
 def outbox(app) -> list[email.message.EmailMessage]:
-    folder = Path(app.instance_path) / "outbox"
-    return [email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-            for path in sorted(folder.glob("*.eml"))]
+    return mailbox.sent(app)
 
 
 def test_an_organisation_sends_two_remarks_and_follows_them(app, make, consultation, new_context):
@@ -311,9 +310,9 @@ def test_an_organisation_sends_two_remarks_and_follows_them(app, make, consultat
     stances.set_stance(first, official, "partly", "Wydłużamy konsultacje do 21 dni.", None)
     stances.set_stance(second, official, "accepted", None, "Dodano seniorów do I.1.1.")
     answered = stances.publish_stances(consultation, official)
-    db.session.commit()
-    with app.test_request_context():  # as the publishing page does after its commit
+    with app.test_request_context():  # as the publishing page does, in its transaction
         assert remark_mail.stances_published(answered) == 1
+    db.session.commit()
 
     later.reload()
     expect(remarks.nth(0)).to_contain_text("uwzględniona częściowo")

@@ -3,14 +3,12 @@ link in the e-mail (the outbox), a new password, then logging in with it to the 
 
 from __future__ import annotations
 
-import email
-import email.policy
 import re
-from pathlib import Path
 
 import pytest
 
 from consult.core.enums import Role
+from tests import mailbox
 
 pytest.importorskip("playwright.sync_api", reason="Playwright is not installed",
                     exc_type=ImportError)
@@ -20,8 +18,7 @@ NEW_PASSWORD = "nowe hasło z telefonu 2026"
 
 
 def reset_link(app) -> str:
-    [path] = sorted((Path(app.instance_path) / "outbox").glob("*.eml"))
-    message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    [message] = mailbox.sent(app)
     [link] = re.findall(r"\S+/password/reset/\S+", message.get_content())
     return link
 

@@ -28,7 +28,7 @@ def test_a_participant_comments_from_a_phone_and_the_summary_says_it_was_agreed(
     staff.get_by_role("link", name="Uzgodnienie z uczestnikami").click()
     staff.get_by_label("Adresy e-mail innych uczestników").fill("ewa.nowak@example.org")
     staff.get_by_role("button", name="Rozpocznij uzgadnianie i wyślij linki").click()
-    expect(staff.locator(".flashes")).to_contain_text("Wysłano 1 wiadomość z osobistym linkiem.")
+    expect(staff.locator(".flashes")).to_contain_text("1 wiadomość z osobistym linkiem jest w drodze.")
 
     [mail] = [m for m in outbox(app) if m["To"] == "ewa.nowak@example.org"]
     link = re.search(r"https?://\S+/public/review/\S+", mail.get_body(("plain",)).get_content()).group(0)
