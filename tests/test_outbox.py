@@ -140,6 +140,35 @@ def test_after_every_attempt_failed_an_admin_sees_it_and_sends_it_again(app, cli
     assert "Wysłano" in text(find(flash, "dl.facts"))
 
 
+def test_a_long_message_reaches_the_mail_server_whole_and_a_final_refusal_is_not_retried(app):
+    body = "\n".join(f"Uwaga {n}: " + "zażółć gęślą jaźń " * 20 for n in range(200))  # some 70 KB
+    with SmtpSink() as server:
+        app.config.update(server.config)
+        with app.test_request_context():
+            outbox.queue(MailKind.STANCES, "anna@example.org", "Odpowiedź na uwagi", body,
+                         attachments=(("spotkanie.ics", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "text/calendar"),))
+        db.session.commit()
+        runners.drain(app)
+        [message] = server.messages
+    assert message.get_body(("plain",)).get_content().rstrip("\n") == body
+    [row] = mails()
+    assert row.status == MailStatus.SENT
+
+    with SmtpSink() as server:
+        app.config.update(server.config)
+        server._controller.handler.handle_RCPT = _refuse_recipient
+        with app.test_request_context():
+            outbox.queue(MailKind.RECEIPT, "nikt@example.org", "Potwierdzenie", "Treść")
+        db.session.commit()
+        runners.drain(app)
+    row = mails()[-1]
+    assert (row.status, row.attempts) == (MailStatus.FAILED, 1) and "550" in row.last_error
+
+
+async def _refuse_recipient(server, session, envelope, address, rcpt_options):
+    return "550 5.1.1 No such mailbox"
+
+
 def test_one_mail_is_never_sent_twice_and_a_lost_claim_is_taken_again(app):
     with app.test_request_context():
         row = outbox.queue(MailKind.RESET_LINK, "ewa@example.org", "Hasło", "Treść")

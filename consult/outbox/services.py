@@ -12,6 +12,7 @@ deliver`` (cron).
 
 from __future__ import annotations
 
+import email.policy
 import logging
 import smtplib
 from collections.abc import Callable, Iterable
@@ -58,7 +59,8 @@ def queue(kind: MailKind, to: str, subject: str, body: str, *, about_id: int | N
     """Write one e-mail to the outbox, in the current transaction (flushed: it has its id)."""
     message = mail.compose(to, subject, body, attachments)
     row = OutgoingMail(kind=kind, about_id=about_id, consultation_id=consultation_id, recipient=to,
-                       subject=subject[:400], message=bytes(message), status=MailStatus.QUEUED,
+                       subject=subject[:400], message=message.as_bytes(policy=email.policy.SMTP),
+                       status=MailStatus.QUEUED,
                        attempts=0, next_attempt_at=utcnow())
     db.session.add(row)
     db.session.flush()
@@ -145,7 +147,15 @@ def _failed(row: OutgoingMail, exc: Exception, now: datetime) -> None:
     row.attempts += 1
     row.claimed_at = None
     row.last_error = f"{type(exc).__name__}: {exc}"[:500]
-    if row.attempts >= MAX_ATTEMPTS:
+    # The server's 5xx answers are final (no such mailbox, a message it will never take):
+    # trying again would not help; 4xx ones and lost connections are worth waiting for.
+    if isinstance(exc, smtplib.SMTPResponseException):
+        permanent = exc.smtp_code >= 500
+    elif isinstance(exc, smtplib.SMTPRecipientsRefused):
+        permanent = all(code >= 500 for code, _msg in exc.recipients.values())
+    else:
+        permanent = False
+    if permanent or row.attempts >= MAX_ATTEMPTS:
         row.status = MailStatus.FAILED
         log.error("e-mail %s (%s) not sent after %s attempts: %s", row.id, row.kind, row.attempts, row.last_error)
     else:
