@@ -6,7 +6,7 @@ from consult.core.models import Revision
 from consult.meetings.models import AgendaItem, Entry, Meeting, Part, Section
 from consult.outbox.models import OutgoingMail
 from consult.participants.models import Attendee, Registration
-from consult.remarks.models import Remark, Submission, TrackingLink
+from consult.remarks.models import Remark, Submission, SubmissionFile, TrackingLink
 from consult.reports.models import Publication, RenderJob
 from consult.review.models import Review, ReviewComment, Reviewer
 from consult.room.models import Contribution
@@ -35,6 +35,7 @@ __all__ = [
     "Revision",
     "Section",
     "Submission",
+    "SubmissionFile",
     "TrackingLink",
     "User",
     "consultation_facilitator",

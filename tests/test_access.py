@@ -100,6 +100,21 @@ def build_world(make):
     from consult.auth import passwords
 
     reset_token = passwords.new_link(users["facilitator"], None)
+    # Remarks registered from paper, with the scan (a file of each consultation).
+    from consult.core.formatting import site_today
+    from consult.remarks import registry
+
+    def registered(consultation):
+        submission = registry.register(consultation, {
+            "channel": "paper", "received_on": site_today(), "organisation": "Stowarzyszenie Papierowe",
+            "legal_form": "association", "krs": "0000123456", "address": "Kraków", "contact_person": "Jan",
+            "email": None, "phone": "12 345 67 89",
+            "remarks": [{"target": "general", "remark": "Na papierze", "document_ref": None,
+                         "proposed_wording": None, "justification": None}]},
+            users["admin"], FileStorage(io.BytesIO(PDF), "skan.pdf")).submission
+        return SimpleNamespace(submission_id=submission.id, file_id=submission.files[0].id)
+
+    a.paper, b.paper = registered(mine), registered(theirs)
     # An e-mail that could not be sent (the admins' outbox page sends it again).
     from consult.core.enums import MailKind, MailStatus
     from consult.outbox.models import OutgoingMail
@@ -130,6 +145,7 @@ def url_values(world, rule) -> dict:
         else a.registration_token if rule.endpoint == "participants.registration"
         else a.review_token if rule.endpoint.startswith("review.") else world.token,
         "review_id": a.review_id, "comment_id": a.comment_id, "mail_id": world.mail_id,
+        "submission_id": a.paper.submission_id, "file_id": a.paper.file_id,
         "registration_id": a.registration.id, "attendee_id": a.attendee_id,
         "contribution_id": a.contribution_id, "code": a.meeting.room_code,
         "filename": "css/app.css", "fmt": "csv",
@@ -213,6 +229,7 @@ def test_every_endpoint_answers_each_role_as_the_table_says(app, make, login_as,
     ("room.merge", "meeting_id", "contribution_id"),
     ("review.close_review", "meeting_id", "review_id"),
     ("review.add_reviewers", "meeting_id", "review_id"),
+    ("remarks.submission_file", "submission_id", "file_id"),
 ])
 def test_an_object_of_another_consultation_is_not_reached_through_ones_own(
         app, make, login_as, endpoint, parent, child):
@@ -220,11 +237,13 @@ def test_an_object_of_another_consultation_is_not_reached_through_ones_own(
     Pages answer 404 (or 403 where the role may not at all); a board action sent as a plain
     form is refused with a message on the board (303 back); nothing of theirs changes."""
     world = build_world(make)
-    own = {"meeting_id": world.a.meeting.id, "consultation_id": world.a.consultation.id}
+    own = {"meeting_id": world.a.meeting.id, "consultation_id": world.a.consultation.id,
+           "submission_id": world.a.paper.submission_id}
     foreign = {"entry_id": world.b.entry.id, "plane_id": world.b.plane.id,
                "priority_id": world.b.priority.id, "document_id": world.b.document.id,
                "attendee_id": world.b.attendee_id, "registration_id": world.b.registration.id,
-               "contribution_id": world.b.contribution_id, "review_id": world.b.review_id}
+               "contribution_id": world.b.contribution_id, "review_id": world.b.review_id,
+               "file_id": world.b.paper.file_id}
     for role in ("facilitator", "admin"):
         who = login_as(world.users[role])
         with app.test_request_context():

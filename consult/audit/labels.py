@@ -20,6 +20,7 @@ from consult.core.enums import (
     RemarkTarget,
     Role,
     Stance,
+    SubmissionChannel,
 )
 from consult.core.formatting import local_datetime
 
@@ -45,7 +46,7 @@ ACTIONS = {
     "cancel": _l("cancelled"), "open": _l("opened"), "close": _l("closed"),
     "review": _l("changed after a participant's comment"), "room": _l("input from the room opened or closed"),
     "reset_link": _l("password reset link sent"), "password_reset": _l("password changed through a reset link"),
-    "retry": _l("queued to be sent again"),
+    "retry": _l("queued to be sent again"), "register": _l("registered by staff"),
 }
 
 FIELDS = {
@@ -73,11 +74,12 @@ FIELDS = {
     "agenda": _l("Agenda"), "slug": _l("Address"), "description": _l("Description"),
     "organizer": _l("Organizer"), "language": _l("Language of the consultation"),
     "submissions_open_at": _l("Remarks from"), "submissions_close_at": _l("Remarks until"),
+    "channel": _l("How the remarks came"), "received_on": _l("Received on"), "late": _l("Late"),
 }
 
 # Fields whose stored value is an enum's: shown by its label.
 _ENUMS = {"kind": EntryKind, "stance": Stance, "published_stance": Stance, "role": Role,
-          "legal_form": LegalForm, "target": RemarkTarget}
+          "legal_form": LegalForm, "target": RemarkTarget, "channel": SubmissionChannel}
 _STATUS = {"postulate": RemarkStatus, "consultation": ConsultationStatus, "outgoing_mail": MailStatus}
 
 

@@ -51,7 +51,7 @@ class Deadlines:
         return self.report_due is not None and not self.report_published and self.today > self.report_due
 
 
-def _local_day(moment: datetime | None, *, last: bool = False) -> date | None:
+def local_day(moment: datetime | None, *, last: bool = False) -> date | None:
     """The city's calendar day of ``moment``; ``last``: of a closing moment (a window closing
     at midnight ends with the day before)."""
     if moment is None:
@@ -66,8 +66,8 @@ def deadlines(consultation: Consultation, now: datetime | None = None) -> Deadli
     """The consultation's deadlines as of ``now`` (three queries)."""
     now = now or utcnow()
     today = now.astimezone(site_zone()).date()
-    closes_on = _local_day(consultation.submissions_close_at, last=True)
-    opens_on = _local_day(consultation.submissions_open_at)
+    closes_on = local_day(consultation.submissions_close_at, last=True)
+    opens_on = local_day(consultation.submissions_open_at)
     open_now = consultation.accepts_submissions(now)
 
     def count(where) -> int:
@@ -98,8 +98,8 @@ def announcement_warnings(consultation: Consultation) -> list[str]:
         return []  # done: what it was is on the record, not to be mended
     config = current_app.config
     warnings = []
-    opens_on = _local_day(consultation.submissions_open_at)
-    closes_on = _local_day(consultation.submissions_close_at, last=True)
+    opens_on = local_day(consultation.submissions_open_at)
+    closes_on = local_day(consultation.submissions_close_at, last=True)
     if consultation.announced_on and opens_on:
         notice = (opens_on - consultation.announced_on).days
         if notice < config["NOTICE_MIN_DAYS"]:

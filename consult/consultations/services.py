@@ -222,33 +222,14 @@ def update_priority(priority: Priority, code: str, title: str, user: User | None
 
 # Documents of the consultation -----------------------------------------------------------------
 
-DOCUMENT_TYPES = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
 
 
 def add_document(consultation: Consultation, title: str, upload, user: User | None) -> ConsultationDocument:
-    import hashlib
-
-    from flask import current_app
-
-    limit = current_app.config["DOCUMENT_MAX_BYTES"]
-    content = upload.read(limit + 1)
-    if len(content) > limit:
-        raise ServiceError(_("The file is larger than %(mb)d MB.", mb=max(1, limit // 1_000_000)), "file")
-    if not content:
-        raise ServiceError(_("The file is empty."), "file")
-    fmt = uploads.document_format(content)
-    name, _sep, extension = (upload.filename or "").rpartition(".")
-    if fmt is None or extension.lower() != fmt:
-        raise ServiceError(_("Only PDF and DOCX files can be added (checked by their content)."), "file")
-    uploads.check_content(content, fmt, current_app.config["DOCUMENT_MAX_UNPACKED_BYTES"])
+    checked = uploads.read_checked(upload, title)
     document = ConsultationDocument(
-        consultation_id=consultation.id, title=title,
-        file_name=f"{slugify(name or title, max_length=80, word_boundary=True) or 'dokument'}.{fmt}",
-        media_type=DOCUMENT_TYPES[fmt], content=content, size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(), uploaded_by_id=getattr(user, "id", None))
+        consultation_id=consultation.id, title=title, file_name=checked.file_name,
+        media_type=checked.media_type, content=checked.content, size=len(checked.content),
+        sha256=checked.sha256, uploaded_by_id=getattr(user, "id", None))
     db.session.add(document)
     db.session.flush()
     record_revision(document, "create", user, None, {"title": title, "file_name": document.file_name,

@@ -21,6 +21,7 @@ Each refusal is a ServiceError at the form's "file" field saying what is wrong.
 from __future__ import annotations
 
 import bisect
+import hashlib
 import io
 import logging
 import posixpath
@@ -30,6 +31,7 @@ import time
 import zipfile
 import zlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from urllib.parse import unquote
 
 from flask_babel import gettext as _
@@ -51,6 +53,43 @@ PDF_MAX_SECONDS = 10.0
 DOCX_MAX_ENTRIES = 2000
 
 CHUNK = 64 * 1024
+
+
+DOCUMENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    content: bytes
+    fmt: str  # "pdf" or "docx"
+    file_name: str  # made safe: slug of the name given, and the format's extension
+    media_type: str
+    sha256: str
+
+
+def read_checked(upload, fallback_name: str) -> CheckedFile:
+    """An uploaded file (a werkzeug FileStorage) read within DOCUMENT_MAX_BYTES and checked:
+    a PDF or DOCX by its bytes, with the matching extension, and nothing active inside.
+    Refusals are ServiceErrors at the form's "file" field."""
+    from flask import current_app
+    from slugify import slugify
+
+    limit = current_app.config["DOCUMENT_MAX_BYTES"]
+    content = upload.read(limit + 1)
+    if len(content) > limit:
+        raise ServiceError(_("The file is larger than %(mb)d MB.", mb=max(1, limit // 1_000_000)), FIELD)
+    if not content:
+        raise ServiceError(_("The file is empty."), FIELD)
+    fmt = document_format(content)
+    name, _sep, extension = (upload.filename or "").rpartition(".")
+    if fmt is None or extension.lower() != fmt:
+        raise ServiceError(_("Only PDF and DOCX files can be added (checked by their content)."), FIELD)
+    check_content(content, fmt, current_app.config["DOCUMENT_MAX_UNPACKED_BYTES"])
+    file_name = f"{slugify(name or fallback_name, max_length=80, word_boundary=True) or 'dokument'}.{fmt}"
+    return CheckedFile(content, fmt, file_name, DOCUMENT_TYPES[fmt], hashlib.sha256(content).hexdigest())
 
 
 def document_format(content: bytes) -> str | None:

@@ -164,6 +164,9 @@ ACCESS: dict[tuple[str, str], frozenset[str] | str] = {
     ("remarks.tracking_link", "GET"): EVERYONE,
     ("remarks.tracking_link", "POST"): EVERYONE,
     ("remarks.queue", "GET"): STAFF,
+    ("remarks.register", "GET"): BOARD,  # the consultation's editors, officials, admins
+    ("remarks.register", "POST"): BOARD,
+    ("remarks.submission_file", "GET"): EDITORS,  # personal data: who sees contact details
     ("remarks.detail", "GET"): STAFF,
     ("remarks.accept", "POST"): EDITORS,
     ("remarks.duplicate", "POST"): EDITORS,

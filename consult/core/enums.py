@@ -63,6 +63,27 @@ class ConsultationMethod(StrEnum):
         }[self]
 
 
+class SubmissionChannel(StrEnum):
+    """How a submission reached the department: the online form, or registered by staff from
+    a paper form, an e-mail, ePUAP or a meeting (one receipt-number series for all)."""
+
+    ONLINE = "online"
+    PAPER = "paper"
+    EMAIL = "email"
+    EPUAP = "epuap"
+    MEETING = "meeting"
+
+    @property
+    def label(self):
+        return {
+            SubmissionChannel.ONLINE: _l("online form"),
+            SubmissionChannel.PAPER: _l("paper form"),
+            SubmissionChannel.EMAIL: _l("e-mail"),
+            SubmissionChannel.EPUAP: _l("ePUAP"),
+            SubmissionChannel.MEETING: _l("at a consultation meeting"),
+        }[self]
+
+
 class EntryKind(StrEnum):
     STRENGTH = "strength"
     WEAKNESS = "weakness"

@@ -73,6 +73,12 @@ def can_decide_stances(user: User, consultation: Consultation) -> bool:
                 and user.role in (Role.OFFICIAL, Role.ADMIN))
 
 
+def can_register_remarks(user: User, consultation: Consultation) -> bool:
+    """Registering remarks that came on paper, by e-mail, through ePUAP or at a meeting: the
+    consultation's editors, and the officials who receive the department's mail."""
+    return can_moderate(user, consultation) or can_decide_stances(user, consultation)
+
+
 def can_download(user: User, public: bool) -> bool:
     """Published documents: every staff member; anyone once the consultation is public."""
     return public or bool(user.is_authenticated and user.is_active)

@@ -6,11 +6,23 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, FieldList, FormField, HiddenField, SelectField, SelectMultipleField, StringField
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    FormField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
+from wtforms.widgets import ListWidget
 
-from consult.core.enums import LegalForm
+from consult.core.enums import LegalForm, SubmissionChannel
 from consult.core.forms import none_if_empty, text
 from consult.remarks import models as m
 
@@ -199,3 +211,27 @@ class TrackingLinkForm(FlaskForm):
             found.append((self.receipt_number.id, str(self.receipt_number.label.text),
                           [_("The form has expired: send it again.")]))
         return found
+
+
+class RegisteredSubmissionForm(SubmissionForm):
+    """Staff register remarks that came on paper, by e-mail, through ePUAP or at a meeting:
+    the online form's fields (the information clause is on the paper form; no honeypot), with
+    how and when they came and the file they came as."""
+
+    clause = None
+    website = None
+    channel = RadioField(
+        _l("How the remarks came"), validate_choice=False, widget=ListWidget(prefix_label=False),
+        choices=[SelectChoice(c.value, c.label) for c in (SubmissionChannel.PAPER, SubmissionChannel.EMAIL,
+                                                          SubmissionChannel.EPUAP, SubmissionChannel.MEETING)],
+        validators=[InputRequired(_l("Choose how the remarks came."))])
+    received_on = DateField(
+        _l("Received on"), validators=[InputRequired(_l("Give the day the remarks were received."))],
+        description=_l("The day on the stamp of the office, of the e-mail or of the ePUAP receipt: "
+                       "it decides whether the remarks came in time."))
+    meeting_id = SelectField(_l("Meeting"), validate_choice=False, coerce=str,
+                             description=_l("Only when the remarks were made at a meeting."))
+    file = FileField(_l("Scan or file (PDF or DOCX)"),
+                     description=_l("The scan of the paper form, the e-mail saved as PDF, or the ePUAP document."),
+                     render_kw={"accept": ".pdf,.docx,application/pdf,"
+                                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"})

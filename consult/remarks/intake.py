@@ -10,6 +10,7 @@ import json
 import re
 import secrets
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
 
 from consult.consultations.models import Consultation, Plane, Priority
-from consult.core.enums import LegalForm, RemarkTarget
+from consult.core.enums import LegalForm, RemarkTarget, SubmissionChannel
 from consult.core.errors import ServiceError
 from consult.core.formatting import site_zone
 from consult.core.i18n import lang_kw
@@ -31,7 +32,7 @@ from consult.extensions import db
 from consult.remarks.models import Remark, Submission, TrackingLink
 
 SUBMISSION_FIELDS = ("receipt_number", "organisation", "legal_form", "krs", "other_register",
-                     "spam")
+                     "spam", "channel", "received_on", "late")
 
 
 def target_choices(consultation: Consultation) -> list[SelectChoice]:
@@ -127,8 +128,20 @@ def repeated(consultation: Consultation, data: dict[str, Any]) -> Received | Non
     return Received(existing, token, repeated=True) if existing is not None else None
 
 
+@dataclass(frozen=True)
+class Registration:
+    """A submission staff register (from paper, e-mail, ePUAP or a meeting): how it came, the
+    day it was received (checked by consult.remarks.registry), who registers it."""
+
+    channel: SubmissionChannel
+    received_on: date
+    user: Any
+    meeting_id: int | None = None
+    late: bool = False
+
+
 def submit(consultation: Consultation, data: dict[str, Any], *, spam: bool = False,
-           checked: bool = False) -> Received:
+           checked: bool = False, registration: Registration | None = None) -> Received:
     """Store a submission with its remarks (flushed, not committed).
 
     The same form (``data["form_key"]``) sent again returns the submission it made
@@ -137,7 +150,7 @@ def submit(consultation: Consultation, data: dict[str, Any], *, spam: bool = Fal
     this form made none (so it is not looked up twice; one made in between is still caught
     by the unique key, as in the race).
     """
-    if not consultation.accepts_submissions():
+    if registration is None and not consultation.accepts_submissions():
         raise ServiceError(_("This consultation does not accept remarks now."))
     data, idempotency_key, token = _keys(consultation, data)
     existing = None if checked else _by_idempotency_key(idempotency_key)
@@ -165,6 +178,10 @@ def submit(consultation: Consultation, data: dict[str, Any], *, spam: bool = Fal
         other_register=data.get("other_register"), address=data["address"],
         contact_person=data["contact_person"], email=data.get("email"), phone=data.get("phone"),
         clause_acknowledged_at=now, submitted_at=now, spam=spam, remarks=remarks)
+    if registration is not None:
+        submission.channel, submission.received_on = registration.channel, registration.received_on
+        submission.registered_by_id, submission.meeting_id = registration.user.id, registration.meeting_id
+        submission.late = registration.late
     db.session.add(submission)
     try:
         db.session.flush()
@@ -175,8 +192,9 @@ def submit(consultation: Consultation, data: dict[str, Any], *, spam: bool = Fal
         if existing is None:
             raise
         return Received(existing, token, repeated=True)
-    record_revision(submission, "submit", None, None, {
-        **snapshot(submission, SUBMISSION_FIELDS), "remarks": len(remarks)})
+    record_revision(submission, "register" if registration else "submit",
+                    registration.user if registration else None, None,
+                    {**snapshot(submission, SUBMISSION_FIELDS), "remarks": len(remarks)})
     return Received(submission, token)
 
 

@@ -8,13 +8,13 @@ alone does not open anyone's tracking page.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy import inspect
-from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship, validates
 
-from consult.core.enums import LegalForm, RemarkStatus, RemarkTarget, Stance, enum_column_type
+from consult.core.enums import LegalForm, RemarkStatus, RemarkTarget, Stance, SubmissionChannel, enum_column_type
 from consult.core.errors import InvalidTransition
 from consult.core.models import UTCDateTime, utcnow
 from consult.extensions import db
@@ -56,13 +56,52 @@ class Submission(db.Model):
     # The honeypot was filled in: kept (nothing is thrown away unseen), marked for moderators.
     spam: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     receipt_mailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # How it came: the online form, or registered by staff (paper, e-mail, ePUAP, a meeting)
+    # with the day it was received — the day that counts for the deadline — and who did.
+    channel: Mapped[SubmissionChannel] = mapped_column(
+        enum_column_type(SubmissionChannel, "submission_channel"), default=SubmissionChannel.ONLINE,
+        server_default=SubmissionChannel.ONLINE.value)
+    received_on: Mapped[date | None] = mapped_column(sa.Date)
+    registered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    meeting_id: Mapped[int | None] = mapped_column(sa.ForeignKey("meeting.id", ondelete="SET NULL"))
+    # Received after the last day of submissions: kept, marked and counted apart.
+    late: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     consultation = relationship("Consultation")
+    registered_by = relationship("User")
+    meeting = relationship("Meeting")
     remarks: Mapped[list[Remark]] = relationship(
         back_populates="submission", order_by="Remark.position", cascade="all, delete-orphan")
+    files: Mapped[list[SubmissionFile]] = relationship(
+        back_populates="submission", order_by="SubmissionFile.id", cascade="all, delete-orphan")
+
+    @property
+    def registered(self) -> bool:
+        """Registered by staff (not sent through the online form)."""
+        return self.channel != SubmissionChannel.ONLINE
 
     def __repr__(self) -> str:
         return f"<Submission {self.receipt_number}>"
+
+
+class SubmissionFile(db.Model):
+    """The scan of a paper form, the e-mail or the ePUAP document a registered submission came
+    as (PDF or DOCX, checked as a consultation's documents are). Personal data: shown only to
+    those who see the organisation's contact details."""
+
+    __tablename__ = "submission_file"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(sa.ForeignKey("submission.id", ondelete="CASCADE"), index=True)
+    file_name: Mapped[str] = mapped_column(sa.String(200))
+    media_type: Mapped[str] = mapped_column(sa.String(100))
+    size: Mapped[int] = mapped_column()
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    content: Mapped[bytes] = deferred(mapped_column(sa.LargeBinary, nullable=False))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+
+    submission: Mapped[Submission] = relationship(back_populates="files")
 
 
 class TrackingLink(db.Model):

@@ -15,24 +15,32 @@ from consult.consultations.loaders import public_consultation
 from consult.consultations.models import Consultation
 from consult.core.enums import EntryKind, MailKind, RemarkStatus, RemarkTarget, Stance
 from consult.core.errors import ServiceError, attach_to_form
+from consult.core.formatting import site_today
 from consult.core.i18n import lang_kw
 from consult.core.labels import section_name
-from consult.core.permissions import can_decide_stances, can_moderate, can_see_contacts, can_view_consultation
-from consult.core.views import commit_or_refuse, get_or_404, handle_form
+from consult.core.permissions import (
+    can_decide_stances,
+    can_moderate,
+    can_register_remarks,
+    can_see_contacts,
+    can_view_consultation,
+)
+from consult.core.views import commit_or_refuse, file_response, get_or_404, handle_form
 from consult.extensions import csrf, db
 from consult.outbox import services as outbox
-from consult.remarks import intake, limits, mail, moderation, queries, stances
+from consult.remarks import intake, limits, mail, moderation, queries, registry, stances
 from consult.remarks.forms import (
     MAX_REMARKS,
     AcceptForm,
     BulkStanceForm,
     DuplicateForm,
+    RegisteredSubmissionForm,
     RejectForm,
     StanceForm,
     SubmissionForm,
     TrackingLinkForm,
 )
-from consult.remarks.models import Remark
+from consult.remarks.models import Remark, Submission
 
 bp = Blueprint("remarks", __name__)
 
@@ -40,8 +48,8 @@ bp = Blueprint("remarks", __name__)
 QUEUE_FILTERS = ("status", "spam", "target", "q")
 
 
-def _form(consultation) -> SubmissionForm:
-    form = SubmissionForm()
+def _form(consultation, form_class=SubmissionForm) -> SubmissionForm:
+    form = form_class()
     choices = intake.target_choices(consultation)
     for remark in form.remarks:
         remark.form.target.choices = choices
@@ -164,6 +172,66 @@ def tracking_link(slug: str):
     return commit_or_refuse(new_link, done=sent, refused=lambda exc: abort(400))
 
 
+# Staff: remarks that came on paper, by e-mail, through ePUAP or at a meeting ---------------
+
+
+@bp.route("/consultations/<int:consultation_id>/remarks/register", methods=["GET", "POST"])
+@login_required
+def register(consultation_id: int):
+    """Staff register a submission that did not come through the online form: the same fields,
+    how and when it came, and its scan; it gets the next receipt number of the series."""
+    consultation = _staff_consultation(consultation_id)
+    if not can_register_remarks(current_user, consultation):
+        abort(403)
+    form = _form(consultation, RegisteredSubmissionForm)
+    form.meeting_id.choices = [SelectChoice("", _("— none —"))] + [
+        SelectChoice(str(m.id), f"{m.date.strftime('%d.%m.%Y')} – {m.title}", render_kw=lang_kw(consultation))
+        for m in registry.meetings(consultation)]
+    headers = {"Cache-Control": "no-store"}
+
+    def page(status=200, focus=None):
+        return render_template("remarks/register.html", consultation=consultation, form=form,
+                               max_remarks=MAX_REMARKS, focus=focus), status, headers
+
+    if request.method == "GET":
+        form.form_key.data = intake.new_form_key()
+        form.received_on.data = site_today()
+        return page()
+    if "add_remark" in request.form or "remove_remark" in request.form:
+        _change_remarks(form, consultation)
+        return page(focus="remarks-heading" if "remove_remark" in request.form else form.remarks[-1].form.target.id)
+
+    def save() -> intake.Received:
+        received = registry.register(consultation, form.data, current_user, request.files.get("file"))
+        mail.receipt(received)  # when the organisation gave an e-mail address, into the outbox
+        return received
+
+    def registered(received: intake.Received):
+        return render_template("remarks/registered.html", consultation=consultation, received=received,
+                               submission=received.submission,
+                               tracking_url=intake.tracking_url(received.token)), 200, headers
+
+    if form.validate():
+        answer = commit_or_refuse(save, done=registered, refused=lambda exc: attach_to_form(form, exc))
+        if answer is not None:
+            return answer
+    return page(422)
+
+
+@bp.get("/submissions/<int:submission_id>/files/<int:file_id>")
+@login_required
+def submission_file(submission_id: int, file_id: int):
+    """The scan or file a registered submission came as: personal data, for those who see the
+    organisation's contact details."""
+    submission = get_or_404(Submission, submission_id)
+    if not can_see_contacts(current_user, submission.consultation):
+        abort(403)
+    found = registry.file_of(submission, file_id)
+    if found is None:
+        abort(404)
+    return file_response(found.content, found.file_name, found.media_type, **{"Cache-Control": "private, no-store"})
+
+
 # Staff: the moderation queue, one remark, stances ------------------------------------------
 
 
@@ -197,7 +265,8 @@ def _queue_page(consultation: Consultation, args, bulk: BulkStanceForm | None = 
         "remarks/queue.html", consultation=consultation, filters=filters,
         remarks=queries.remarks(consultation, **filters), statuses=list(RemarkStatus),
         targets=list(RemarkTarget), count=stances.stance_count(consultation),
-        can_decide=can_decide, bulk=bulk, chosen=set(bulk.remark_ids.data or ()) if bulk else set())
+        can_decide=can_decide, bulk=bulk, chosen=set(bulk.remark_ids.data or ()) if bulk else set(),
+        can_register=can_register_remarks(current_user, consultation))
 
 
 @bp.post("/consultations/<int:consultation_id>/stances/bulk")
