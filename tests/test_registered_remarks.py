@@ -10,7 +10,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from consult.core.enums import ConsultationStatus, Role, SubmissionChannel
-from consult.core.formatting import site_today
+from consult.core.formatting import long_date, site_today
 from consult.core.models import utcnow
 from consult.extensions import db
 from consult.remarks.models import Submission, SubmissionFile
@@ -69,6 +69,7 @@ def test_an_official_registers_a_paper_form_with_its_scan_in_the_same_receipt_se
     # The organisation's private link shows what was registered.
     tracked = client.get(link.removeprefix("http://localhost")).get_data(as_text=True)
     assert number in text(tracked) and "Zespoły konsultacyjne powinny zbierać się co kwartał." in tracked
+    assert dict(facts(tracked))["Data wpływu"] == f"{long_date(site_today())} (formularz papierowy)"
 
     # The queue marks it; the remark's page says how and when it came.
     queue = official.get(f"/consultations/{consultation.id}/remarks").get_data(as_text=True)
@@ -146,6 +147,7 @@ def test_an_e_mail_registered_with_an_address_gets_its_receipt(app, consultation
     [message] = mailbox.sent(app)
     submission = db.session.scalars(sa.select(Submission)).one()
     assert message["To"] == "anna@example.org" and submission.receipt_number in message["Subject"]
+    assert f"Data wpływu: {long_date(site_today())} (poczta elektroniczna)" in message.get_content()
     assert submission.channel == SubmissionChannel.EMAIL and submission.files == []
 
 
