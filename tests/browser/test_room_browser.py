@@ -57,6 +57,7 @@ def test_ideas_from_phones_reach_the_board_and_once_accepted_the_projector(
         phone.get_by_label("Twój pomysł").fill(idea)
         phone.get_by_role("button", name="Wyślij pomysł").click()
         expect(phone.locator(".flashes")).to_contain_text("Dziękujemy!")
+        phone.wait_for_load_state("load")  # measured with its style sheet (a slow server: not yet)
         assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # reflows on a phone
         phones.append(phone)
     phone = phones[0]
