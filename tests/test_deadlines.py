@@ -4,12 +4,13 @@ published stance — counted in the city's calendar."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
 from consult.consultations.deadlines import deadlines
 from consult.core.enums import ConsultationStatus
+from consult.core.formatting import site_today, site_zone
 from consult.extensions import db
 from consult.remarks import moderation as remark_moderation
 from consult.remarks import stances
@@ -54,7 +55,10 @@ def test_the_staff_page_counts_down_and_names_the_remarks_waiting(app, consultat
     received(consultation, organisation="Fundacja Spam", remarks=("Kup teraz",), spam=True)
     remark_moderation.accept(first.remarks[0], moderator)
     db.session.commit()
-    consultation.submissions_close_at = datetime.now(UTC) + timedelta(days=3, hours=1)
+    # Noon of the city's day three days ahead: "3 days" whatever the hour the test runs at
+    # (now + 3 days + 1 hour is the fourth day from 23:00 in Kraków).
+    consultation.submissions_close_at = datetime.combine(
+        site_today() + timedelta(days=3), time(12), tzinfo=site_zone()).astimezone(UTC)
     db.session.commit()
     page = admin_client.get(f"/consultations/{consultation.id}").get_data(as_text=True)
     section = text(find(page, "section.deadlines"))
