@@ -24,7 +24,7 @@ def _language(by_admin: bool):
     return force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]) if by_admin else nullcontext()
 
 
-def reset_link(user: User, token: str, by_admin: bool = False) -> bool:
+def reset_link(user: User, token: str, by_admin: bool = False) -> None:
     with _language(by_admin):
         body = render_template("auth/reset_link_mail.txt", user=user, by_admin=by_admin,
                                reset_url=external_url("auth.reset_password", token=token),
@@ -32,10 +32,9 @@ def reset_link(user: User, token: str, by_admin: bool = False) -> bool:
                                minutes=int(current_app.config["PASSWORD_RESET_MINUTES"]))
         subject = _("Setting a new password for consult")
     outbox.queue(MailKind.RESET_LINK, user.email, subject, body, about_id=user.id)
-    return True
 
 
-def password_changed(user: User, by_admin: bool = False) -> bool:
+def password_changed(user: User, by_admin: bool = False) -> None:
     with _language(by_admin):
         body = render_template("auth/password_changed_mail.txt", user=user, by_admin=by_admin,
                                login_url=external_url("auth.login"),
@@ -43,4 +42,3 @@ def password_changed(user: User, by_admin: bool = False) -> bool:
         subject = (_("Your consult password was set by an administrator") if by_admin
                    else _("Your consult password was changed"))
     outbox.queue(MailKind.PASSWORD_CHANGED, user.email, subject, body, about_id=user.id)
-    return True

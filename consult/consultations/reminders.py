@@ -17,7 +17,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from consult.auth.models import User
-from consult.consultations.deadlines import deadlines
+from consult.consultations.deadlines import Deadlines, deadlines
 from consult.consultations.models import Consultation
 from consult.core.enums import ConsultationStatus, MailKind, Role
 from consult.core.formatting import site_zone
@@ -41,21 +41,24 @@ def recipients() -> list[User]:
                                    .order_by(User.id)))
 
 
-def due(now: datetime) -> list[Consultation]:
-    """Consultations past their end with remarks still waiting (oldest end first)."""
+def due(now: datetime) -> list[tuple[Consultation, Deadlines]]:
+    """Consultations past their end with remarks still waiting (oldest end first), each with
+    its deadlines as of ``now``."""
     candidates = db.session.scalars(
         sa.select(Consultation)
         .where(Consultation.status.in_((ConsultationStatus.OPEN, ConsultationStatus.CLOSED)),
                Consultation.submissions_close_at.is_not(None), Consultation.submissions_close_at <= now)
         .order_by(Consultation.submissions_close_at, Consultation.id))
-    return [c for c in candidates if deadlines(c, now).stances_missing]
+    found = [(c, deadlines(c, now)) for c in candidates]
+    return [(c, state) for c, state in found if state.stances_missing]
 
 
-def _reminded_today(consultation: Consultation, address: str, now: datetime) -> bool:
+def _reminded_today(consultation: Consultation, now: datetime) -> set[str]:
+    """The addresses that had today's reminder about ``consultation`` already (one query)."""
     local_midnight = datetime.combine(now.astimezone(site_zone()).date(), time.min, tzinfo=site_zone())
-    return db.session.scalar(sa.select(sa.exists().where(
+    return set(db.session.scalars(sa.select(OutgoingMail.recipient).where(
         OutgoingMail.kind == MailKind.REMINDER, OutgoingMail.about_id == consultation.id,
-        OutgoingMail.recipient == address, OutgoingMail.created_at >= local_midnight))) or False
+        OutgoingMail.created_at >= local_midnight)))
 
 
 def remind(now: datetime | None = None) -> Reminded:
@@ -64,12 +67,12 @@ def remind(now: datetime | None = None) -> Reminded:
     result = Reminded()
     officials = recipients()
     with background_context():
-        for consultation in due(now):
+        for consultation, state in due(now):
             result.consultations.append(consultation)
-            state = deadlines(consultation, now)
             queue_url = external_url("remarks.queue", consultation_id=consultation.id)
+            reminded = _reminded_today(consultation, now)
             for official in officials:
-                if _reminded_today(consultation, official.email, now):
+                if official.email in reminded:
                     continue
                 with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
                     body = render_template("consultations/reminder_mail.txt", consultation=consultation,

@@ -83,6 +83,11 @@ class SubmissionChannel(StrEnum):
             SubmissionChannel.MEETING: _l("at a consultation meeting"),
         }[self]
 
+    @classmethod
+    def registered(cls) -> tuple[SubmissionChannel, ...]:
+        """The channels staff register submissions from (all but the online form)."""
+        return tuple(c for c in cls if c != cls.ONLINE)
+
 
 class EntryKind(StrEnum):
     STRENGTH = "strength"

@@ -64,8 +64,13 @@ def queue(kind: MailKind, to: str, subject: str, body: str, *, about_id: int | N
                        attempts=0, next_attempt_at=utcnow())
     db.session.add(row)
     db.session.flush()
-    db.session.info.setdefault(_PENDING, []).append(row.id)
+    _after_commit(row)
     return row
+
+
+def _after_commit(row: OutgoingMail) -> None:
+    """The worker gets ``row`` once the current transaction commits (not if it rolls back)."""
+    db.session.info.setdefault(_PENDING, []).append(row.id)
 
 
 @event.listens_for(Session, "after_commit")
@@ -207,7 +212,7 @@ def retry(rows: Iterable[OutgoingMail], user) -> int:
     for row in rows:
         row.status, row.attempts, row.next_attempt_at, row.claimed_at = MailStatus.QUEUED, 0, utcnow(), None
         record_revision(row, "retry", user, {"status": str(MailStatus.FAILED)}, {"status": str(MailStatus.QUEUED)})
-        db.session.info.setdefault(_PENDING, []).append(row.id)
+        _after_commit(row)
     db.session.flush()
     return len(rows)
 

@@ -222,8 +222,7 @@ class RegisteredSubmissionForm(SubmissionForm):
     website = None
     channel = RadioField(
         _l("How the remarks came"), validate_choice=False, widget=ListWidget(prefix_label=False),
-        choices=[SelectChoice(c.value, c.label) for c in (SubmissionChannel.PAPER, SubmissionChannel.EMAIL,
-                                                          SubmissionChannel.EPUAP, SubmissionChannel.MEETING)],
+        choices=[SelectChoice(c.value, c.label) for c in SubmissionChannel.registered()],
         validators=[InputRequired(_l("Choose how the remarks came."))])
     received_on = DateField(
         _l("Received on"), validators=[InputRequired(_l("Give the day the remarks were received."))],

@@ -20,11 +20,8 @@ from consult.core.errors import ServiceError
 from consult.core.formatting import long_date, site_today
 from consult.core.models import parse_id
 from consult.extensions import db
-from consult.meetings.models import Meeting
 from consult.remarks import intake
 from consult.remarks.models import Submission, SubmissionFile
-
-CHANNELS = (SubmissionChannel.PAPER, SubmissionChannel.EMAIL, SubmissionChannel.EPUAP, SubmissionChannel.MEETING)
 
 
 def earliest_day(consultation: Consultation) -> date | None:
@@ -52,11 +49,6 @@ def check_received_on(consultation: Consultation, day: date | None) -> date:
     return day
 
 
-def meetings(consultation: Consultation) -> list[Meeting]:
-    return list(db.session.scalars(sa.select(Meeting).where(Meeting.consultation_id == consultation.id)
-                                   .order_by(Meeting.date, Meeting.id)))
-
-
 def register(consultation: Consultation, data: dict[str, Any], user, upload=None) -> intake.Received:
     """Store a registered submission with its file (flushed). ``data`` as the online form's,
     with ``channel``, ``received_on`` and, for a meeting, ``meeting_id``."""
@@ -64,12 +56,12 @@ def register(consultation: Consultation, data: dict[str, Any], user, upload=None
         channel = SubmissionChannel(data.get("channel") or "")
     except ValueError:
         raise ServiceError(_("Choose how the remarks came."), "channel") from None
-    if channel not in CHANNELS:
+    if channel not in SubmissionChannel.registered():
         raise ServiceError(_("Choose how the remarks came."), "channel")
     meeting_id = None
     if channel == SubmissionChannel.MEETING:
         meeting_id = parse_id(data.get("meeting_id"))
-        if meeting_id not in {m.id for m in meetings(consultation)}:
+        if meeting_id not in {m.id for m in consultation.meetings}:
             raise ServiceError(_("Choose the meeting the remarks were made at."), "meeting_id")
     day = check_received_on(consultation, data.get("received_on"))
     checked = uploads.read_checked(upload, "skan") if upload is not None and upload.filename else None

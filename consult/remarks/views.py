@@ -186,7 +186,7 @@ def register(consultation_id: int):
     form = _form(consultation, RegisteredSubmissionForm)
     form.meeting_id.choices = [SelectChoice("", _("— none —"))] + [
         SelectChoice(str(m.id), f"{m.date.strftime('%d.%m.%Y')} – {m.title}", render_kw=lang_kw(consultation))
-        for m in registry.meetings(consultation)]
+        for m in consultation.meetings]
     headers = {"Cache-Control": "no-store"}
 
     def page(status=200, focus=None):

@@ -23,10 +23,10 @@ from consult.review.services import Invited
 
 
 def invitations(invited: Invited) -> int:
+    """One invitation per person into the outbox; how many."""
     review = invited.review
     meeting = review.meeting
     consultation = meeting.consultation
-    sent = 0
     for reviewer, token in invited.tokens:
         with force_locale(document_language(consultation)):
             body = render_template("review/invitation_mail.txt", meeting=meeting, consultation=consultation,
@@ -35,8 +35,7 @@ def invitations(invited: Invited) -> int:
                         date=meeting.date.strftime("%d.%m.%Y"))
         outbox.queue(MailKind.REVIEW, reviewer.email, subject, body, about_id=reviewer.id,
                      consultation_id=consultation.id)
-        sent += 1
-    return sent
+    return len(invited.tokens)
 
 
 @outbox.after_sent(MailKind.REVIEW)

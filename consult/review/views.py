@@ -120,12 +120,8 @@ def meeting_page(meeting_id: int):
     return _page(_meeting(meeting_id))
 
 
-def _with_mail(invited: services.Invited) -> tuple[services.Invited, int]:
-    return invited, mail.invitations(invited)  # into the outbox, with the invitations
-
-
-def _sent(result: tuple[services.Invited, int], meeting: Meeting, message: str):
-    _invited, queued = result
+def _sent(queued: int, meeting: Meeting, message: str):
+    """After the commit: how many invitations (written to the outbox with them) are on their way."""
     flash(message + " " + ngettext("%(num)d e-mail with a personal link is on its way.",
                                    "%(num)d e-mails with personal links are on their way.", queued), "success")
     return redirect(url_for(".meeting_page", meeting_id=meeting.id), 303)
@@ -144,8 +140,8 @@ def open_review(meeting_id: int):
         return _page(meeting, exc.status, open_form=form)
 
     return commit_or_refuse(
-        lambda: _with_mail(services.open_review(meeting, current_user, form.days.data, form.addresses.data)),
-        done=lambda result: _sent(result, meeting, _("The review is open.")), refused=refused)
+        lambda: mail.invitations(services.open_review(meeting, current_user, form.days.data, form.addresses.data)),
+        done=lambda queued: _sent(queued, meeting, _("The review is open.")), refused=refused)
 
 
 def _review(meeting: Meeting, review_id: int) -> Review:
@@ -168,8 +164,8 @@ def add_reviewers(meeting_id: int, review_id: int):
         attach_to_form(form, exc)
         return _page(meeting, exc.status, add_form=form)
 
-    return commit_or_refuse(lambda: _with_mail(services.add_reviewers(review, current_user, form.addresses.data)),
-                            done=lambda result: _sent(result, meeting, _("Addresses added.")), refused=refused)
+    return commit_or_refuse(lambda: mail.invitations(services.add_reviewers(review, current_user, form.addresses.data)),
+                            done=lambda queued: _sent(queued, meeting, _("Addresses added.")), refused=refused)
 
 
 @bp.post("/meetings/<int:meeting_id>/review/<int:review_id>/close")
